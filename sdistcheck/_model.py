@@ -1,0 +1,85 @@
+"""Result types shared by the analysers, the checker and the reports."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    """How a missing file is judged.  ERROR fails the run; WARNING and INFO do not (unless --strict)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Scope(str, enum.Enum):
+    """When a reference is followed by a build: the basis of its severity."""
+
+    ALWAYS = "always"  # every build on every platform
+    PLATFORM = "platform"  # builds for some targets only (the uv-0.5.2 case)
+    OPTION = "option"  # only with a non-default feature, option or profile
+    TEST = "test"  # only when tests or docs are built
+    GUARDED = "guarded"  # the build script tolerates its absence (try/except, exists())
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place in the sdist that needs `target` (an sdist-relative path or glob)."""
+
+    target: str
+    source: str  # sdist-relative file holding the reference
+    line: int  # 1-based; 0 when the reference is implicit (a default)
+    text: str  # the referencing source line, stripped
+    kind: str  # e.g. "include_bytes", "mod", "cargo-path-dependency", "setup.py-open"
+    condition: str | None = None  # e.g. 'cfg(all(windows, target_arch = "aarch64"))'
+    scope: Scope = Scope.ALWAYS
+    is_dir: bool = False  # the target is a directory, not a file
+    is_glob: bool = False  # the target is a pattern that must match at least one file
+    alternatives: tuple[str, ...] = ()  # other paths that satisfy it (e.g. x/mod.rs for x.rs)
+    note: str | None = None  # why it matters, when the kind alone does not say
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A file the build needs that the sdist lacks, with everyone who needs it."""
+
+    path: str
+    severity: Severity
+    scope: Scope
+    references: tuple[Reference, ...]
+    platforms: str | None = None  # human summary of the platforms a PLATFORM finding bites on
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to add to the build configuration so the next sdist has the missing files."""
+
+    file: str  # the config file to edit, e.g. "pyproject.toml"
+    snippet: str  # the text to add
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of checking one sdist."""
+
+    artifact: str
+    name: str | None
+    version: str | None
+    backend: str | None
+    findings: tuple[Finding, ...]
+    fixes: tuple[Fix, ...] = ()
+    references_checked: int = 0
+    files_in_sdist: int = 0
+    notes: tuple[str, ...] = ()  # reasoned-about cases worth telling the user (not failures)
+    stats: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)

@@ -1,0 +1,50 @@
+"""TOML loading that never raises past the checker, and line lookup for references in TOML files."""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def load(text: str | None) -> dict[str, Any] | None:
+    """A parsed TOML document, or None when absent or malformed (reported by the caller)."""
+    if text is None:
+        return None
+    return _parse(text)
+
+
+@lru_cache(maxsize=512)
+def _parse(text: str) -> dict[str, Any] | None:
+    # Cached: a workspace manifest is consulted once per member.  Callers must not mutate it.
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+
+
+def line_of(text: str | None, *needles: str) -> tuple[int, str]:
+    """First line containing all needles (1-based) and its text; (0, "") when not found."""
+    if not text:
+        return 0, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if all(n in line for n in needles):
+            return number, line.strip()
+    return 0, ""
+
+
+def table(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def str_list(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []

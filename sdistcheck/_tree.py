@@ -1,0 +1,176 @@
+"""An in-memory view of an sdist's files: what exists, and the text of the files worth parsing.
+
+Paths are POSIX, relative to the sdist root (the `name-version/` directory stripped).  Names that
+were not valid UTF-8 are kept with surrogate escapes, so they compare and print without crashing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+def normalize(path: str) -> str | None:
+    """Collapse `.`/`..` in an sdist-relative path; None when it climbs above the root."""
+    parts: list[str] = []
+    for part in path.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+@lru_cache(maxsize=4096)
+def glob_to_regex(pattern: str) -> re.Pattern[str]:
+    """Translate a gitignore/maturin-style glob (`*`, `?`, `[..]`, `**`) to a regex on full paths."""
+    i, out = 0, []
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            j = pattern.find("]", i + 1)
+            if j < 0:
+                out.append(re.escape(c))
+                i += 1
+            else:
+                body = pattern[i + 1 : j].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = j + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+@dataclass
+class SdistTree:
+    """The members of one sdist.  Built by `_archive.read_sdist`, or from a directory in tests."""
+
+    artifact: str  # how to name the sdist in messages (its file name)
+    root_prefix: str  # the stripped top-level directory, e.g. "uv-0.5.2" ("" if none)
+    files: set[str] = field(default_factory=set)  # regular files
+    dirs: set[str] = field(default_factory=set)  # explicit and implied directories
+    links: dict[str, str] = field(default_factory=dict)  # in-tree link -> normalized target
+    contents: dict[str, bytes] = field(default_factory=dict)  # files kept for parsing
+
+    def add_file(self, path: str, data: bytes | None = None) -> None:
+        self.files.add(path)
+        self._add_parents(path)
+        if data is not None:
+            self.contents[path] = data
+
+    def add_dir(self, path: str) -> None:
+        if path:
+            self.dirs.add(path)
+            self._add_parents(path)
+
+    def add_link(self, path: str, target: str) -> None:
+        self.links[path] = target
+        self._add_parents(path)
+
+    def _add_parents(self, path: str) -> None:
+        parent = posixpath.dirname(path)
+        while parent and parent not in self.dirs:
+            self.dirs.add(parent)
+            parent = posixpath.dirname(parent)
+
+    def _resolve(self, path: str) -> str:
+        # Follow in-tree links a bounded number of times (the reader refused out-of-tree ones).
+        for _ in range(40):
+            if path not in self.links:
+                return path
+            path = self.links[path]
+        return path
+
+    def is_file(self, path: str) -> bool:
+        return self._resolve(path) in self.files
+
+    def is_dir(self, path: str) -> bool:
+        return path == "" or self._resolve(path) in self.dirs
+
+    def exists(self, path: str) -> bool:
+        resolved = self._resolve(path)
+        return resolved in self.files or resolved in self.dirs or resolved == ""
+
+    def read_bytes(self, path: str) -> bytes | None:
+        """The content of a file kept for parsing; None if absent or not kept."""
+        return self.contents.get(self._resolve(path))
+
+    def read_text(self, path: str) -> str | None:
+        data = self.read_bytes(path)
+        if data is None:
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        return data.decode("utf-8", errors="replace")
+
+    def all_paths(self) -> Iterator[str]:
+        yield from self.files
+        yield from self.links
+
+    def glob(self, pattern: str, base: str = "") -> list[str]:
+        """Files (and links) matching a glob relative to `base`, sorted."""
+        full = normalize(posixpath.join(base, pattern)) if base else normalize(pattern)
+        if full is None:
+            return []
+        if not is_glob(full):
+            return [full] if self.is_file(full) else []
+        regex = glob_to_regex(full)
+        return sorted(p for p in self.all_paths() if regex.match(p))
+
+    def glob_dirs(self, pattern: str, base: str = "") -> list[str]:
+        """Directories matching a glob relative to `base` (for Cargo workspace members)."""
+        full = normalize(posixpath.join(base, pattern)) if base else normalize(pattern)
+        if full is None:
+            return []
+        regex = glob_to_regex(full)
+        return sorted(d for d in self.dirs if regex.match(d))
+
+    def matches_any(self, pattern: str, base: str = "") -> bool:
+        """True when a glob matches a file or a directory (a directory counts for `dir/**`)."""
+        if self.glob(pattern, base):
+            return True
+        full = normalize(posixpath.join(base, pattern)) if base else normalize(pattern)
+        return full is not None and (
+            self.is_dir(full) or any(glob_to_regex(full).match(d) for d in self.dirs)
+        )
+
+    def __len__(self) -> int:
+        return len(self.files) + len(self.links)
+
+    @classmethod
+    def from_mapping(
+        cls, artifact: str, files: dict[str, bytes | str], dirs: Iterable[str] = ()
+    ) -> SdistTree:
+        """A tree from a dict of path -> content, for tests and for directories."""
+        tree = cls(artifact=artifact, root_prefix="")
+        for path, data in files.items():
+            tree.add_file(path, data.encode() if isinstance(data, str) else data)
+        for d in dirs:
+            tree.add_dir(d)
+        return tree
