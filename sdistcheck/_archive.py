@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn, Protocol
+from typing import IO, NoReturn, Protocol, cast
 
 from ._errors import ArchiveLimitError, UnreadableArchiveError, UnsafeArchiveError
 from ._tree import SdistTree, normalize
@@ -52,12 +52,10 @@ class Limits:
 
 
 _KEEP_SUFFIXES = frozenset(
-    ".rs .toml .py .pyx .pxd .pxi .cfg .in .txt .c .h .cc .cpp .cxx .hpp .hh .inl .inc .def"
-    " .cmake .go .mod .build .options .json .lock".split()
+    [".rs", ".toml", ".py", ".pyx", ".pxd", ".pxi", ".cfg", ".in", ".txt", ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".inl", ".inc", ".def", ".cmake", ".go", ".mod", ".build", ".options", ".json", ".lock"]
 )
 _KEEP_NAMES = frozenset(
-    "CMakeLists.txt meson.build meson_options.txt meson.options MANIFEST.in setup.py setup.cfg"
-    " pyproject.toml Cargo.toml go.mod build.rs".split()
+    ["CMakeLists.txt", "meson.build", "meson_options.txt", "meson.options", "MANIFEST.in", "setup.py", "setup.cfg", "pyproject.toml", "Cargo.toml", "go.mod", "build.rs"]
 )
 
 
@@ -396,7 +394,7 @@ def _decompressor(head: bytes, raw: _Counting) -> _Readable:
     if head.startswith(b"BZh"):
         return bz2.BZ2File(raw)
     if head.startswith(b"\xfd7zXZ\x00"):
-        return lzma.LZMAFile(raw)
+        return lzma.LZMAFile(cast("IO[bytes]", raw))  # only read() is used
     return raw
 
 

@@ -16,7 +16,11 @@ from . import _cfg, _toml
 from ._cfg import Cfg
 from ._tree import SdistTree, normalize
 
-_DEP_TABLES = (("dependencies", "normal"), ("build-dependencies", "build"), ("dev-dependencies", "dev"))
+_DEP_TABLES = (
+    ("dependencies", "normal"),
+    ("build-dependencies", "build"),
+    ("dev-dependencies", "dev"),
+)
 _TARGET_DIRS = {"bin": "src/bin", "example": "examples", "test": "tests", "bench": "benches"}
 
 
@@ -119,9 +123,7 @@ def load_crate(tree: SdistTree, manifest: str) -> Crate | None:
     name = package.get("name") if isinstance(package.get("name"), str) else crate_dir
     crate = Crate(crate_dir, manifest, str(name), doc, text)
     crate.workspace_root = _workspace_root(tree, crate_dir, doc)
-    crate.features = {
-        k: _toml.str_list(v) for k, v in _toml.table(doc.get("features")).items()
-    }
+    crate.features = {k: _toml.str_list(v) for k, v in _toml.table(doc.get("features")).items()}
     if package:
         crate.targets = _targets(tree, crate, package)
     crate.deps = list(_dependencies(tree, crate))
@@ -167,14 +169,17 @@ def _targets(tree: SdistTree, crate: Crate, package: dict[str, Any]) -> list[Tar
             add(kind, name, spec, cands, f"[[{kind}]]")
     if _auto(package, "bin"):
         explicit = {t.path for t in targets if t.kind == "bin"}
-        found = [join(d, "src/main.rs")] + tree.glob("src/bin/*.rs", d) + tree.glob("src/bin/*/main.rs", d)
+        found = [join(d, "src/main.rs"), *tree.glob("src/bin/*.rs", d)]
+        found += tree.glob("src/bin/*/main.rs", d)
         for path in found:
             if path not in explicit and tree.is_file(path):
                 targets.append(Target("bin", crate.name, path, (), False, 0, ""))
     build = package.get("build")
     if isinstance(build, str):
         line, line_text = _toml.line_of(text, "build", build)
-        targets.append(Target("build", "build-script", _path_dep(d, build), (), True, line, line_text))
+        targets.append(
+            Target("build", "build-script", _path_dep(d, build), (), True, line, line_text)
+        )
     elif build is not False and tree.is_file(join(d, "build.rs")):
         targets.append(Target("build", "build-script", join(d, "build.rs"), (), False, 0, ""))
     return targets
@@ -191,9 +196,9 @@ def _dependencies(tree: SdistTree, crate: Crate) -> list[Dependency]:
             tables.append((_toml.table(_toml.table(body).get(key)), kind, platform))
     ws_deps = _workspace_table(tree, crate).get("dependencies", {})
     out: list[Dependency] = []
-    for table, kind, platform in tables:
+    for table, kind, guard in tables:
         for key, spec in table.items():
-            dep = _dependency(crate, key, spec, kind, platform, _toml.table(ws_deps))
+            dep = _dependency(crate, key, spec, kind, guard, _toml.table(ws_deps))
             if dep is not None:
                 out.append(dep)
     return out
@@ -211,7 +216,9 @@ def _target_cfg(spec: str) -> Cfg:
 def _workspace_table(tree: SdistTree, crate: Crate) -> dict[str, Any]:
     if crate.workspace_root is None:
         return {}
-    root = posixpath.join(crate.workspace_root, "Cargo.toml") if crate.workspace_root else "Cargo.toml"
+    root = (
+        posixpath.join(crate.workspace_root, "Cargo.toml") if crate.workspace_root else "Cargo.toml"
+    )
     return _toml.table((_toml.load(tree.read_text(root)) or {}).get("workspace"))
 
 
@@ -235,8 +242,16 @@ def _dependency(
     if not line:
         line, text = _toml.line_of(crate.text, key)
     return Dependency(
-        key, _path_dep(base_dir, raw), raw, kind, spec.get("optional") is True, platform,
-        tuple(features), default, line, text,
+        key,
+        _path_dep(base_dir, raw),
+        raw,
+        kind,
+        spec.get("optional") is True,
+        platform,
+        tuple(features),
+        default,
+        line,
+        text,
     )
 
 

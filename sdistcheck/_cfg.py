@@ -13,14 +13,27 @@ from dataclasses import dataclass
 
 from ._model import Scope
 
-_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<ident>r#[A-Za-z_]\w*|[A-Za-z_]\w*)|(?P<p>[(),=]))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<ident>r#[A-Za-z_]\w*|[A-Za-z_]\w*)|(?P<p>[(),=]))'
+)
 
 # Atoms decided by the target, not by the person building: unknown until a platform is chosen.
 _PLATFORM_KEYS = frozenset(
     {
-        "target_os", "target_family", "target_arch", "target_env", "target_vendor", "target_abi",
-        "target_pointer_width", "target_endian", "target_feature", "target_has_atomic", "panic",
-        "relocation_model", "target_has_atomic_load_store", "target_thread_local",
+        "target_os",
+        "target_family",
+        "target_arch",
+        "target_env",
+        "target_vendor",
+        "target_abi",
+        "target_pointer_width",
+        "target_endian",
+        "target_feature",
+        "target_has_atomic",
+        "panic",
+        "relocation_model",
+        "target_has_atomic_load_store",
+        "target_thread_local",
     }
 )
 _PLATFORM_NAMES = frozenset({"windows", "unix", "wasm"})

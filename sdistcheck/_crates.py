@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import _cfg, _cargo, _rust
+from . import _cargo, _cfg, _rust
 from ._cfg import Cfg
 from ._model import Reference, Scope
 from ._tree import SdistTree, normalize
@@ -56,11 +56,20 @@ class _Walker:
 
     # -- manifests ---------------------------------------------------------------------------
 
-    def load(self, crate_dir: str, source: str, line: int, text: str, kind: str,
-             scope: Scope = Scope.ALWAYS, note: str | None = None) -> _cargo.Crate | None:
+    def load(
+        self,
+        crate_dir: str,
+        source: str,
+        line: int,
+        text: str,
+        kind: str,
+        scope: Scope = Scope.ALWAYS,
+        note: str | None = None,
+    ) -> _cargo.Crate | None:
         manifest = posixpath.join(crate_dir, "Cargo.toml") if crate_dir else "Cargo.toml"
-        self.ref(target=manifest, source=source, line=line, text=text, kind=kind,
-                 scope=scope, note=note)
+        self.ref(
+            target=manifest, source=source, line=line, text=text, kind=kind, scope=scope, note=note
+        )
         if crate_dir in self.out.crates:
             return self.out.crates[crate_dir]
         crate = _cargo.load_crate(self.tree, manifest)
@@ -76,36 +85,62 @@ class _Walker:
             if t.explicit:
                 target = t.path or (t.candidates[0] if t.candidates else "")
                 alternatives = t.candidates[1:] if t.path is None else ()
-                self.ref(target=target, source=crate.manifest, line=t.line, text=t.text,
-                         kind=f"cargo-{t.kind}-target", alternatives=alternatives,
-                         note="cargo resolves declared targets when it loads the manifest")
+                self.ref(
+                    target=target,
+                    source=crate.manifest,
+                    line=t.line,
+                    text=t.text,
+                    kind=f"cargo-{t.kind}-target",
+                    alternatives=alternatives,
+                    note="cargo resolves declared targets when it loads the manifest",
+                )
         if "package" in crate.doc and not any(t.kind in ("lib", "bin") for t in crate.targets):
-            self.ref(target=posixpath.join(crate.dir, "src/lib.rs"), source=crate.manifest,
-                     line=0, text="", kind="cargo-implicit-target",
-                     alternatives=(posixpath.join(crate.dir, "src/main.rs"),),
-                     note="a package needs a library or binary target")
+            self.ref(
+                target=posixpath.join(crate.dir, "src/lib.rs"),
+                source=crate.manifest,
+                line=0,
+                text="",
+                kind="cargo-implicit-target",
+                alternatives=(posixpath.join(crate.dir, "src/main.rs"),),
+                note="a package needs a library or binary target",
+            )
         if crate.workspace_root == crate.dir:
             for member, from_glob, line, text in _cargo.workspace_members(self.tree, crate.dir):
-                if not from_glob:
-                    self.load(member, crate.manifest, line, text, "cargo-workspace-member")
-                elif member not in self.out.crates:
+                if not from_glob or member not in self.out.crates:
                     self.load(member, crate.manifest, line, text, "cargo-workspace-member")
         for dep in crate.deps:
             if dep.kind == "dev":
                 continue  # only compiled for tests; see the note in check_dev_deps
             if dep.path is None:
-                self.ref(target=dep.raw_path, source=crate.manifest, line=dep.line,
-                         text=dep.text, kind="cargo-path-dependency",
-                         note="the path leaves the sdist")
+                self.ref(
+                    target=dep.raw_path,
+                    source=crate.manifest,
+                    line=dep.line,
+                    text=dep.text,
+                    kind="cargo-path-dependency",
+                    note="the path leaves the sdist",
+                )
                 continue
-            self.load(dep.path, crate.manifest, dep.line, dep.text, "cargo-path-dependency",
-                      note="cargo reads every path dependency's manifest, optional or not")
+            self.load(
+                dep.path,
+                crate.manifest,
+                dep.line,
+                dep.text,
+                "cargo-path-dependency",
+                note="cargo reads every path dependency's manifest, optional or not",
+            )
         for dep in crate.deps:
             if dep.kind == "dev" and dep.path is not None and dep.path not in self.out.crates:
                 manifest = posixpath.join(dep.path, "Cargo.toml")
-                self.ref(target=manifest, source=crate.manifest, line=dep.line, text=dep.text,
-                         kind="cargo-dev-dependency", scope=Scope.TEST,
-                         note="only `cargo test` needs dev-dependencies")
+                self.ref(
+                    target=manifest,
+                    source=crate.manifest,
+                    line=dep.line,
+                    text=dep.text,
+                    kind="cargo-dev-dependency",
+                    scope=Scope.TEST,
+                    note="only `cargo test` needs dev-dependencies",
+                )
 
     # -- the packages the build compiles -----------------------------------------------------
 
@@ -136,9 +171,12 @@ class _Walker:
                 elif _RANK[scope] < _RANK[old.scope] or not feats <= old.features:
                     better = _RANK[scope] < _RANK[old.scope]
                     uses[dep.path] = _Use(
-                        scope if better else old.scope, platform if better else old.platform,
-                        old.features | feats, old.default or dep.default_features,
-                        via if better else old.via)
+                        scope if better else old.scope,
+                        platform if better else old.platform,
+                        old.features | feats,
+                        old.default or dep.default_features,
+                        via if better else old.via,
+                    )
                 else:
                     continue
                 queue.append(dep.path)
@@ -153,8 +191,15 @@ class _Walker:
             if t.kind in kinds and t.path is not None:
                 self.visit(t.path, True, (), crate, use, enabled)
 
-    def visit(self, path: str, mod_rs: bool, conds: tuple[Cfg, ...], crate: _cargo.Crate,
-              use: _Use, enabled: frozenset[str]) -> None:
+    def visit(
+        self,
+        path: str,
+        mod_rs: bool,
+        conds: tuple[Cfg, ...],
+        crate: _cargo.Crate,
+        use: _Use,
+        enabled: frozenset[str],
+    ) -> None:
         scope = self.scope(conds, use, enabled)
         if path in self.visited and _RANK[self.visited[path]] <= _RANK[scope]:
             return
@@ -172,13 +217,30 @@ class _Walker:
                 self.out.generated_includes += inc.generated
                 continue
             base = crate.dir if inc.manifest_relative else posixpath.dirname(path)
-            self.reference(posixpath.join(base, inc.path), path, inc.line, lines, inc.macro,
-                           conds + inc.conditions, use, enabled)
+            self.reference(
+                posixpath.join(base, inc.path),
+                path,
+                inc.line,
+                lines,
+                inc.macro,
+                conds + inc.conditions,
+                use,
+                enabled,
+            )
         for mod in result.mods:
             self.module(path, mod_rs, mod, conds, lines, crate, use, enabled)
 
-    def module(self, path: str, mod_rs: bool, mod: _rust.ModDecl, conds: tuple[Cfg, ...],
-               lines: list[str], crate: _cargo.Crate, use: _Use, enabled: frozenset[str]) -> None:
+    def module(
+        self,
+        path: str,
+        mod_rs: bool,
+        mod: _rust.ModDecl,
+        conds: tuple[Cfg, ...],
+        lines: list[str],
+        crate: _cargo.Crate,
+        use: _Use,
+        enabled: frozenset[str],
+    ) -> None:
         here = posixpath.dirname(path)
         stem = posixpath.splitext(posixpath.basename(path))[0]
         base = posixpath.join(here if mod_rs else posixpath.join(here, stem), *mod.inline_mods)
@@ -191,16 +253,26 @@ class _Walker:
             for p, cond in mod.cfg_paths:
                 anchor = base if mod.inline_mods else here
                 choices.append(([posixpath.join(anchor, p)], (*mod_conds, cond), True))
-            default_conds = mod_conds + tuple(
-                _cfg.Cfg("not", (cond,)) for _, cond in mod.cfg_paths)
-            candidates = [posixpath.join(base, f"{mod.name}.rs"),
-                          posixpath.join(base, mod.name, "mod.rs")]
+            default_conds = mod_conds + tuple(_cfg.Cfg("not", (cond,)) for _, cond in mod.cfg_paths)
+            candidates = [
+                posixpath.join(base, f"{mod.name}.rs"),
+                posixpath.join(base, mod.name, "mod.rs"),
+            ]
             choices.append((candidates, default_conds, False))
         for candidates, c, by_path in choices:
             resolved = [normalize(x) for x in candidates]
             found = next((r for r in resolved if r and self.tree.is_file(r)), None)
-            self.reference(candidates[0], path, mod.line, lines, "mod", c, use, enabled,
-                           alternatives=tuple(candidates[1:]))
+            self.reference(
+                candidates[0],
+                path,
+                mod.line,
+                lines,
+                "mod",
+                c,
+                use,
+                enabled,
+                alternatives=tuple(candidates[1:]),
+            )
             if found is not None:
                 child_mod_rs = by_path or found.endswith("/mod.rs")
                 self.visit(found, child_mod_rs, c, crate, use, enabled)
@@ -211,23 +283,51 @@ class _Walker:
             return use.scope
         return weakest(use.scope, _cfg.scope_of(_cfg.conjoin(all_conds), enabled))
 
-    def reference(self, target: str, source: str, line: int, lines: list[str], kind: str,
-                  conds: tuple[Cfg, ...], use: _Use, enabled: frozenset[str],
-                  alternatives: tuple[str, ...] = ()) -> None:
+    def reference(
+        self,
+        target: str,
+        source: str,
+        line: int,
+        lines: list[str],
+        kind: str,
+        conds: tuple[Cfg, ...],
+        use: _Use,
+        enabled: frozenset[str],
+        alternatives: tuple[str, ...] = (),
+    ) -> None:
         all_conds = [*use.platform, *conds]
         condition = f"cfg({_cfg.conjoin(all_conds)})" if all_conds else None
         if use.via:
             condition = f"{condition}, {use.via}" if condition else use.via
         norm = normalize(target)
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        self.ref(target=norm if norm is not None else target, source=source, line=line,
-                 text=text, kind=kind, condition=condition,
-                 scope=self.scope(conds, use, enabled), alternatives=alternatives,
-                 note=None if norm is not None else "the path leaves the sdist")
+        scope = self.scope(conds, use, enabled)
+        platforms = None
+        if scope is Scope.PLATFORM and all_conds:
+            platforms = _cfg.describe_platforms(_cfg.conjoin(all_conds)) or None
+        self.ref(
+            target=norm if norm is not None else target,
+            source=source,
+            line=line,
+            text=text,
+            kind=kind,
+            condition=condition,
+            scope=scope,
+            alternatives=alternatives,
+            platforms=platforms,
+            note=None if norm is not None else "the path leaves the sdist",
+        )
 
 
-def analyse(tree: SdistTree, manifest: str, source: str, line: int, text: str,
-            features: Iterable[str] = (), default_features: bool = True) -> CargoAnalysis:
+def analyse(
+    tree: SdistTree,
+    manifest: str,
+    source: str,
+    line: int,
+    text: str,
+    features: Iterable[str] = (),
+    default_features: bool = True,
+) -> CargoAnalysis:
     """Every reference reachable from the Rust package whose manifest is `manifest`."""
     out = CargoAnalysis()
     walker = _Walker(tree, out)

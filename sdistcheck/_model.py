@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 
 class Severity(str, enum.Enum):
-    """How a missing file is judged.  ERROR fails the run; WARNING and INFO do not (unless --strict)."""
+    """How a missing file is judged: ERROR fails the run, WARNING and INFO do not (see --strict)."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -39,6 +39,7 @@ class Reference:
     is_glob: bool = False  # the target is a pattern that must match at least one file
     alternatives: tuple[str, ...] = ()  # other paths that satisfy it (e.g. x/mod.rs for x.rs)
     note: str | None = None  # why it matters, when the kind alone does not say
+    platforms: str | None = None  # for PLATFORM scope: where it bites, e.g. "Windows aarch64"
 
 
 @dataclass(frozen=True)

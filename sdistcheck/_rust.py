@@ -8,7 +8,6 @@ which `#[cfg(...)]` attributes guard each reference.
 from __future__ import annotations
 
 import bisect
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -360,7 +359,9 @@ class _Scanner:
         manifest = value.startswith(MANIFEST_DIR)
         path = value.replace(MANIFEST_DIR, "").lstrip("/") if manifest else value
         self.result.includes.append(
-            Include(macro, None if generated else path, manifest, generated, self.line_of(pos), conds)
+            Include(
+                macro, None if generated else path, manifest, generated, self.line_of(pos), conds
+            )
         )
 
     def run(self) -> ScanResult:

@@ -9,7 +9,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 
 def load(text: str | None) -> dict[str, Any] | None:
@@ -23,7 +23,8 @@ def load(text: str | None) -> dict[str, Any] | None:
 def _parse(text: str) -> dict[str, Any] | None:
     # Cached: a workspace manifest is consulted once per member.  Callers must not mutate it.
     try:
-        return tomllib.loads(text)
+        doc: dict[str, Any] = tomllib.loads(text)
+        return doc
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return None
 

@@ -30,7 +30,7 @@ def normalize(path: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Translate a gitignore/maturin-style glob (`*`, `?`, `[..]`, `**`) to a regex on full paths."""
+    """Translate a maturin/gitignore-style glob (`*`, `?`, `[..]`, `**`) to a full-path regex."""
     i, out = 0, []
     while i < len(pattern):
         c = pattern[i]

@@ -1,0 +1,3 @@
+"""retag: give wheels with statically linked binaries the manylinux tags they honestly deserve."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,137 @@
+"""Check one sdist: collect every reference, resolve it against the sdist, judge what is missing."""
+
+from __future__ import annotations
+
+import email.parser
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from . import _crates, _fixes, _pyproject, _setuppy
+from ._config import Options
+from ._model import Finding, Reference, Report, Scope, Severity
+from ._tree import SdistTree, glob_to_regex
+
+_RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
+
+
+def severity_of(scope: Scope, options: Options) -> Severity:
+    if scope in (options.fail_on or ()):
+        return Severity.ERROR
+    if scope is Scope.GUARDED:
+        return Severity.INFO
+    return Severity.ERROR if options.strict else Severity.WARNING
+
+
+def satisfied(tree: SdistTree, ref: Reference) -> bool:
+    if ref.note == "the path leaves the sdist":
+        return False
+    if ref.is_glob:
+        return tree.matches_any(ref.target)
+    if ref.is_dir:
+        return tree.is_dir(ref.target)
+    return tree.is_file(ref.target) or any(tree.is_file(a) for a in ref.alternatives)
+
+
+def _metadata(tree: SdistTree) -> tuple[str | None, str | None]:
+    text = tree.read_text("PKG-INFO")
+    if text is None:
+        return None, None
+    msg = email.parser.Parser().parsestr(text, headersonly=True)
+    return msg.get("Name"), msg.get("Version")
+
+
+def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str]]:
+    """Every reference the sdist's build configuration makes, and notes worth telling."""
+    py = _pyproject.analyse(tree)
+    refs = list(py.references)
+    notes = list(py.notes)
+    if not tree.is_file("pyproject.toml") and not tree.is_file("setup.py"):
+        refs.append(
+            Reference(
+                "pyproject.toml",
+                "PKG-INFO",
+                0,
+                "",
+                "build-entry-point",
+                alternatives=("setup.py",),
+                note="a build frontend needs pyproject.toml or setup.py",
+            )
+        )
+    roots = list(py.rust_roots)
+    if py.backend in (None, "setuptools") or tree.is_file("setup.py"):
+        for analysis in (_setuppy.analyse_setup_py(tree), _setuppy.analyse_setup_cfg(tree)):
+            refs.extend(analysis.references)
+            roots.extend(analysis.rust_roots)
+            notes.extend(analysis.notes)
+    seen: set[str] = set()
+    for root in roots:
+        if root.manifest in seen:
+            continue
+        seen.add(root.manifest)
+        cargo = _crates.analyse(
+            tree,
+            root.manifest,
+            root.source,
+            root.line,
+            root.text,
+            root.features,
+            root.default_features,
+        )
+        refs.extend(cargo.references)
+        notes.extend(cargo.notes)
+        if cargo.generated_includes:
+            notes.append(
+                f"{cargo.generated_includes} include(s) of build-script output "
+                "(OUT_DIR) are generated at build time, not expected in the sdist"
+            )
+    if py.backend == "maturin" and not py.has_readme:
+        notes.append("no [project] readme: maturin falls back to Cargo.toml's readme")
+    return py, refs, notes
+
+
+def _platforms(refs: Iterable[Reference]) -> str | None:
+    phrases = [r.platforms for r in refs if r.scope is Scope.PLATFORM and r.platforms]
+    return ", ".join(dict.fromkeys(p for p in phrases if p)) or None
+
+
+def check(tree: SdistTree, options: Options | None = None) -> Report:
+    started = time.perf_counter()
+    py, refs, notes = collect(tree)
+    options = (options or Options()).resolve(py.config)
+    ignore = [glob_to_regex(g) for g in options.ignore]
+    missing: dict[str, list[Reference]] = defaultdict(list)
+    for ref in refs:
+        if not satisfied(tree, ref) and not any(rx.match(ref.target) for rx in ignore):
+            missing[ref.target].append(ref)
+    findings: list[Finding] = []
+    for path, path_refs in missing.items():
+        unique = list(dict.fromkeys(path_refs))
+        scope = min((r.scope for r in unique), key=_RANK.index)
+        findings.append(
+            Finding(
+                path=path,
+                severity=severity_of(scope, options),
+                scope=scope,
+                references=tuple(
+                    sorted(unique, key=lambda r: (_RANK.index(r.scope), r.source, r.line))
+                ),
+                platforms=_platforms(unique) if scope is Scope.PLATFORM else None,
+            )
+        )
+    order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
+    findings.sort(key=lambda f: (order.index(f.severity), f.path))
+    fixable = [f for f in findings if f.severity is not Severity.INFO]
+    name, version = _metadata(tree)
+    return Report(
+        artifact=tree.artifact,
+        name=name or py.name,
+        version=version or py.version,
+        backend=py.backend or ("setuptools" if tree.is_file("setup.py") else None),
+        findings=tuple(findings),
+        fixes=_fixes.suggest(py.backend, fixable),
+        references_checked=len(refs),
+        files_in_sdist=len(tree),
+        notes=tuple(notes),
+        stats={"analysis_seconds": round(time.perf_counter() - started, 4)},
+    )

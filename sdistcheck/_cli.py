@@ -1,0 +1,151 @@
+"""`sdistcheck TARGET...`: the command line.  Errors are caught here, once, as one line each.
+
+Exit codes: 0 every sdist is complete, 1 findings (files the build needs are missing),
+2 usage error or an unreadable/unsafe artifact (or a target that could not be fetched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, _archive, _fetch
+from ._check import check
+from ._config import Options, parse_fail_on
+from ._errors import SdistCheckError
+from ._report import Outcome, write_json, write_text
+
+_SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
+_SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$")
+
+
+def _size(text: str) -> int:
+    m = _SIZE.match(text)
+    if m is None:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512M, 2G)")
+    factor = 1024 ** " kmgt".index(m.group(2).lower() or " ")
+    return int(float(m.group(1)) * factor)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sdistcheck",
+        description="Prove that an sdist is complete: every file its build scripts reference "
+        "(Rust include_bytes!/mod, Cargo manifests, setup.py, pyproject) is inside it, on every "
+        "platform branch. Static analysis only: nothing from the sdist is executed.",
+        epilog="exit codes: 0 complete, 1 files missing, 2 usage error or unreadable input",
+    )
+    p.add_argument(
+        "targets",
+        nargs="+",
+        metavar="TARGET",
+        help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
+        "(fetched from the index, sha256-verified, cached)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--index-url",
+        default=_fetch.DEFAULT_INDEX,
+        help="simple index for NAME==VERSION targets (default: %(default)s)",
+    )
+    p.add_argument(
+        "--cache-dir", type=Path, help=f"download cache (default: {_fetch.cache_dir()})"
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="paths known to be generated at build time (repeatable)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="fail on warnings too (option-, test- and feature-only references)",
+    )
+    p.add_argument(
+        "--fail-on",
+        metavar="SCOPES",
+        help="comma-separated scopes whose findings fail the run "
+        "(default: always,platform; choose from always, platform, option, test)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show info-level findings and analysis notes",
+    )
+    limits = p.add_argument_group("archive limits (a decompression bomb stops at these)")
+    d = _archive.Limits()
+    limits.add_argument("--max-member-size", type=_size, default=d.max_member_size)
+    limits.add_argument("--max-total-size", type=_size, default=d.max_total_size)
+    limits.add_argument("--max-members", type=int, default=d.max_members)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """(label, local path) for each sdist a target names.  Raises SdistCheckError."""
+    requirement = _fetch.parse_requirement_target(target)
+    path = Path(target)
+    if requirement is not None and not path.exists():
+        name, version = requirement
+        return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.name.endswith(_SDIST_SUFFIXES))
+        if not found:
+            raise SdistCheckError(f"{target}: no sdists (.tar.gz or .zip) in this directory")
+        return [(str(p), p) for p in found]
+    if not path.exists():
+        raise SdistCheckError(f"{target}: no such file (and not NAME==VERSION)")
+    return [(target, path)]
+
+
+def _check_one(label: str, path: Path, args: argparse.Namespace, options: Options) -> Outcome:
+    limits = _archive.Limits(
+        max_member_size=args.max_member_size,
+        max_total_size=args.max_total_size,
+        max_members=args.max_members,
+    )
+    try:
+        tree = _archive.read_sdist(path, limits)
+        return Outcome(label, report=check(tree, options))
+    except SdistCheckError as exc:
+        return Outcome(label, error=str(exc))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        fail_on = parse_fail_on(args.fail_on, "--fail-on") if args.fail_on else None
+    except SdistCheckError as exc:
+        print(f"sdistcheck: error: {exc}", file=sys.stderr)
+        return 2
+    options = Options(ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on)
+    outcomes: list[Outcome] = []
+    for target in args.targets:
+        try:
+            expanded = _expand(target, args)
+        except SdistCheckError as exc:
+            outcomes.append(Outcome(target, error=str(exc)))
+            continue
+        outcomes.extend(_check_one(label, path, args, options) for label, path in expanded)
+    try:
+        if args.format == "json":
+            write_json(outcomes, __version__, sys.stdout)
+        else:
+            write_text(outcomes, sys.stdout, verbose=args.verbose)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return max(o.exit_code for o in outcomes)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Reports: a human one with rich, and JSON with a versioned schema (documented in README.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ._model import Finding, Reference, Report, Severity
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One target's result: a report, or the one-line reason it could not be checked."""
+
+    target: str
+    report: Report | None = None
+    error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.report is None:
+            return 2
+        return 1 if self.report.errors else 0
+
+
+def _reference_json(r: Reference) -> dict[str, Any]:
+    return {
+        "source": r.source,
+        "line": r.line,
+        "text": r.text,
+        "kind": r.kind,
+        "condition": r.condition,
+        "scope": r.scope.value,
+        "platforms": r.platforms,
+        "alternatives": list(r.alternatives),
+        "note": r.note,
+    }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "severity": f.severity.value,
+        "scope": f.scope.value,
+        "platforms": f.platforms,
+        "references": [_reference_json(r) for r in f.references],
+    }
+
+
+def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
+    for o in outcomes:
+        r = o.report
+        if r is None:
+            results.append({"target": o.target, "status": "error", "error": o.error})
+            continue
+        results.append(
+            {
+                "target": o.target,
+                "artifact": r.artifact,
+                "status": "incomplete" if r.errors else "complete",
+                "error": None,
+                "name": r.name,
+                "version": r.version,
+                "backend": r.backend,
+                "files_in_sdist": r.files_in_sdist,
+                "references_checked": r.references_checked,
+                "summary": {s.value: sum(f.severity is s for f in r.findings) for s in Severity},
+                "findings": [_finding_json(f) for f in r.findings],
+                "fixes": [
+                    {"file": x.file, "snippet": x.snippet, "explanation": x.explanation}
+                    for x in r.fixes
+                ],
+                "notes": list(r.notes),
+                "stats": r.stats,
+            }
+        )
+    return {
+        "schema": "sdistcheck-report",
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "sdistcheck", "version": version},
+        "exit_code": max((o.exit_code for o in outcomes), default=0),
+        "results": results,
+    }
+
+
+def write_json(outcomes: list[Outcome], version: str, stream: IO[str]) -> None:
+    # ASCII escapes keep names that were not UTF-8 (surrogate-escaped) encodable everywhere.
+    json.dump(to_json(outcomes, version), stream, indent=2, ensure_ascii=True)
+    stream.write("\n")
+
+
+_STYLE = {
+    Severity.ERROR: ("✗", "bold red"),
+    Severity.WARNING: ("!", "yellow"),
+    Severity.INFO: ("·", "dim"),
+}
+
+
+def _printable(text: str) -> str:
+    """Names that were not UTF-8 carry surrogate escapes; show their bytes as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) -> None:
+    from rich.console import Console  # imported here: JSON runs do not pay for it
+    from rich.markup import escape as rich_escape
+
+    def escape(text: str) -> str:
+        return rich_escape(_printable(text))
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for o in outcomes:
+        r = o.report
+        if r is None:
+            console.print(f"[bold red]error[/]: {escape(o.error or '')}")
+            continue
+        shown = [f for f in r.findings if verbose or f.severity is not Severity.INFO]
+        label = f"{r.name or '?'} {r.version or ''}".strip()
+        status = "[bold red]INCOMPLETE[/]" if r.errors else "[bold green]complete[/]"
+        counts = ", ".join(
+            f"{n} {s.value}{'s' if n != 1 else ''}"
+            for s in Severity
+            if (n := sum(f.severity is s for f in shown))
+        )
+        console.print(
+            f"{escape(r.artifact)} ({escape(label)}, {r.backend or 'unknown'} backend): "
+            f"{status}" + (f" — {counts}" if counts else "")
+        )
+        console.print(
+            f"  {r.references_checked} references checked against {r.files_in_sdist} files",
+            style="dim",
+        )
+        for f in shown:
+            mark, style = _STYLE[f.severity]
+            where = f" [{f.scope.value}: {f.platforms}]" if f.platforms else f" [{f.scope.value}]"
+            console.print(f"  [{style}]{mark} {escape(f.path)}[/]{escape(where)}")
+            for ref in f.references:
+                loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
+                console.print(
+                    f"      {escape(loc)}  {escape(ref.kind)}"
+                    + (f"  {escape(ref.text)}" if ref.text else "")
+                )
+                if ref.condition:
+                    console.print(f"        under {escape(ref.condition)}", style="dim")
+                if ref.alternatives:
+                    console.print(
+                        f"        (or {escape(', '.join(ref.alternatives))})", style="dim"
+                    )
+                if ref.note:
+                    console.print(f"        {escape(ref.note)}", style="dim")
+        for fix in r.fixes:
+            console.print(f"  fix — add to {escape(fix.file)}:", style="bold")
+            for line in fix.snippet.splitlines():
+                console.print(f"      {escape(line)}")
+            console.print(f"    {escape(fix.explanation)}", style="dim")
+        if verbose:
+            for note in r.notes:
+                console.print(f"  note: {escape(note)}", style="dim")
+    if len(outcomes) > 1:
+        bad = sum(o.exit_code == 1 for o in outcomes)
+        err = sum(o.exit_code == 2 for o in outcomes)
+        console.print(
+            f"{len(outcomes)} targets: {len(outcomes) - bad - err} complete, "
+            f"{bad} incomplete, {err} unreadable"
+        )

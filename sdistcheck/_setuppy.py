@@ -1,0 +1,418 @@
+"""setup.py (parsed with `ast`, never run) and setup.cfg: the files a setuptools build reads.
+
+Only values the checker can know without running code are followed: literals, module-level
+constants, `os.path.join`/`Path` of those, and a `here = os.path.dirname(__file__)` base.  A
+reference under `if sys.platform == ...` bites on that platform; under any other `if` it is an
+option; inside `try:` or behind an `exists()` test the script tolerates its absence.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ._model import Reference, Scope
+from ._pyproject import RustRoot
+from ._tree import SdistTree, is_glob
+
+HERE = "\x00HERE\x00"  # the directory of setup.py
+_PLATFORM_NAMES = (
+    "sys.platform",
+    "os.name",
+    "platform.system",
+    "platform.machine",
+    "sysconfig.get_platform",
+    "IS_WINDOWS",
+    "WINDOWS",
+    "is_windows",
+)
+_GUARD_CALLS = ("exists", "isfile", "is_file", "isdir", "is_dir")
+_FILE_ERRORS = {
+    "OSError",
+    "IOError",
+    "FileNotFoundError",
+    "EnvironmentError",
+    "Exception",
+    "BaseException",
+}
+_GENERATED_SOURCES = {".c": (".pyx", ".py"), ".cpp": (".pyx", ".py"), ".cc": (".pyx",)}
+_CYTHON_SOURCES = {".pyx": (".c", ".cpp")}
+
+
+@dataclass
+class SetupAnalysis:
+    references: list[Reference] = field(default_factory=list)
+    rust_roots: list[RustRoot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Constants:
+    """Names bound once to values the checker can evaluate, per scope."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.values: dict[str, object] = {}
+        counts: dict[str, int] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        counts[t.id] = counts.get(t.id, 0) + 1
+        for node in tree.body:  # module level, in order, so later names can use earlier ones
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and counts[node.targets[0].id] == 1
+            ):
+                value = self.eval(node.value)
+                if value is not None:
+                    self.values[node.targets[0].id] = value
+
+    def eval(self, node: ast.expr) -> object:
+        """A str, a list of str, HERE-prefixed paths, or None when not static."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return self.values.get(node.id)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [self.eval(e) for e in node.elts]
+            return items if all(isinstance(i, str) for i in items) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+            left, right = self.eval(node.left), self.eval(node.right)
+            if isinstance(node.op, ast.Div) and isinstance(left, str) and isinstance(right, str):
+                return posixpath.join(left, right)
+            if isinstance(left, str) and isinstance(right, str):
+                return left + right
+            if isinstance(left, list) and isinstance(right, list):
+                return left + right
+            return None
+        if isinstance(node, ast.Attribute) and node.attr == "parent" and _is_file_var(node.value):
+            return HERE
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        return None
+
+    def _call(self, node: ast.Call) -> object:
+        name = _dotted(node.func)
+        args = [self.eval(a) for a in node.args]
+        if name.endswith(("path.dirname", "dirname")) and node.args and _is_file_var(node.args[0]):
+            return HERE
+        if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
+            if name.endswith(("resolve", "absolute")) and isinstance(node.func, ast.Attribute):
+                return self.eval(node.func.value)
+            return args[0] if len(args) == 1 else None
+        joins = name.endswith("path.join") or name in ("join", "Path", "pathlib.Path", "PurePath")
+        if joins and args and all(isinstance(a, str) for a in args):
+            return posixpath.join(*[str(a) for a in args])
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("joinpath",):
+            base = self.eval(node.func.value)
+            if isinstance(base, str) and all(isinstance(a, str) for a in args):
+                return posixpath.join(base, *[str(a) for a in args])
+        if name in ("str", "os.fspath") and len(args) == 1:
+            return args[0]
+        return None
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return _dotted(node.func)
+    return ""
+
+
+def _is_file_var(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return True
+    if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
+        return _is_file_var(node.args[0])
+    if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
+        return _is_file_var(node.value)
+    return False
+
+
+class _Visitor:
+    def __init__(self, source: str, text: str, constants: _Constants, out: SetupAnalysis):
+        self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
+        self.base = posixpath.dirname(source)
+        self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
+
+    def add(
+        self,
+        value: object,
+        node: ast.AST,
+        kind: str,
+        scope: Scope,
+        condition: str | None,
+        note: str | None = None,
+        alternatives: tuple[str, ...] = (),
+    ) -> None:
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if not isinstance(v, str) or not v or "\x00" in v.replace(HERE, ""):
+                continue
+            path = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+            if posixpath.isabs(path) or "$" in path or "{" in path:
+                continue
+            target = posixpath.normpath(posixpath.join(self.base, path))
+            line = getattr(node, "lineno", 0)
+            text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+            self.out.references.append(
+                Reference(
+                    target=target,
+                    source=self.source,
+                    line=line,
+                    text=text,
+                    kind=kind,
+                    condition=condition,
+                    scope=scope,
+                    is_glob=is_glob(path),
+                    note=note,
+                    platforms=condition if scope is Scope.PLATFORM else None,
+                    alternatives=alternatives or _source_alternatives(target),
+                )
+            )
+
+    def run(self, module: ast.Module) -> None:
+        self.find_readers(module)
+        self.visit(module, [])
+
+    def find_readers(self, module: ast.Module) -> None:
+        # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x")
+        for node in ast.walk(module):
+            if isinstance(node, ast.FunctionDef):
+                params = [a.arg for a in node.args.args]
+                vararg = node.args.vararg.arg if node.args.vararg else None
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and _is_open(call):
+                        used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+                        for i, p in enumerate(params):
+                            if p in used:
+                                self.readers[node.name] = i
+                        if vararg in used:
+                            self.readers[node.name] = 0
+
+    def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
+        for child in ast.iter_child_nodes(node):
+            child_guards = guards
+            if isinstance(child, (ast.If, ast.IfExp)):
+                child_guards = [*guards, _if_guard(child.test)]
+            elif isinstance(child, ast.Try) and _catches_file_errors(child):
+                child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
+            if isinstance(child, ast.Call):
+                self.call(child, child_guards)
+            self.visit(child, child_guards)
+
+    def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
+        scope, condition = _combine(guards)
+        name = _dotted(node.func).rsplit(".", 1)[-1]
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        if _is_open(node):
+            target = node.args[0] if node.args else kw.get("file")
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("read_text", "read_bytes", "open")
+                and not node.args
+            ):
+                target = node.func.value
+            if target is not None:
+                self.add(self.c.eval(target), node, "setup.py-open", scope, condition)
+        elif name in self.readers and len(node.args) > self.readers[name]:
+            self.add(
+                self.c.eval(node.args[self.readers[name]]),
+                node,
+                "setup.py-open",
+                scope,
+                condition,
+                note=f"read by {name}()",
+            )
+        elif name.endswith("Extension") and name not in ("RustExtension",):
+            sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
+            if sources is not None:
+                self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+            if "depends" in kw:
+                self.add(
+                    self.c.eval(kw["depends"]),
+                    node,
+                    "setuptools-ext-depends",
+                    _weaker(scope, Scope.OPTION),
+                    condition,
+                    note="setuptools ignores a missing `depends` file, but it usually "
+                    "names a header the compiler needs",
+                )
+        elif name in ("RustExtension", "RustBin"):
+            manifest = kw.get("path", node.args[1] if len(node.args) > 1 else None)
+            value = self.c.eval(manifest) if manifest is not None else "Cargo.toml"
+            if isinstance(value, str):
+                line = node.lineno
+                text = self.lines[line - 1].strip() if line <= len(self.lines) else ""
+                features = self.c.eval(kw["features"]) if "features" in kw else []
+                path = posixpath.normpath(posixpath.join(self.base, value.replace(HERE, "")))
+                self.out.rust_roots.append(
+                    RustRoot(
+                        path.lstrip("/"),
+                        self.source,
+                        line,
+                        text,
+                        tuple(features) if isinstance(features, list) else (),
+                    )
+                )
+        elif name == "setup":
+            self.setup_call(kw, node, scope, condition)
+
+    def setup_call(
+        self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
+    ) -> None:
+        data_files = self.c.eval(kw["data_files"]) if "data_files" in kw else None
+        if "data_files" in kw and isinstance(kw["data_files"], (ast.List, ast.Tuple)):
+            for item in kw["data_files"].elts:
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                    self.add(
+                        self.c.eval(item.elts[1]),
+                        item,
+                        "setuptools-data-files",
+                        scope,
+                        condition,
+                        note="setuptools fails when a data_files entry is missing",
+                    )
+        del data_files
+        package_data = kw.get("package_data")
+        package_dir = self.c.eval(kw["package_dir"]) if "package_dir" in kw else None
+        if isinstance(package_data, ast.Dict):
+            for key, value in zip(package_data.keys, package_data.values, strict=True):
+                pkg = self.c.eval(key) if key is not None else None
+                if not isinstance(pkg, str) or not pkg:
+                    continue
+                base = pkg.replace(".", "/")
+                if isinstance(package_dir, str):
+                    base = posixpath.join(package_dir, base)
+                patterns = self.c.eval(value)
+                for pattern in patterns if isinstance(patterns, list) else []:
+                    self.add(
+                        posixpath.join(base, pattern),
+                        value,
+                        "setuptools-package-data",
+                        _weaker(scope, Scope.OPTION),
+                        condition,
+                        note="setuptools skips a package_data pattern that matches nothing",
+                    )
+
+
+def _source_alternatives(target: str) -> tuple[str, ...]:
+    # x.pyx listed but x.c shipped (setuptools uses the .c when Cython is absent), and the
+    # reverse (Cython generates the .c at build time).
+    stem, ext = posixpath.splitext(target)
+    alternates = _GENERATED_SOURCES.get(ext, ()) + _CYTHON_SOURCES.get(ext, ())
+    return tuple(stem + a for a in alternates)
+
+
+def _is_open(node: ast.Call) -> bool:
+    name = _dotted(node.func)
+    if name in ("open", "io.open", "codecs.open", "builtins.open"):
+        return True
+    return (
+        isinstance(node.func, ast.Attribute) and node.func.attr in ("read_text", "read_bytes")
+    ) or (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr == "open"
+        and not node.args
+        and isinstance(node.func.value, ast.Call)
+        and _dotted(node.func.value).endswith("Path")
+    )
+
+
+def _if_guard(test: ast.expr) -> tuple[Scope, str | None]:
+    text = ast.unparse(test)
+    if any(
+        isinstance(n, ast.Call) and _dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
+    ):
+        return Scope.GUARDED, f"if {text}"
+    if any(p in text for p in _PLATFORM_NAMES):
+        return Scope.PLATFORM, f"if {text}"
+    if "version_info" in text or text in ("True", "__name__ == '__main__'"):
+        return Scope.ALWAYS, None
+    return Scope.OPTION, f"if {text}"
+
+
+def _catches_file_errors(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
+        if any(_dotted(n).rsplit(".", 1)[-1] in _FILE_ERRORS for n in names):
+            return True
+    return False
+
+
+_ORDER = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
+
+
+def _weaker(a: Scope, b: Scope) -> Scope:
+    return max(a, b, key=_ORDER.index)
+
+
+def _combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
+    scope = Scope.ALWAYS
+    for s, _ in guards:
+        scope = _weaker(scope, s)
+    texts = [t for _, t in guards if t]
+    return scope, " and ".join(texts) if texts else None
+
+
+def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
+    out = SetupAnalysis()
+    text = tree.read_text(path)
+    if text is None:
+        return out
+    try:
+        module = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
+        return out
+    _Visitor(path, text, _Constants(module), out).run(module)
+    return out
+
+
+def analyse_setup_cfg(tree: SdistTree, path: str = "setup.cfg") -> SetupAnalysis:
+    out = SetupAnalysis()
+    text = tree.read_text(path)
+    if text is None:
+        return out
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        out.notes.append(f"{path} does not parse ({type(exc).__name__}): not analysed")
+        return out
+    lines = text.splitlines()
+    note = "setuptools skips a missing `file:` silently: the wheel's metadata would lack it"
+    for section, key, value in _cfg_items(parser):
+        if value.strip().startswith("file:"):
+            for p in value.strip()[5:].split(","):
+                p = p.strip()
+                if p:
+                    line = next((i for i, ln in enumerate(lines, 1) if p in ln and key in ln), 0)
+                    text_line = lines[line - 1].strip() if line else f"{key} = {value.strip()}"
+                    out.references.append(
+                        Reference(
+                            target=posixpath.normpath(p),
+                            source=path,
+                            line=line,
+                            text=text_line,
+                            kind=f"setup.cfg-{section}-{key}",
+                            note=note,
+                        )
+                    )
+    return out
+
+
+def _cfg_items(parser: configparser.RawConfigParser) -> Iterator[tuple[str, str, str]]:
+    for section in parser.sections():
+        for key, value in parser.items(section):
+            yield section, key, value
