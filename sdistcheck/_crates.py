@@ -306,7 +306,7 @@ class _Walker:
         if scope is Scope.PLATFORM and all_conds:
             platforms = _cfg.describe_platforms(_cfg.conjoin(all_conds)) or None
         self.ref(
-            target=norm if norm is not None else target,
+            target=norm if norm is not None else posixpath.normpath(target),
             source=source,
             line=line,
             text=text,

@@ -118,19 +118,22 @@ def _tokens(lexer: _Lexer, pos: int = 0, end: int | None = None) -> Iterator[_To
         pos = tok.end
 
 
-def _opens(tok: _Token) -> bool:
+def _opens(tok: _Token, lexer: _Lexer) -> bool:
     if tok.kind == "p":
         return tok.text in _CLOSE
     if tok.kind == "mod":
         return tok.text.endswith("{")
-    return True  # attr and include tokens end with an opening bracket
+    if tok.kind == "include":
+        # The lean lexer never yields the `)` that closes include!( ... ), so it opens nothing.
+        return lexer.punct is _PUNCT_ALL or not tok.text.endswith("(")
+    return True  # an attribute ends with `[`
 
 
 def _find_close(lexer: _Lexer, pos: int) -> int:
     """Index just past the bracket matching an opening one just before `pos`."""
     depth = 1
     for tok in _tokens(lexer, pos):
-        if _opens(tok):
+        if _opens(tok, lexer):
             depth += 1
         elif tok.text in (")", "]", "}"):
             depth -= 1
@@ -261,8 +264,9 @@ def _parse_attr(body: str, result: ScanResult, line: int) -> _Attr:
 
 def _split_top(text: str) -> list[str]:
     parts, depth, start = [], 0, 0
-    for tok in _tokens(_Lexer(text, parens=True)):
-        if _opens(tok):
+    lexer = _Lexer(text, parens=True)
+    for tok in _tokens(lexer):
+        if _opens(tok, lexer):
             depth += 1
         elif tok.text in (")", "]", "}"):
             depth -= 1

@@ -1,0 +1,131 @@
+"""The command line, run as a user runs it: exit codes, one-line errors, JSON schema."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from real_artifacts import UV_BROKEN, UV_FIXED
+
+Fetch = Callable[[str, str], Path]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sdistcheck", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def make_sdist(path: Path, files: dict[str, str], prefix: str = "p-1") -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{prefix}/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+GOOD = {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "p"\n',
+        "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
+        "Cargo.toml": '[package]\nname = "p"\nversion = "1.0.0"\n', "src/lib.rs": "mod a;\n",
+        "src/a.rs": ""}
+
+
+def test_complete_sdist_exits_0(tmp_path: Path) -> None:
+    result = run(str(make_sdist(tmp_path / "p-1.tar.gz", GOOD)))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "complete" in result.stdout and result.stderr == ""
+
+
+def test_missing_module_exits_1_with_json(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    del files["src/a.rs"]
+    result = run("--format", "json", str(make_sdist(tmp_path / "p-1.tar.gz", files)))
+    assert result.returncode == 1
+    doc = json.loads(result.stdout)
+    assert doc["schema"] == "sdistcheck-report" and doc["schema_version"] == 1
+    assert doc["exit_code"] == 1
+    (res,) = doc["results"]
+    assert res["status"] == "incomplete" and res["summary"]["error"] == 1
+    (finding,) = res["findings"]
+    assert finding["path"] == "src/a.rs"
+    assert finding["references"][0] | {"text": None} == {
+        "source": "src/lib.rs", "line": 1, "text": None, "kind": "mod", "condition": None,
+        "scope": "always", "platforms": None, "alternatives": ["src/a/mod.rs"], "note": None}
+    assert 'format = "sdist"' in res["fixes"][0]["snippet"]
+
+
+def test_directory_target_checks_each_sdist(tmp_path: Path) -> None:
+    make_sdist(tmp_path / "p-1.tar.gz", GOOD)
+    bad = dict(GOOD)
+    del bad["src/a.rs"]
+    make_sdist(tmp_path / "q-1.tar.gz", bad, prefix="q-1")
+    (tmp_path / "notes.txt").write_text("not an sdist")
+    result = run("--format", "json", str(tmp_path))
+    doc = json.loads(result.stdout)
+    assert [r["status"] for r in doc["results"]] == ["complete", "incomplete"]
+    assert result.returncode == 1
+
+
+def test_config_in_the_sdist_is_honoured_and_validated(tmp_path: Path) -> None:
+    files = dict(GOOD)
+    del files["src/a.rs"]
+    files["pyproject.toml"] += '[tool.sdistcheck]\nignore = ["src/a.rs"]\n'
+    assert run(str(make_sdist(tmp_path / "p-1.tar.gz", files))).returncode == 0
+    files["pyproject.toml"] += "typo = 1\n"
+    result = run(str(make_sdist(tmp_path / "p-1.tar.gz", files)))
+    assert result.returncode == 2 and "unknown key 'typo'" in result.stdout
+
+
+def test_strict_and_fail_on(tmp_path: Path) -> None:
+    files = dict(GOOD, **{"src/lib.rs": "#[cfg(test)]\nmod tests;\n"})
+    sdist = str(make_sdist(tmp_path / "p-1.tar.gz", files))
+    assert run(sdist).returncode == 0  # a test-only module: a warning
+    assert run("--strict", sdist).returncode == 1
+    assert run("--fail-on", "always,test", sdist).returncode == 1
+    bad = run("--fail-on", "sometimes", sdist)
+    assert bad.returncode == 2 and "unknown scope 'sometimes'" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["does-not-exist.tar.gz"], "no such file"),
+        (["--max-member-size", "lots", "x.tar.gz"], "not a size"),
+    ],
+)
+def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stdout + result.stderr and "Traceback" not in result.stderr
+
+
+def test_empty_directory_exits_2(tmp_path: Path) -> None:
+    result = run(str(tmp_path))
+    assert result.returncode == 2 and "no sdists" in result.stdout
+
+
+@pytest.mark.network
+def test_uv_pair_from_the_command_line(pypi: Fetch) -> None:
+    broken = run(str(pypi(UV_BROKEN.filename, UV_BROKEN.sha256)))
+    assert broken.returncode == 1
+    for arch in ("i686", "x86_64", "aarch64"):
+        for kind in ("gui", "console"):
+            assert f"uv-trampoline-{arch}-{kind}.exe" in broken.stdout
+    assert 'cfg(all(windows, target_arch = "aarch64"))' in broken.stdout
+    assert run(str(pypi(UV_FIXED.filename, UV_FIXED.sha256))).returncode == 0
+
+
+@pytest.mark.network
+def test_name_version_target(tmp_path: Path) -> None:
+    result = run("--cache-dir", str(tmp_path), "--format", "json", "uv==0.5.3")
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout)["results"][0]["artifact"] == "uv-0.5.3.tar.gz"
+    missing = run("--cache-dir", str(tmp_path), "no-such-project-sdistcheck-test==1.0")
+    assert missing.returncode == 2 and "not found" in missing.stdout
