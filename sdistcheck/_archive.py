@@ -29,7 +29,7 @@ from ._tree import SdistTree, normalize
 _MiB = 1024**2
 _RATIO_GRACE = 32 * _MiB  # small archives of text compress very well; judge the ratio past this
 _HEADER_SLACK = 16 * _MiB  # tar header bytes (pax records, GNU long names) allowed per member
-_CHUNK = _MiB
+_CHUNK = 64 * 1024  # zip reads: small, so the compressed side is counted closely
 _BLOCK = 512
 _ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:")  # POSIX root, UNC/backslash root, Windows drive
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -240,8 +240,9 @@ def _link_target(
 
 
 def _maybe_keep(keep: _Keep, path: str) -> bool:
-    # The prefix is only known at the end; `keep` is asked again then, with the final path.
-    return keep(path) or keep(path.partition("/")[2])
+    # The prefix is only known at the end, so ask for both candidate paths now and again at the
+    # end with the final one.  default_keep looks at the file name only: one question suffices.
+    return keep(path) or (keep is not default_keep and keep(path.partition("/")[2]))
 
 
 def _odd_type(m: tarfile.TarInfo) -> str:
@@ -355,7 +356,8 @@ def _build(artifact: str, entries: dict[str, _Entry], keep: _Keep) -> SdistTree:
         if path == prefix:
             continue
         if kind == "f":
-            tree.add_file(rel, data if data is not None and keep(rel) else None)
+            recheck = data is not None and keep is not default_keep
+            tree.add_file(rel, None if recheck and not keep(rel) else data)
         elif kind == "d":
             tree.add_dir(rel)
         elif not prefix or target.startswith(prefix + "/"):

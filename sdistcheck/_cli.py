@@ -13,12 +13,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, _archive, _fetch
+from . import __version__, _archive
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
 from ._report import Outcome, write_json, write_text
 
+DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
 _SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 _SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$")
 
@@ -49,11 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument(
         "--index-url",
-        default=_fetch.DEFAULT_INDEX,
+        default=DEFAULT_INDEX,
         help="simple index for NAME==VERSION targets (default: %(default)s)",
     )
     p.add_argument(
-        "--cache-dir", type=Path, help=f"download cache (default: {_fetch.cache_dir()})"
+        "--cache-dir",
+        type=Path,
+        help="download cache (default: $SDISTCHECK_CACHE_DIR, else $XDG_CACHE_HOME/sdistcheck, "
+        "else ~/.cache/sdistcheck)",
     )
     p.add_argument(
         "--ignore",
@@ -91,11 +95,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
     """(label, local path) for each sdist a target names.  Raises SdistCheckError."""
-    requirement = _fetch.parse_requirement_target(target)
     path = Path(target)
-    if requirement is not None and not path.exists():
-        name, version = requirement
-        return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
+    if "==" in target and not path.exists():
+        from . import _fetch  # imported here: networking costs start-up time otherwise
+
+        requirement = _fetch.parse_requirement_target(target)
+        if requirement is not None:
+            name, version = requirement
+            return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if p.name.endswith(_SDIST_SUFFIXES))
         if not found:

@@ -210,6 +210,8 @@ class _Walker:
         if path not in self.scans:
             self.scans[path] = _rust.scan(text)
         result = self.scans[path]
+        if not result.includes and not result.mods:
+            return
         conds = conds + tuple(result.file_conditions)
         lines = text.splitlines()
         for inc in result.includes:

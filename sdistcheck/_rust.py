@@ -1,105 +1,65 @@
 """Static scan of Rust source: `include_bytes!`/`include_str!`/`include!`, `mod x;`, `#[path]`.
 
-One regex pass finds only what matters (C speed), skipping comments, strings and char literals
-so a doc comment mentioning `include_str!` is not a reference.  Brackets are tracked to know
-which `#[cfg(...)]` attributes guard each reference.
+Comments, strings and char literals are first blanked out (positions kept), so a doc comment
+mentioning `include_str!` is no reference; then C-speed searches over that code find brackets,
+attributes, module declarations and include macros, and one pass tracks which `#[cfg(...)]`
+attributes guard each reference.  Values (paths, cfg text) are read from the original text.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import _cfg
 from ._cfg import Cfg
 
-# The lexer runs two kinds of C-speed searches and merges them by position:
-# - _PUNCT starts with one character class, which lets `re` skip ahead fast; it finds comments,
-#   strings, char literals, attributes and the brackets and separators that delimit items;
-# - the word searches find `mod x;`, include macros and raw strings, which start with letters.
-# A word hit that lands inside a comment or string is passed over, because scanning jumps past
-# those before it reaches the hit.
-_PUNCT_ITEMS = re.compile(
-    r"""[/"'#{}\[\];=](?:(?<=/)(?:/[^\n]*|\*)|(?<=")(?:[^"\\]|\\.)*"|(?<=')(?:\\.[^'\n]{0,10}|[^\\'\n])'|(?<=\#)!?\s*\[|)""",
-    re.DOTALL,
-)
-# Inside macro arguments parentheses matter too; outside, items are delimited by {} [] ; alone
-# (a cfg on a single match arm extends to the end of the match: rare, and only widens a guard).
-_PUNCT_ALL = re.compile(_PUNCT_ITEMS.pattern.replace(r"{}\[\];=", r"{}()\[\];,="), re.DOTALL)
-_WORDS = (
-    re.compile(r"mod\s+(?:r\#)?(?P<modname>[A-Za-z_]\w*)\s*(?P<modend>[;{])"),
-    re.compile(r"(?P<macro>include_bytes|include_str|include)\s*!\s*[(\[{]"),
-    re.compile(r'r(?P<hashes>\#*)"'),  # raw strings (br"", cr"" share the r)
-)
+# What must be blanked: comments, strings, char literals and raw strings.  All branches start with
+# a literal, which lets `re` skip ahead fast.
+_MASKABLE = re.compile(r"//[^\n]*|/\*|\"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\"")
+_STRING_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 _BLOCK_COMMENT = re.compile(r"/\*|\*/")
-_CLOSE = {"(": ")", "[": "]", "{": "}"}
+_PUNCT = re.compile(r"[{}\[\];#=](?:(?<=\#)!?\s*\[)?")
+_MOD = re.compile(r"mod\s+(?:r\#)?(?P<name>[A-Za-z_]\w*)\s*(?P<end>[;{])")
+_INCLUDE = re.compile(r"(?P<macro>include_bytes|include_str|include)\s*!\s*(?P<open>[(\[{])")
+_BRACKETS = re.compile(r"[()\[\]{}]")
+_OPENERS = frozenset("([{")
 _OPERATOR_BEFORE_EQ = frozenset("=!<>+-*/%^&|")
+# Only files that declare out-of-line modules or use include macros can reference other files;
+# most have neither, and this test spares them the scan.
+_MAY_REFERENCE = re.compile(r"mod\s+(?:r#)?\w+\s*;|include(?:_bytes|_str)?\s*!")
 
 
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # attr, mod, include, p (one of {}()[];,=)
-    start: int
-    end: int
-    match: re.Match[str] | None = None
-
-    @property
-    def text(self) -> str:
-        return self.match.group() if self.match is not None else ""
-
-
-class _Lexer:
-    def __init__(self, text: str, parens: bool = False) -> None:
-        self.text = text
-        self.punct = _PUNCT_ALL if parens else _PUNCT_ITEMS
-        hits = [m for pattern in _WORDS for m in pattern.finditer(text) if _word_start(text, m)]
-        self.words = sorted(hits, key=lambda m: m.start())
-        self.word_starts = [m.start() for m in self.words]
-
-    def next(self, pos: int) -> _Token | None:
-        """The next token at or after `pos`, comments, strings and literals skipped."""
-        text = self.text
-        while True:
-            p = self.punct.search(text, pos)
-            w_index = bisect.bisect_left(self.word_starts, pos)
-            w = self.words[w_index] if w_index < len(self.words) else None
-            if w is not None and (p is None or w.start() < p.start()):
-                if w.re is _WORDS[2]:
-                    hashes = w.group("hashes")
-                    close = text.find('"' + hashes, w.end())
-                    pos = len(text) if close < 0 else close + 1 + len(hashes)
-                    continue
-                return _Token("mod" if w.re is _WORDS[0] else "include", w.start(), w.end(), w)
-            if p is None:
-                return None
-            ch, tok = text[p.start()], p.group()
-            if tok.startswith("//"):
-                pos = p.end()
-            elif tok == "/*":
-                pos = _skip_block_comment(text, p.end())
-            elif ch == '"':
-                pos = p.end() if len(tok) > 1 else len(text)  # a lone quote: unterminated
-            elif ch in "'/" or tok == "#":
-                pos = p.end()  # lifetime, division, or a `#` that is not an attribute
-            elif ch == "#":
-                return _Token("attr", p.start(), p.end(), p)
-            elif ch == "=" and (
-                text[p.start() - 1 : p.start()] in _OPERATOR_BEFORE_EQ
-                or text[p.end() : p.end() + 1] in ("=", ">")
-            ):
-                pos = p.end() + 1  # ==, =>, <=, +=, ...: not an assignment
-            else:
-                return _Token("p", p.start(), p.end(), p)
-
-
-def _word_start(text: str, m: re.Match[str]) -> bool:
-    """A word hit counts only at a word boundary (`amod x;` is no module); `br"`/`cr"` are raw."""
-    before = text[m.start() - 1 : m.start()]
-    if m.re is _WORDS[2] and before in ("b", "c"):
-        before = text[m.start() - 2 : m.start() - 1]
-    return not (before.isalnum() or before == "_")
+def mask(text: str) -> str:
+    """`text` with comments, string and char literals replaced by spaces (same length)."""
+    pieces: list[str] = []
+    last = pos = 0
+    search = _MASKABLE.search
+    while (m := search(text, pos)) is not None:
+        start, token = m.start(), m.group()
+        if token[0] == "r":
+            before = text[start - 1 : start]
+            if before in ("b", "c"):
+                before = text[start - 2 : start - 1]
+            if before.isalnum() or before == "_":  # an identifier ending in r, then a string
+                pos = start + 1
+                continue
+            hashes = token[1:-1]
+            close = text.find('"' + hashes, m.end())
+            end = len(text) if close < 0 else close + 1 + len(hashes)
+        elif token == '"':
+            body = _STRING_END.match(text, m.end())
+            end = body.end() if body else len(text)
+        elif token == "/*":
+            end = _skip_block_comment(text, m.end())
+        else:
+            end = m.end()  # line comment or char literal
+        pieces.append(text[last:start])
+        pieces.append(" " * (end - start))
+        last = pos = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _skip_block_comment(text: str, pos: int) -> int:
@@ -111,35 +71,32 @@ def _skip_block_comment(text: str, pos: int) -> int:
     return len(text)
 
 
-def _tokens(lexer: _Lexer, pos: int = 0, end: int | None = None) -> Iterator[_Token]:
-    end = len(lexer.text) if end is None else end
-    while (tok := lexer.next(pos)) is not None and tok.start < end:
-        yield tok
-        pos = tok.end
-
-
-def _opens(tok: _Token, lexer: _Lexer) -> bool:
-    if tok.kind == "p":
-        return tok.text in _CLOSE
-    if tok.kind == "mod":
-        return tok.text.endswith("{")
-    if tok.kind == "include":
-        # The lean lexer never yields the `)` that closes include!( ... ), so it opens nothing.
-        return lexer.punct is _PUNCT_ALL or not tok.text.endswith("(")
-    return True  # an attribute ends with `[`
-
-
-def _find_close(lexer: _Lexer, pos: int) -> int:
-    """Index just past the bracket matching an opening one just before `pos`."""
+def find_close(code: str, pos: int) -> int:
+    """Index just past the bracket closing the one opened just before `pos` (in masked code)."""
     depth = 1
-    for tok in _tokens(lexer, pos):
-        if _opens(tok, lexer):
+    for m in _BRACKETS.finditer(code, pos):
+        depth += 1 if m.group() in _OPENERS else -1
+        if depth == 0:
+            return m.end()
+    return len(code)
+
+
+def split_top(text: str) -> list[str]:
+    """Split at commas outside brackets, strings and comments."""
+    code = mask(text)
+    parts, depth, start = [], 0, 0
+    for m in re.finditer(r"[()\[\]{},]", code):
+        ch = m.group()
+        if ch in _OPENERS:
             depth += 1
-        elif tok.text in (")", "]", "}"):
-            depth -= 1
+        elif ch == ",":
             if depth == 0:
-                return tok.end
-    return len(lexer.text)
+                parts.append(text[start : m.start()])
+                start = m.end()
+        else:
+            depth -= 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
 
 
 @dataclass(frozen=True)
@@ -180,7 +137,6 @@ class _Item:
 
 @dataclass
 class _Frame:
-    close: str
     conds: tuple[Cfg, ...]
     inline_mod: str | None = None
     item: _Item | None = None  # an attributed item that started at this depth
@@ -262,35 +218,22 @@ def _parse_attr(body: str, result: ScanResult, line: int) -> _Attr:
     return attr
 
 
-def _split_top(text: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    lexer = _Lexer(text, parens=True)
-    for tok in _tokens(lexer):
-        if _opens(tok, lexer):
-            depth += 1
-        elif tok.text in (")", "]", "}"):
-            depth -= 1
-        elif tok.text == "," and depth == 0:
-            parts.append(text[start : tok.start])
-            start = tok.end
-    parts.append(text[start:])
-    return [p for p in parts if p.strip()]
+def _inside_parens(rest: str) -> str:
+    return rest[: rest.rfind(")")] if ")" in rest else rest
 
 
 def _attr_into(body: str, attr: _Attr, outer: list[Cfg], result: ScanResult, line: int) -> None:
     head = _ATTR_HEAD.match(body)
     if head is None:
         return
-    name, rest = head.group("name"), body[head.end() :]
-    if name == "cfg" and head.group("next") == "(":
-        inner = rest[: rest.rfind(")")] if ")" in rest else rest
+    name, nxt, rest = head.group("name"), head.group("next"), body[head.end() :]
+    if name == "cfg" and nxt == "(":
         try:
-            attr.conds.append(_cfg.parse(inner))
+            attr.conds.append(_cfg.parse(_inside_parens(rest)))
         except _cfg.CfgSyntaxError:
-            result.unparsed_cfgs.append((line, inner.strip()))
-    elif name == "cfg_attr" and head.group("next") == "(":
-        inner = rest[: rest.rfind(")")] if ")" in rest else rest
-        parts = _split_top(inner)
+            result.unparsed_cfgs.append((line, _inside_parens(rest).strip()))
+    elif name == "cfg_attr" and nxt == "(":
+        parts = split_top(_inside_parens(rest))
         if not parts:
             return
         try:
@@ -305,17 +248,16 @@ def _attr_into(body: str, attr: _Attr, outer: list[Cfg], result: ScanResult, lin
                 attr.cfg_paths.append((sub_attr.path, _cfg.conjoin([*outer, cond])))
             attr.cfg_paths.extend(sub_attr.cfg_paths)
             attr.includes.extend(sub_attr.includes)
-    elif name == "path" and head.group("next") == "=":
+    elif name == "path" and nxt == "=":
         value = evaluate_path_expr(rest)
         if value is not None:
             attr.path = value
-    elif name == "doc" and head.group("next") == "=":
-        lexer = _Lexer(rest, parens=True)
-        tok = lexer.next(0)
-        if tok is not None and tok.kind == "include" and tok.match is not None:
-            close = _find_close(lexer, tok.end)
-            macro = tok.match.group("macro")
-            attr.includes.append((macro, rest[tok.end : close - 1], tuple(outer)))
+    elif name == "doc" and nxt == "=":
+        code = mask(rest)
+        m = _INCLUDE.search(code)
+        if m is not None and _word_start(code, m):
+            close = find_close(code, m.end())
+            attr.includes.append((m.group("macro"), rest[m.end() : close - 1], tuple(outer)))
 
 
 # --- the scan -----------------------------------------------------------------------------------
@@ -324,17 +266,11 @@ def _attr_into(body: str, attr: _Attr, outer: list[Cfg], result: ScanResult, lin
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lexer = _Lexer(text)
-        self._paren_lexer: _Lexer | None = None
+        self.code = mask(text)
         self.result = ScanResult()
         self.newlines = [m.start() for m in re.finditer("\n", text)]
-        self.stack: list[_Frame] = [_Frame(close="", conds=())]
+        self.stack: list[_Frame] = [_Frame(conds=())]
         self.pending: list[_Attr] = []
-
-    def paren_lexer(self) -> _Lexer:
-        if self._paren_lexer is None:
-            self._paren_lexer = _Lexer(self.text, parens=True)
-        return self._paren_lexer
 
     def line_of(self, pos: int) -> int:
         return bisect.bisect_right(self.newlines, pos) + 1
@@ -352,9 +288,6 @@ class _Scanner:
             self.stack[-1].item = _Item(conds=conds, path_attr=path, cfg_paths=cfg_paths)
             self.pending.clear()
 
-    def end_item(self) -> None:
-        self.stack[-1].item = None
-
     def add_include(self, macro: str, args: str, pos: int, conds: tuple[Cfg, ...]) -> None:
         value = evaluate_path_expr(args)
         if value is None:
@@ -363,71 +296,99 @@ class _Scanner:
         manifest = value.startswith(MANIFEST_DIR)
         path = value.replace(MANIFEST_DIR, "").lstrip("/") if manifest else value
         self.result.includes.append(
-            Include(
-                macro, None if generated else path, manifest, generated, self.line_of(pos), conds
-            )
+            Include(macro, None if generated else path, manifest, generated, self.line_of(pos),
+                    conds)
         )
 
     def run(self) -> ScanResult:
-        pos = 0
-        while (tok := self.lexer.next(pos)) is not None:
-            pos = self.handle(tok)
+        code = self.code
+        # Word boundaries are checked here: a leading \b would slow the searches down a lot.
+        refs = [m for rx in (_MOD, _INCLUDE) for m in rx.finditer(code) if _word_start(code, m)]
+        refs.sort(key=_start)
+        # Past the last `mod x;` or include macro nothing can reference a file: stop there.
+        last = max((m.start() for m in refs if m.re is _INCLUDE or m.group("end") == ";"),
+                   default=-1)
+        pos, i = 0, 0
+        for m in _PUNCT.finditer(code, 0, last + 1):
+            while i < len(refs) and refs[i].start() < m.start():  # merge the few word tokens
+                if refs[i].start() >= pos:
+                    pos = self.handle(refs[i])
+                i += 1
+            if m.start() >= pos:
+                pos = self.handle(m)
+        for ref in refs[i:]:
+            if pos <= ref.start() <= last:
+                pos = self.handle(ref)
         return self.result
 
-    def handle(self, tok: _Token) -> int:
-        text, m = self.text, tok.match
-        assert m is not None
-        if tok.kind == "attr":
-            close = _find_close(self.lexer, tok.end)
-            attr = _parse_attr(text[tok.end : close - 1], self.result, self.line_of(tok.start))
-            for macro, args, guards in attr.includes:
-                self.add_include(macro, args, tok.start, self.conds() + tuple(attr.conds) + guards)
-            if "!" in tok.text:  # inner attribute: applies to the enclosing scope
-                self.stack[-1].conds += tuple(attr.conds)
-                if len(self.stack) == 1:
-                    self.result.file_conditions.extend(attr.conds)
-            else:
-                self.pending.append(attr)
-            return close
+    def handle(self, m: re.Match[str]) -> int:
+        code, token = self.code, m.group()
+        if m.re is _PUNCT:
+            ch = token[0]
+            if ch == "#":
+                return self.attribute(m) if len(token) > 1 else m.end()
+            if ch == "=" and (code[m.start() - 1 : m.start()] in _OPERATOR_BEFORE_EQ
+                              or code[m.end() : m.end() + 1] in ("=", ">")):
+                return m.end() + 1  # ==, =>, <=, +=, ...: not an assignment
         self.start_item()
         item = self.stack[-1].item
-        if tok.kind == "mod":
-            name = m.group("modname")
-            inline = tuple(f.inline_mod for f in self.stack if f.inline_mod is not None)
-            if m.group("modend") == ";":
-                path_attr, cfg_paths = (item.path_attr, item.cfg_paths) if item else (None, ())
-                line = self.line_of(tok.start)
-                decl = ModDecl(name, path_attr, cfg_paths, inline, line, self.conds())
-                self.result.mods.append(decl)
-                self.end_item()
-            else:
-                self.stack.append(_Frame("}", self.conds(), inline_mod=name))
-            return tok.end
-        if tok.kind == "include":
-            close = _find_close(self.paren_lexer(), tok.end)
-            args = text[tok.end : close - 1]
-            self.add_include(m.group("macro"), args, tok.start, self.conds())
+        if m.re is _MOD:
+            return self.module(m, item)
+        if m.re is _INCLUDE:
+            close = find_close(code, m.end())
+            args = self.text[m.end() : close - 1]
+            self.add_include(m.group("macro"), args, m.start(), self.conds())
             return close
-        ch = tok.text
-        if ch in _CLOSE:
-            self.stack.append(_Frame(_CLOSE[ch], self.conds()))
-        elif ch in (")", "]", "}"):
+        ch = token
+        if ch in _OPENERS:
+            self.stack.append(_Frame(self.conds()))
+        elif ch in ("]", "}"):
             if len(self.stack) > 1:
                 self.stack.pop()
             # A braced block closes an attributed item (fn, struct, impl) unless it was `= {..}`.
             outer = self.stack[-1].item
             if ch == "}" and item is None and outer is not None and not outer.assigned:
-                self.end_item()
-        elif ch in (";", ","):
-            self.end_item()
+                self.stack[-1].item = None
+        elif ch == ";":
+            self.stack[-1].item = None
         elif ch == "=" and item is not None:
             item.assigned = True
-        return tok.end
+        return m.end()
+
+    def attribute(self, m: re.Match[str]) -> int:
+        close = find_close(self.code, m.end())
+        body = self.text[m.end() : close - 1]
+        attr = _parse_attr(body, self.result, self.line_of(m.start()))
+        for macro, args, guards in attr.includes:
+            self.add_include(macro, args, m.start(), self.conds() + tuple(attr.conds) + guards)
+        if "!" in m.group():  # inner attribute: applies to the enclosing scope
+            self.stack[-1].conds += tuple(attr.conds)
+            if len(self.stack) == 1:
+                self.result.file_conditions.extend(attr.conds)
+        else:
+            self.pending.append(attr)
+        return close
+
+    def module(self, m: re.Match[str], item: _Item | None) -> int:
+        name = m.group("name")
+        if m.group("end") == ";":
+            inline = tuple(f.inline_mod for f in self.stack if f.inline_mod is not None)
+            path_attr, cfg_paths = (item.path_attr, item.cfg_paths) if item else (None, ())
+            line = self.line_of(m.start())
+            self.result.mods.append(ModDecl(name, path_attr, cfg_paths, inline, line, self.conds()))
+            self.stack[-1].item = None
+        else:
+            self.stack.append(_Frame(self.conds(), inline_mod=name))
+        return m.end()
 
 
-# Only files that declare out-of-line modules or use include macros can reference other files;
-# most files have neither, and this C-speed test spares them the token loop.
-_MAY_REFERENCE = re.compile(r"mod\s+(?:r#)?\w+\s*;|include(?:_bytes|_str)?\s*!")
+def _word_start(code: str, m: re.Match[str]) -> bool:
+    before = code[m.start() - 1 : m.start()]
+    return not (before.isalnum() or before == "_")
+
+
+def _start(m: re.Match[str]) -> int:
+    return m.start()
 
 
 def scan(text: str) -> ScanResult:

@@ -6,6 +6,7 @@ were not valid UTF-8 are kept with surrogate escapes, so they compare and print 
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -77,19 +78,23 @@ class SdistTree:
     dirs: set[str] = field(default_factory=set)  # explicit and implied directories
     links: dict[str, str] = field(default_factory=dict)  # in-tree link -> normalized target
     contents: dict[str, bytes] = field(default_factory=dict)  # files kept for parsing
+    _sorted: list[str] | None = field(default=None, repr=False, compare=False)
 
     def add_file(self, path: str, data: bytes | None = None) -> None:
+        self._sorted = None
         self.files.add(path)
         self._add_parents(path)
         if data is not None:
             self.contents[path] = data
 
     def add_dir(self, path: str) -> None:
+        self._sorted = None
         if path:
             self.dirs.add(path)
             self._add_parents(path)
 
     def add_link(self, path: str, target: str) -> None:
+        self._sorted = None
         self.links[path] = target
         self._add_parents(path)
 
@@ -133,6 +138,14 @@ class SdistTree:
         yield from self.files
         yield from self.links
 
+    def _with_prefix(self, prefix: str) -> list[str]:
+        """All file and link paths starting with `prefix` (a sorted index, built once)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.all_paths())
+        lo = bisect.bisect_left(self._sorted, prefix)
+        hi = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
+        return self._sorted[lo:hi]
+
     def glob(self, pattern: str, base: str = "") -> list[str]:
         """Files (and links) matching a glob relative to `base`, sorted."""
         full = normalize(posixpath.join(base, pattern)) if base else normalize(pattern)
@@ -141,7 +154,8 @@ class SdistTree:
         if not is_glob(full):
             return [full] if self.is_file(full) else []
         regex = glob_to_regex(full)
-        return sorted(p for p in self.all_paths() if regex.match(p))
+        literal = re.split(r"[*?\[]", full, maxsplit=1)[0]
+        return [p for p in self._with_prefix(literal) if regex.match(p)]
 
     def glob_dirs(self, pattern: str, base: str = "") -> list[str]:
         """Directories matching a glob relative to `base` (for Cargo workspace members)."""

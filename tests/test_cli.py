@@ -129,3 +129,9 @@ def test_name_version_target(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["results"][0]["artifact"] == "uv-0.5.3.tar.gz"
     missing = run("--cache-dir", str(tmp_path), "no-such-project-sdistcheck-test==1.0")
     assert missing.returncode == 2 and "not found" in missing.stdout
+
+
+def test_default_index_matches_the_fetcher() -> None:
+    from sdistcheck import _cli, _fetch
+
+    assert _cli.DEFAULT_INDEX == _fetch.DEFAULT_INDEX
