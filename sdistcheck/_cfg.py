@@ -135,6 +135,38 @@ def evaluate(cfg: Cfg, atom: Callable[[Cfg], Truth]) -> Truth:
     return True if True in values else (None if None in values else False)  # any
 
 
+# Keys that hold one value per build: `target_os = "linux"` and `target_os = "windows"` exclude
+# each other.  `windows`/`unix` are shorthands for target_family.
+_SINGLE_VALUED = frozenset({"target_os", "target_family", "target_arch", "target_env",
+                            "target_vendor", "target_pointer_width", "target_endian", "panic"})
+_MAX_ATOMS = 12  # 4096 assignments: larger predicates are assumed satisfiable
+
+
+def _canonical(a: Cfg) -> Cfg:
+    if a.value is None and a.key in ("windows", "unix"):
+        return Cfg("atom", key="target_family", value=a.key)
+    return a
+
+
+def satisfiable(cfg: Cfg) -> bool:
+    """False when no build can make `cfg` true, e.g. `all(not(PyPy), PyPy)` or `all(windows, unix)`.
+
+    Code under such a guard is never compiled, so what it references is no reference.
+    """
+    atoms = sorted({_canonical(a) for a in cfg.atoms()}, key=str)
+    if len(atoms) > _MAX_ATOMS:
+        return True
+    for bits in range(1 << len(atoms)):
+        truth = {a: bool(bits >> i & 1) for i, a in enumerate(atoms)}
+        chosen: dict[str, str | None] = {}
+        if any(truth[a] and chosen.setdefault(a.key, a.value) != a.value
+               for a in atoms if a.key in _SINGLE_VALUED):
+            continue
+        if evaluate(cfg, lambda a: truth[_canonical(a)]):
+            return True
+    return False
+
+
 def is_platform_atom(a: Cfg) -> bool:
     return a.key in _PLATFORM_KEYS or (a.value is None and a.key in _PLATFORM_NAMES)
 

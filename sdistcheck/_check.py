@@ -70,14 +70,8 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             continue
         seen.add(root.manifest)
         cargo = _crates.analyse(
-            tree,
-            root.manifest,
-            root.source,
-            root.line,
-            root.text,
-            root.features,
-            root.default_features,
-        )
+            tree, root.manifest, root.source, root.line, root.text, root.features,
+            root.default_features, readme_required=py.backend == "maturin" and not py.has_readme)
         refs.extend(cargo.references)
         notes.extend(cargo.notes)
         if cargo.generated_includes:
@@ -85,8 +79,6 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
                 f"{cargo.generated_includes} include(s) of build-script output "
                 "(OUT_DIR) are generated at build time, not expected in the sdist"
             )
-    if py.backend == "maturin" and not py.has_readme:
-        notes.append("no [project] readme: maturin falls back to Cargo.toml's readme")
     return py, refs, notes
 
 

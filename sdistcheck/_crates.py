@@ -11,7 +11,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import _cargo, _cfg, _rust
+from . import _cargo, _cfg, _rust, _toml
 from ._cfg import Cfg
 from ._model import Reference, Scope
 from ._tree import SdistTree, normalize
@@ -81,6 +81,13 @@ class _Walker:
 
     def check_manifest(self, crate: _cargo.Crate) -> None:
         """What cargo needs to load this manifest: targets, workspace, path dependencies."""
+        for key in ("readme", "license-file"):
+            found = _cargo.inherited_field(self.tree, crate, key)
+            if found is not None:
+                line, text = _toml.line_of(crate.text, key)
+                self.ref(target=found[0], source=crate.manifest, line=line, text=text,
+                         kind=f"cargo-{key}", scope=Scope.GUARDED,
+                         note="cargo builds without it; `cargo package` would refuse")
         for t in crate.targets:
             if t.explicit:
                 target = t.path or (t.candidates[0] if t.candidates else "")
@@ -262,6 +269,8 @@ class _Walker:
             ]
             choices.append((candidates, default_conds, False))
         for candidates, c, by_path in choices:
+            if c and not _cfg.satisfiable(_cfg.conjoin([*use.platform, *c])):
+                continue  # e.g. the default path when cfg_attr paths cover every case
             resolved = [normalize(x) for x in candidates]
             found = next((r for r in resolved if r and self.tree.is_file(r)), None)
             self.reference(
@@ -298,6 +307,8 @@ class _Walker:
         alternatives: tuple[str, ...] = (),
     ) -> None:
         all_conds = [*use.platform, *conds]
+        if all_conds and not _cfg.satisfiable(_cfg.conjoin(all_conds)):
+            return  # never compiled: no build can make its guard true
         condition = f"cfg({_cfg.conjoin(all_conds)})" if all_conds else None
         if use.via:
             condition = f"{condition}, {use.via}" if condition else use.via
@@ -329,13 +340,23 @@ def analyse(
     text: str,
     features: Iterable[str] = (),
     default_features: bool = True,
+    readme_required: bool = False,
 ) -> CargoAnalysis:
-    """Every reference reachable from the Rust package whose manifest is `manifest`."""
+    """Every reference reachable from the Rust package whose manifest is `manifest`.
+
+    `readme_required`: the Python backend takes the package description from Cargo's readme
+    (maturin does when pyproject.toml has no readme).
+    """
     out = CargoAnalysis()
     walker = _Walker(tree, out)
     root = walker.load(posixpath.dirname(manifest), source, line, text, "cargo-manifest")
     if root is None:
         return out
+    readme = _cargo.inherited_field(tree, root, "readme")
+    if readme_required and readme is not None:
+        line_no, line_text = _toml.line_of(root.text, "readme")
+        walker.ref(target=readme[0], source=root.manifest, line=line_no, text=line_text,
+                   kind="maturin-readme", note="maturin reads it for the package description")
     if root.workspace_root is not None and root.workspace_root != root.dir:
         ws_manifest = posixpath.join(root.workspace_root, "Cargo.toml").lstrip("/")
         walker.load(root.workspace_root, root.manifest, 0, "", "cargo-workspace-root")

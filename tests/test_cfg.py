@@ -55,3 +55,19 @@ def test_describe_platforms() -> None:
     assert _cfg.describe_platforms(_cfg.parse('any(target_os = "linux", target_os = "macos")')) == (
         "Linux or macOS"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("all(not(any(PyPy, GraalPy)), not(not(any(PyPy, GraalPy))))", False),
+        ("all(windows, unix)", False),
+        ('all(target_os = "linux", target_os = "macos")', False),
+        ('all(windows, target_family = "windows")', True),
+        ('all(unix, not(target_os = "macos"))', True),
+        ("all(test, not(test))", False),
+        ('any(target_os = "linux", feature = "x")', True),
+    ],
+)
+def test_satisfiable(text: str, expected: bool) -> None:
+    assert _cfg.satisfiable(_cfg.parse(text)) is expected

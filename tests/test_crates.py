@@ -149,3 +149,37 @@ def test_build_script_and_bins_are_compiled() -> None:
     files = {"Cargo.toml": PKG, "build.rs": "mod helper;", "src/main.rs": "",
              "src/bin/extra.rs": 'const A: &[u8] = include_bytes!("../../assets/logo.png");'}
     assert missing(files) == {"helper.rs": Scope.ALWAYS, "assets/logo.png": Scope.ALWAYS}
+
+
+def test_cfg_attr_paths_covering_every_case_make_the_default_unreachable() -> None:
+    # ormsgpack 1.13.1, src/ffi/mod.rs: no impl_.rs exists, and none is needed.
+    lib = ('#[cfg_attr(any(PyPy, GraalPy), path = "base/mod.rs")]\n'
+           '#[cfg_attr(not(any(PyPy, GraalPy)), path = "cpython/mod.rs")]\nmod impl_;\n')
+    files = {"Cargo.toml": PKG, "src/lib.rs": lib, "src/base/mod.rs": "", "src/cpython/mod.rs": ""}
+    assert missing(files) == {}
+    del files["src/cpython/mod.rs"]
+    assert missing(files) == {"src/cpython/mod.rs": Scope.ALWAYS}
+
+
+def test_contradictory_platform_guard_is_no_reference() -> None:
+    lib = '#[cfg(all(windows, unix))]\nconst A: &[u8] = include_bytes!("never.bin");\n'
+    assert missing({"Cargo.toml": PKG, "src/lib.rs": lib}) == {}
+
+
+def test_readme_and_license_file_inherited_from_the_workspace() -> None:
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["app"]\n[workspace.package]\nreadme = "README.md"\n'
+                      'license-file = "LICENSE"\n',
+        "app/Cargo.toml": '[package]\nname = "app"\nreadme.workspace = true\n'
+                          'license-file = { workspace = true }\n',
+        "app/src/lib.rs": "",
+    }
+    tree = SdistTree.from_mapping("t", files)
+    out = _crates.analyse(tree, "app/Cargo.toml", "pyproject.toml", 1, "")
+    got = {r.kind: (r.target, r.scope) for r in out.references if "readme" in r.kind
+           or "license" in r.kind}
+    assert got == {"cargo-readme": ("README.md", Scope.GUARDED),
+                   "cargo-license-file": ("LICENSE", Scope.GUARDED)}
+    required = _crates.analyse(tree, "app/Cargo.toml", "pyproject.toml", 1, "",
+                               readme_required=True)
+    assert ("README.md", Scope.ALWAYS) in [(r.target, r.scope) for r in required.references]
