@@ -105,7 +105,10 @@ def parse(text: str) -> Cfg:
             return Cfg("atom", key=name, value=value)
         return Cfg("atom", key=name)
 
-    result = predicate()
+    try:
+        result = predicate()
+    except RecursionError:
+        raise CfgSyntaxError(f"cfg nested too deeply ({len(text)} characters)") from None
     if pos != len(tokens):
         raise CfgSyntaxError(f"trailing tokens in cfg({text})")
     return result
@@ -137,8 +140,18 @@ def evaluate(cfg: Cfg, atom: Callable[[Cfg], Truth]) -> Truth:
 
 # Keys that hold one value per build: `target_os = "linux"` and `target_os = "windows"` exclude
 # each other.  `windows`/`unix` are shorthands for target_family.
-_SINGLE_VALUED = frozenset({"target_os", "target_family", "target_arch", "target_env",
-                            "target_vendor", "target_pointer_width", "target_endian", "panic"})
+_SINGLE_VALUED = frozenset(
+    {
+        "target_os",
+        "target_family",
+        "target_arch",
+        "target_env",
+        "target_vendor",
+        "target_pointer_width",
+        "target_endian",
+        "panic",
+    }
+)
 _MAX_ATOMS = 12  # 4096 assignments: larger predicates are assumed satisfiable
 
 
@@ -159,10 +172,13 @@ def satisfiable(cfg: Cfg) -> bool:
     for bits in range(1 << len(atoms)):
         truth = {a: bool(bits >> i & 1) for i, a in enumerate(atoms)}
         chosen: dict[str, str | None] = {}
-        if any(truth[a] and chosen.setdefault(a.key, a.value) != a.value
-               for a in atoms if a.key in _SINGLE_VALUED):
+        if any(
+            truth[a] and chosen.setdefault(a.key, a.value) != a.value
+            for a in atoms
+            if a.key in _SINGLE_VALUED
+        ):
             continue
-        if evaluate(cfg, lambda a: truth[_canonical(a)]):
+        if evaluate(cfg, lambda a, t=truth: t[_canonical(a)]):  # type: ignore[misc]
             return True
     return False
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from . import _crates, _fixes, _pyproject, _setuppy
 from ._config import Options
+from ._errors import AnalysisError
 from ._model import Finding, Reference, Report, Scope, Severity
 from ._tree import SdistTree, glob_to_regex
 
@@ -70,8 +71,15 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             continue
         seen.add(root.manifest)
         cargo = _crates.analyse(
-            tree, root.manifest, root.source, root.line, root.text, root.features,
-            root.default_features, readme_required=py.backend == "maturin" and not py.has_readme)
+            tree,
+            root.manifest,
+            root.source,
+            root.line,
+            root.text,
+            root.features,
+            root.default_features,
+            readme_required=py.backend == "maturin" and not py.has_readme,
+        )
         refs.extend(cargo.references)
         notes.extend(cargo.notes)
         if cargo.generated_includes:
@@ -89,7 +97,10 @@ def _platforms(refs: Iterable[Reference]) -> str | None:
 
 def check(tree: SdistTree, options: Options | None = None) -> Report:
     started = time.perf_counter()
-    py, refs, notes = collect(tree)
+    try:
+        py, refs, notes = collect(tree)
+    except RecursionError:
+        raise AnalysisError(f"{tree.artifact}: build files nested too deeply to analyse") from None
     options = (options or Options()).resolve(py.config)
     ignore = [glob_to_regex(g) for g in options.ignore]
     missing: dict[str, list[Reference]] = defaultdict(list)

@@ -124,6 +124,11 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
         return Outcome(label, report=check(tree, options))
     except SdistCheckError as exc:
         return Outcome(label, error=str(exc))
+    except Exception as exc:  # a bug of ours: still one line and exit 2 in a release pipeline
+        if os.environ.get("SDISTCHECK_DEBUG"):
+            raise
+        return Outcome(label, error=f"{path.name}: internal error ({type(exc).__name__}: {exc}); "
+                                    "please report it (SDISTCHECK_DEBUG=1 shows the traceback)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

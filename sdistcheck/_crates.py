@@ -85,9 +85,15 @@ class _Walker:
             found = _cargo.inherited_field(self.tree, crate, key)
             if found is not None:
                 line, text = _toml.line_of(crate.text, key)
-                self.ref(target=found[0], source=crate.manifest, line=line, text=text,
-                         kind=f"cargo-{key}", scope=Scope.GUARDED,
-                         note="cargo builds without it; `cargo package` would refuse")
+                self.ref(
+                    target=found[0],
+                    source=crate.manifest,
+                    line=line,
+                    text=text,
+                    kind=f"cargo-{key}",
+                    scope=Scope.GUARDED,
+                    note="cargo builds without it; `cargo package` would refuse",
+                )
         for t in crate.targets:
             if t.explicit:
                 target = t.path or (t.candidates[0] if t.candidates else "")
@@ -355,8 +361,14 @@ def analyse(
     readme = _cargo.inherited_field(tree, root, "readme")
     if readme_required and readme is not None:
         line_no, line_text = _toml.line_of(root.text, "readme")
-        walker.ref(target=readme[0], source=root.manifest, line=line_no, text=line_text,
-                   kind="maturin-readme", note="maturin reads it for the package description")
+        walker.ref(
+            target=readme[0],
+            source=root.manifest,
+            line=line_no,
+            text=line_text,
+            kind="maturin-readme",
+            note="maturin reads it for the package description",
+        )
     if root.workspace_root is not None and root.workspace_root != root.dir:
         ws_manifest = posixpath.join(root.workspace_root, "Cargo.toml").lstrip("/")
         walker.load(root.workspace_root, root.manifest, 0, "", "cargo-workspace-root")

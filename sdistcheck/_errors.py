@@ -25,6 +25,10 @@ class UnreadableArchiveError(SdistCheckError):
     """Empty, truncated, corrupt, or not an archive at all."""
 
 
+class AnalysisError(SdistCheckError):
+    """The sdist's content defeats analysis (e.g. nesting deep enough to exhaust the stack)."""
+
+
 class FetchError(SdistCheckError):
     """A NAME==VERSION target could not be resolved, downloaded or verified."""
 

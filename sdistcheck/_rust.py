@@ -296,8 +296,9 @@ class _Scanner:
         manifest = value.startswith(MANIFEST_DIR)
         path = value.replace(MANIFEST_DIR, "").lstrip("/") if manifest else value
         self.result.includes.append(
-            Include(macro, None if generated else path, manifest, generated, self.line_of(pos),
-                    conds)
+            Include(
+                macro, None if generated else path, manifest, generated, self.line_of(pos), conds
+            )
         )
 
     def run(self) -> ScanResult:
@@ -306,8 +307,9 @@ class _Scanner:
         refs = [m for rx in (_MOD, _INCLUDE) for m in rx.finditer(code) if _word_start(code, m)]
         refs.sort(key=_start)
         # Past the last `mod x;` or include macro nothing can reference a file: stop there.
-        last = max((m.start() for m in refs if m.re is _INCLUDE or m.group("end") == ";"),
-                   default=-1)
+        last = max(
+            (m.start() for m in refs if m.re is _INCLUDE or m.group("end") == ";"), default=-1
+        )
         pos, i = 0, 0
         for m in _PUNCT.finditer(code, 0, last + 1):
             while i < len(refs) and refs[i].start() < m.start():  # merge the few word tokens
@@ -327,8 +329,10 @@ class _Scanner:
             ch = token[0]
             if ch == "#":
                 return self.attribute(m) if len(token) > 1 else m.end()
-            if ch == "=" and (code[m.start() - 1 : m.start()] in _OPERATOR_BEFORE_EQ
-                              or code[m.end() : m.end() + 1] in ("=", ">")):
+            if ch == "=" and (
+                code[m.start() - 1 : m.start()] in _OPERATOR_BEFORE_EQ
+                or code[m.end() : m.end() + 1] in ("=", ">")
+            ):
                 return m.end() + 1  # ==, =>, <=, +=, ...: not an assignment
         self.start_item()
         item = self.stack[-1].item

@@ -375,7 +375,10 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
         return out
-    _Visitor(path, text, _Constants(module), out).run(module)
+    try:
+        _Visitor(path, text, _Constants(module), out).run(module)
+    except RecursionError:
+        out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out
 
 

@@ -36,7 +36,7 @@ def test_parse_round_trips_canonical_text() -> None:
     assert _cfg.parse(str(cfg)) == cfg
 
 
-@pytest.mark.parametrize("bad", ["", "all(", 'target_os = ', "not(a, b)", "a b", '"x"'])
+@pytest.mark.parametrize("bad", ["", "all(", "target_os = ", "not(a, b)", "a b", '"x"'])
 def test_parse_rejects_malformed(bad: str) -> None:
     with pytest.raises(_cfg.CfgSyntaxError):
         _cfg.parse(bad)

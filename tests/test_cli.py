@@ -17,8 +17,13 @@ Fetch = Callable[[str, str], Path]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sdistcheck", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sdistcheck", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def make_sdist(path: Path, files: dict[str, str], prefix: str = "p-1") -> Path:
@@ -31,10 +36,13 @@ def make_sdist(path: Path, files: dict[str, str], prefix: str = "p-1") -> Path:
     return path
 
 
-GOOD = {"pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "p"\n',
-        "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
-        "Cargo.toml": '[package]\nname = "p"\nversion = "1.0.0"\n', "src/lib.rs": "mod a;\n",
-        "src/a.rs": ""}
+GOOD = {
+    "pyproject.toml": '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "p"\n',
+    "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
+    "Cargo.toml": '[package]\nname = "p"\nversion = "1.0.0"\n',
+    "src/lib.rs": "mod a;\n",
+    "src/a.rs": "",
+}
 
 
 def test_complete_sdist_exits_0(tmp_path: Path) -> None:
@@ -56,8 +64,16 @@ def test_missing_module_exits_1_with_json(tmp_path: Path) -> None:
     (finding,) = res["findings"]
     assert finding["path"] == "src/a.rs"
     assert finding["references"][0] | {"text": None} == {
-        "source": "src/lib.rs", "line": 1, "text": None, "kind": "mod", "condition": None,
-        "scope": "always", "platforms": None, "alternatives": ["src/a/mod.rs"], "note": None}
+        "source": "src/lib.rs",
+        "line": 1,
+        "text": None,
+        "kind": "mod",
+        "condition": None,
+        "scope": "always",
+        "platforms": None,
+        "alternatives": ["src/a/mod.rs"],
+        "note": None,
+    }
     assert 'format = "sdist"' in res["fixes"][0]["snippet"]
 
 

@@ -63,9 +63,13 @@ def test_test_only_module_is_test_scope() -> None:
 
 
 def test_platform_include_is_platform_scope_with_condition() -> None:
-    files = {"Cargo.toml": PKG, "src/lib.rs": (
-        '#[cfg(all(windows, target_arch = "aarch64"))]\n'
-        'const T: &[u8] = include_bytes!("../tramp/a.exe");\n')}
+    files = {
+        "Cargo.toml": PKG,
+        "src/lib.rs": (
+            '#[cfg(all(windows, target_arch = "aarch64"))]\n'
+            'const T: &[u8] = include_bytes!("../tramp/a.exe");\n'
+        ),
+    }
     assert missing(files) == {"tramp/a.exe": Scope.PLATFORM}
     (ref,) = [r for r in refs(files) if r.kind == "include_bytes"]
     assert ref.condition == 'cfg(all(windows, target_arch = "aarch64"))'
@@ -78,7 +82,9 @@ def test_default_features_are_on_and_others_are_options() -> None:
     files = {"Cargo.toml": manifest, "src/lib.rs": lib}
     assert missing(files) == {"src/fa.rs": Scope.ALWAYS, "src/fb.rs": Scope.OPTION}
     assert missing(files, features=("b",), default_features=False) == {
-        "src/fa.rs": Scope.OPTION, "src/fb.rs": Scope.ALWAYS}
+        "src/fa.rs": Scope.OPTION,
+        "src/fb.rs": Scope.ALWAYS,
+    }
 
 
 def test_path_dependency_manifest_is_always_needed_even_when_optional() -> None:
@@ -89,15 +95,23 @@ def test_path_dependency_manifest_is_always_needed_even_when_optional() -> None:
 
 def test_optional_dependency_sources_are_option_scope() -> None:
     manifest = PKG + '[dependencies]\nopt = { path = "opt", optional = true }\n'
-    files = {"Cargo.toml": manifest, "src/lib.rs": "",
-             "opt/Cargo.toml": '[package]\nname = "opt"\n', "opt/src/lib.rs": "mod gone;"}
+    files = {
+        "Cargo.toml": manifest,
+        "src/lib.rs": "",
+        "opt/Cargo.toml": '[package]\nname = "opt"\n',
+        "opt/src/lib.rs": "mod gone;",
+    }
     assert missing(files) == {"opt/src/gone.rs": Scope.OPTION}
 
 
 def test_target_specific_dependency_is_platform_scope() -> None:
     manifest = PKG + "[target.'cfg(windows)'.dependencies]\nw = { path = \"w\" }\n"
-    files = {"Cargo.toml": manifest, "src/lib.rs": "",
-             "w/Cargo.toml": '[package]\nname = "w"\n', "w/src/lib.rs": "mod gone;"}
+    files = {
+        "Cargo.toml": manifest,
+        "src/lib.rs": "",
+        "w/Cargo.toml": '[package]\nname = "w"\n',
+        "w/src/lib.rs": "mod gone;",
+    }
     assert missing(files) == {"w/src/gone.rs": Scope.PLATFORM}
 
 
@@ -120,18 +134,23 @@ def test_workspace_members_globs_exclude_and_explicit() -> None:
     root = '[workspace]\nmembers = ["crates/*", "tools/gen"]\nexclude = ["crates/skip"]\n'
     files = {
         "Cargo.toml": root,
-        "crates/app/Cargo.toml": '[package]\nname = "app"\n[dependencies]\nlib2 = { workspace = true }\n',
+        "crates/app/Cargo.toml": '[package]\nname = "app"\n'
+        '[dependencies]\nlib2 = { workspace = true }\n',
         "crates/app/src/main.rs": "",
         "crates/skip/README": "",  # a glob match without a manifest is no member
     }
     files["Cargo.toml"] += '[workspace.dependencies]\nlib2 = { path = "crates/lib2" }\n'
     assert missing(files, "crates/app/Cargo.toml") == {
-        "tools/gen/Cargo.toml": Scope.ALWAYS, "crates/lib2/Cargo.toml": Scope.ALWAYS}
+        "tools/gen/Cargo.toml": Scope.ALWAYS,
+        "crates/lib2/Cargo.toml": Scope.ALWAYS,
+    }
 
 
 def test_include_with_manifest_dir_and_out_dir() -> None:
-    lib = ('const A: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/a.txt"));\n'
-           'include!(concat!(env!("OUT_DIR"), "/gen.rs"));\n')
+    lib = (
+        'const A: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/a.txt"));\n'
+        'include!(concat!(env!("OUT_DIR"), "/gen.rs"));\n'
+    )
     tree = SdistTree.from_mapping("t", {"crate/Cargo.toml": PKG, "crate/src/lib.rs": lib})
     out = _crates.analyse(tree, "crate/Cargo.toml", "pyproject.toml", 1, "")
     assert [r.target for r in out.references if r.kind == "include_str"] == ["crate/data/a.txt"]
@@ -146,15 +165,21 @@ def test_include_leaving_the_sdist_is_reported() -> None:
 
 
 def test_build_script_and_bins_are_compiled() -> None:
-    files = {"Cargo.toml": PKG, "build.rs": "mod helper;", "src/main.rs": "",
-             "src/bin/extra.rs": 'const A: &[u8] = include_bytes!("../../assets/logo.png");'}
+    files = {
+        "Cargo.toml": PKG,
+        "build.rs": "mod helper;",
+        "src/main.rs": "",
+        "src/bin/extra.rs": 'const A: &[u8] = include_bytes!("../../assets/logo.png");',
+    }
     assert missing(files) == {"helper.rs": Scope.ALWAYS, "assets/logo.png": Scope.ALWAYS}
 
 
 def test_cfg_attr_paths_covering_every_case_make_the_default_unreachable() -> None:
     # ormsgpack 1.13.1, src/ffi/mod.rs: no impl_.rs exists, and none is needed.
-    lib = ('#[cfg_attr(any(PyPy, GraalPy), path = "base/mod.rs")]\n'
-           '#[cfg_attr(not(any(PyPy, GraalPy)), path = "cpython/mod.rs")]\nmod impl_;\n')
+    lib = (
+        '#[cfg_attr(any(PyPy, GraalPy), path = "base/mod.rs")]\n'
+        '#[cfg_attr(not(any(PyPy, GraalPy)), path = "cpython/mod.rs")]\nmod impl_;\n'
+    )
     files = {"Cargo.toml": PKG, "src/lib.rs": lib, "src/base/mod.rs": "", "src/cpython/mod.rs": ""}
     assert missing(files) == {}
     del files["src/cpython/mod.rs"]
@@ -169,17 +194,23 @@ def test_contradictory_platform_guard_is_no_reference() -> None:
 def test_readme_and_license_file_inherited_from_the_workspace() -> None:
     files = {
         "Cargo.toml": '[workspace]\nmembers = ["app"]\n[workspace.package]\nreadme = "README.md"\n'
-                      'license-file = "LICENSE"\n',
+        'license-file = "LICENSE"\n',
         "app/Cargo.toml": '[package]\nname = "app"\nreadme.workspace = true\n'
-                          'license-file = { workspace = true }\n',
+        "license-file = { workspace = true }\n",
         "app/src/lib.rs": "",
     }
     tree = SdistTree.from_mapping("t", files)
     out = _crates.analyse(tree, "app/Cargo.toml", "pyproject.toml", 1, "")
-    got = {r.kind: (r.target, r.scope) for r in out.references if "readme" in r.kind
-           or "license" in r.kind}
-    assert got == {"cargo-readme": ("README.md", Scope.GUARDED),
-                   "cargo-license-file": ("LICENSE", Scope.GUARDED)}
-    required = _crates.analyse(tree, "app/Cargo.toml", "pyproject.toml", 1, "",
-                               readme_required=True)
+    got = {
+        r.kind: (r.target, r.scope)
+        for r in out.references
+        if "readme" in r.kind or "license" in r.kind
+    }
+    assert got == {
+        "cargo-readme": ("README.md", Scope.GUARDED),
+        "cargo-license-file": ("LICENSE", Scope.GUARDED),
+    }
+    required = _crates.analyse(
+        tree, "app/Cargo.toml", "pyproject.toml", 1, "", readme_required=True
+    )
     assert ("README.md", Scope.ALWAYS) in [(r.target, r.scope) for r in required.references]

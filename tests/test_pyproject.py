@@ -10,7 +10,7 @@ def analyse(text: str, **files: str) -> _pyproject.PyprojectAnalysis:
 
 
 def test_maturin_config() -> None:
-    out = analyse('''
+    out = analyse("""
 [build-system]
 requires = ["maturin>=1"]
 build-backend = "maturin"
@@ -25,7 +25,7 @@ python-source = "python"
 features = ["pyo3/extension-module", "fast"]
 no-default-features = true
 include = [{ path = "assets/*", format = "sdist" }]
-''')
+""")
     assert out.backend == "maturin" and out.name == "x"
     kinds = {r.kind: (r.target, r.line, r.scope) for r in out.references}
     assert kinds["project-readme"] == ("README.md", 7, Scope.ALWAYS)
@@ -44,7 +44,7 @@ def test_maturin_default_manifest() -> None:
 
 
 def test_setuptools_dynamic_and_setuptools_rust() -> None:
-    out = analyse('''
+    out = analyse("""
 [build-system]
 build-backend = "setuptools.build_meta"
 [tool.setuptools.dynamic]
@@ -53,19 +53,24 @@ readme = { file = ["README.rst"] }
 [[tool.setuptools-rust.ext-modules]]
 target = "pkg._rs"
 path = "rust/Cargo.toml"
-''')
+""")
     assert {r.target for r in out.references} == {"requirements.txt", "README.rst"}
     assert [r.manifest for r in out.rust_roots] == ["rust/Cargo.toml"]
 
 
 def test_other_backends_entry_files() -> None:
-    assert [r.target for r in analyse('[build-system]\nbuild-backend = "mesonpy"\n').references] \
-        == ["meson.build"]
-    skb = analyse('[build-system]\nbuild-backend = "scikit_build_core.build"\n'
-                  '[tool.scikit-build]\ncmake.source-dir = "native"\n')
+    assert [
+        r.target for r in analyse('[build-system]\nbuild-backend = "mesonpy"\n').references
+    ] == ["meson.build"]
+    skb = analyse(
+        '[build-system]\nbuild-backend = "scikit_build_core.build"\n'
+        '[tool.scikit-build]\ncmake.source-dir = "native"\n'
+    )
     assert [r.target for r in skb.references] == ["native/CMakeLists.txt"]
-    hatch = analyse('[build-system]\nbuild-backend = "hatchling.build"\n'
-                    '[tool.hatch.build.targets.wheel.force-include]\n"bin/tool" = "pkg/tool"\n')
+    hatch = analyse(
+        '[build-system]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel.force-include]\n"bin/tool" = "pkg/tool"\n'
+    )
     assert [r.target for r in hatch.references] == ["bin/tool"]
 
 

@@ -17,8 +17,10 @@ Fetch = Callable[[str, str], Path]
 @pytest.mark.parametrize("sdist", KNOWN_GOOD, ids=lambda s: s.filename)
 def test_known_good_sdist_is_complete(pypi: Fetch, sdist: RealSdist) -> None:
     report = sdistcheck.check_sdist(pypi(sdist.filename, sdist.sha256))
-    problems = [(f.severity.value, f.path, f.references[0].source, f.references[0].line)
-                for f in report.errors + report.warnings]
+    problems = [
+        (f.severity.value, f.path, f.references[0].source, f.references[0].line)
+        for f in report.errors + report.warnings
+    ]
     assert problems == []
     if sdist.kind in (MATURIN, SETUPTOOLS_RUST):
         # The Rust side was really walked: manifests, targets, modules.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sdistcheck import _rust
 
-SOURCE = r'''
+SOURCE = r"""
 //! Crate docs: include_str!("doc-comment.md") is prose, not a reference
 /// also include_bytes!("outer-doc.bin")
 #![doc = include_str!("../README.md")]
@@ -31,7 +31,7 @@ mod sys;
 macro_rules! m { ($p:expr) => { include_str!($p) } }
 amod not_a_module;
 pub(crate) mod plain;
-'''
+"""
 
 
 def test_scan_finds_references_and_guards() -> None:
@@ -56,7 +56,7 @@ def test_scan_finds_references_and_guards() -> None:
 
 
 def test_line_numbers_point_at_the_macro() -> None:
-    text = "\n\n#[cfg(windows)]\nconst A: &[u8] =\n    include_bytes!(\"a.exe\");\n"
+    text = '\n\n#[cfg(windows)]\nconst A: &[u8] =\n    include_bytes!("a.exe");\n'
     (inc,) = _rust.scan(text).includes
     assert inc.line == 5
 
@@ -67,14 +67,25 @@ def test_inner_cfg_guards_the_whole_file() -> None:
 
 
 def test_attribute_scope_ends_with_the_item() -> None:
-    text = "#[cfg(test)]\nfn t() { include_bytes!(\"t.bin\"); }\nconst A: &[u8] = include_bytes!(\"a.bin\");\n"
+    text = (
+        '#[cfg(test)]\nfn t() { include_bytes!("t.bin"); }\n'
+        'const A: &[u8] = include_bytes!("a.bin");\n'
+    )
     conds = {i.path: [str(c) for c in i.conditions] for i in _rust.scan(text).includes}
     assert conds == {"t.bin": ["test"], "a.bin": []}
 
 
 def test_unterminated_input_does_not_crash() -> None:
-    for text in ['mod a; "unterminated', "/* open comment mod b;", "#[cfg(", "include_bytes!(",
-                 "r#\"raw", "mod", "}}}}", "'"]:
+    for text in [
+        'mod a; "unterminated',
+        "/* open comment mod b;",
+        "#[cfg(",
+        "include_bytes!(",
+        'r#"raw',
+        "mod",
+        "}}}}",
+        "'",
+    ]:
         _rust.scan(text)
 
 

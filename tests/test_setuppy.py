@@ -6,7 +6,7 @@ from sdistcheck import _setuppy
 from sdistcheck._model import Scope
 from sdistcheck._tree import SdistTree
 
-SETUP = '''
+SETUP = """
 import os, sys, io
 from pathlib import Path
 from setuptools import setup, Extension
@@ -34,7 +34,7 @@ if os.environ.get("WITH_X"):
 setup(name="p", ext_modules=exts, long_description=read("NEWS.rst"),
       rust_extensions=[RustExtension("pkg._rs", "rust/Cargo.toml", features=["fast"])],
       data_files=[("share", ["data/a.dat"])], package_data={"pkg": ["*.pyi"]})
-'''
+"""
 
 
 def analyse(files: dict[str, str]) -> _setuppy.SetupAnalysis:
@@ -88,11 +88,16 @@ def test_setup_py_is_never_executed(tmp_path: Path) -> None:
 
 
 def test_setup_cfg_file_directives() -> None:
-    cfg = ("[metadata]\nlong_description = file: README.md, CHANGES.md\n"
-           "[options]\ninstall_requires = file: requirements.txt\n")
+    cfg = (
+        "[metadata]\nlong_description = file: README.md, CHANGES.md\n"
+        "[options]\ninstall_requires = file: requirements.txt\n"
+    )
     out = _setuppy.analyse_setup_cfg(SdistTree.from_mapping("t", {"setup.cfg": cfg}))
     assert [(r.target, r.line) for r in out.references] == [
-        ("README.md", 2), ("CHANGES.md", 2), ("requirements.txt", 4)]
+        ("README.md", 2),
+        ("CHANGES.md", 2),
+        ("requirements.txt", 4),
+    ]
 
 
 def test_broken_setup_cfg_is_a_note() -> None:
