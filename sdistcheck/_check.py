@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.parser
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -35,11 +34,16 @@ def satisfied(tree: SdistTree, ref: Reference) -> bool:
 
 
 def _metadata(tree: SdistTree) -> tuple[str | None, str | None]:
+    # Only two header fields are needed; email.parser would cost more start-up than the check.
     text = tree.read_text("PKG-INFO")
-    if text is None:
-        return None, None
-    msg = email.parser.Parser().parsestr(text, headersonly=True)
-    return msg.get("Name"), msg.get("Version")
+    fields: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            break  # end of the headers
+        key, sep, value = line.partition(":")
+        if sep and key in ("Name", "Version"):
+            fields.setdefault(key, value.strip())
+    return fields.get("Name"), fields.get("Version")
 
 
 def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str]]:

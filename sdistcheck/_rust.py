@@ -8,7 +8,6 @@ attributes guard each reference.  Values (paths, cfg text) are read from the ori
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -17,15 +16,19 @@ from ._cfg import Cfg
 
 # What must be blanked: comments, strings, char literals and raw strings.  All branches start with
 # a literal, which lets `re` skip ahead fast.
-_MASKABLE = re.compile(r"//[^\n]*|/\*|\"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\"")
+# A line comment with none of {}[]();=#"'/! in it cannot be mistaken for code: left alone, it
+# costs no iteration (most comments are prose).
+_MASKABLE = re.compile(
+    r"//(?=[^\n]*[{}\[\]();=\#\"'/!])[^\n]*|/\*|\"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\""
+)
 _STRING_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 _BLOCK_COMMENT = re.compile(r"/\*|\*/")
-_PUNCT = re.compile(r"[{}\[\];#=](?:(?<=\#)!?\s*\[)?")
+# Every branch starts with a literal so `re` can skip ahead; `=` only as an assignment.
+_PUNCT = re.compile(r"\{|\}|\[|\]|;|\#(?:!?\s*\[)?|=(?<![=!<>+\-*/%^&|]=)(?![=>])")
 _MOD = re.compile(r"mod\s+(?:r\#)?(?P<name>[A-Za-z_]\w*)\s*(?P<end>[;{])")
 _INCLUDE = re.compile(r"(?P<macro>include_bytes|include_str|include)\s*!\s*(?P<open>[(\[{])")
 _BRACKETS = re.compile(r"[()\[\]{}]")
 _OPENERS = frozenset("([{")
-_OPERATOR_BEFORE_EQ = frozenset("=!<>+-*/%^&|")
 # Only files that declare out-of-line modules or use include macros can reference other files;
 # most have neither, and this test spares them the scan.
 _MAY_REFERENCE = re.compile(r"mod\s+(?:r#)?\w+\s*;|include(?:_bytes|_str)?\s*!")
@@ -268,12 +271,11 @@ class _Scanner:
         self.text = text
         self.code = mask(text)
         self.result = ScanResult()
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.stack: list[_Frame] = [_Frame(conds=())]
         self.pending: list[_Attr] = []
 
     def line_of(self, pos: int) -> int:
-        return bisect.bisect_right(self.newlines, pos) + 1
+        return self.text.count("\n", 0, pos) + 1  # few calls: cheaper than indexing every line
 
     def conds(self) -> tuple[Cfg, ...]:
         top = self.stack[-1]
@@ -329,11 +331,6 @@ class _Scanner:
             ch = token[0]
             if ch == "#":
                 return self.attribute(m) if len(token) > 1 else m.end()
-            if ch == "=" and (
-                code[m.start() - 1 : m.start()] in _OPERATOR_BEFORE_EQ
-                or code[m.end() : m.end() + 1] in ("=", ">")
-            ):
-                return m.end() + 1  # ==, =>, <=, +=, ...: not an assignment
         self.start_item()
         item = self.stack[-1].item
         if m.re is _MOD:

@@ -153,8 +153,16 @@ class SdistTree:
             return []
         if not is_glob(full):
             return [full] if self.is_file(full) else []
-        regex = glob_to_regex(full)
         literal = re.split(r"[*?\[]", full, maxsplit=1)[0]
+        rest = full[len(literal) :]
+        if rest.startswith("*") and not any(ch in rest[1:] for ch in "*?[/"):
+            # `dir/*.ext`, the common case: no regex to compile
+            return [
+                p
+                for p in self._with_prefix(literal)
+                if "/" not in p[len(literal) :] and p.endswith(rest[1:])
+            ]
+        regex = glob_to_regex(full)
         return [p for p in self._with_prefix(literal) if regex.match(p)]
 
     def glob_dirs(self, pattern: str, base: str = "") -> list[str]:
