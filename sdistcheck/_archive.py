@@ -1,7 +1,7 @@
 """Read an sdist (.tar.gz, .tar.bz2, .tar.xz, .tar or a legacy .zip) into an `SdistTree`.
 
-Nothing is extracted, written or executed: members are streamed once, checked, and only the files
-worth parsing are kept in memory.  Hostile or broken input ends in `UnsafeArchiveError`,
+Nothing is extracted, written or executed: members are streamed once and checked, and only the
+files worth parsing are kept in memory.  Hostile or broken input ends in `UnsafeArchiveError`,
 `ArchiveLimitError` or `UnreadableArchiveError`, never in a traceback.
 """
 
@@ -30,7 +30,6 @@ _MiB = 1024**2
 _RATIO_GRACE = 32 * _MiB  # small archives of text compress very well; judge the ratio past this
 _HEADER_SLACK = 16 * _MiB  # tar header bytes (pax records, GNU long names) allowed per member
 _CHUNK = 64 * 1024  # zip reads: small, so the compressed bytes behind them are counted closely
-_BLOCK = 512
 _ABSOLUTE = re.compile(r"[/\\]|[A-Za-z]:")  # POSIX root, UNC or backslash root, Windows drive
 _ODD_TYPES = {tarfile.CHRTYPE: "character device", tarfile.BLKTYPE: "block device",
               tarfile.FIFOTYPE: "FIFO"}  # fmt: skip
@@ -53,12 +52,10 @@ class Limits:
 _KEEP_SUFFIXES = frozenset([
     ".rs", ".toml", ".py", ".pyx", ".pxd", ".pxi", ".cfg", ".in", ".txt", ".c", ".h", ".cc",
     ".cpp", ".cxx", ".hpp", ".hh", ".inl", ".inc", ".def", ".cmake", ".go", ".mod", ".build",
-    ".options", ".json", ".lock",
-])  # fmt: skip
+    ".options", ".json", ".lock"])  # fmt: skip
 _KEEP_NAMES = frozenset([
     "CMakeLists.txt", "meson.build", "meson_options.txt", "meson.options", "MANIFEST.in",
-    "setup.py", "setup.cfg", "pyproject.toml", "Cargo.toml", "go.mod", "build.rs",
-])  # fmt: skip
+    "setup.py", "setup.cfg", "pyproject.toml", "Cargo.toml", "go.mod", "build.rs"])  # fmt: skip
 
 
 def default_keep(path: str) -> bool:
@@ -74,7 +71,7 @@ _Entry = tuple[str, bytes | None, str]
 
 
 class _Counting(io.BufferedReader):
-    """The raw file, counting the bytes read from it: the denominator of the compression ratio."""
+    """The archive file, counting the bytes read: the denominator of the compression ratio."""
 
     count = 0
 
@@ -93,7 +90,7 @@ def _size(n: float) -> str:
 
 @dataclass
 class _Reader:
-    """What the member readers share while one archive is read."""
+    """The state of one archive being read: limits, counters and the members collected."""
 
     artifact: str
     limits: Limits
@@ -117,16 +114,17 @@ class _Reader:
     def add(self, member: str, size: int, member_size: int) -> None:
         """Charge `size` more bytes; `member_size` is the member's size so far."""
         if member_size > (limit := self.limits.max_member_size):
-            self._limit(member, f"exceeds the {_size(limit)} member size limit", "--max-member-size")
+            self._limit(member, f"exceeds the {_size(limit)} member size limit",
+                        "--max-member-size")  # fmt: skip
         self.total += size
         if self.total > (limit := self.limits.max_total_size):
-            what = f"takes the archive past the {_size(limit)} total size limit"
-            self._limit(member, what, "--max-total-size")
+            self._limit(member, f"takes the archive past the {_size(limit)} total size limit",
+                        "--max-total-size")  # fmt: skip
 
     def ratio(self, member: str, out: int) -> None:
         if out > _RATIO_GRACE and out > (limit := self.limits.max_ratio) * self.raw.count:
-            what = f"expands more than {limit:g}:1 (a decompression bomb?)"
-            self._limit(member, what, "--max-ratio")
+            self._limit(member, f"expands more than {limit:g}:1 (a decompression bomb?)",
+                        "--max-ratio")  # fmt: skip
 
     def maybe_keep(self, path: str) -> bool:
         # The prefix is only known at the end: ask for both candidate paths now, and again at the
@@ -135,7 +133,8 @@ class _Reader:
         return keep(path) or (keep is not default_keep and keep(path.partition("/")[2]))
 
     def dotdot_after_link(self, name: str) -> bool:
-        """True when a `..` follows a component that is a link: it would resolve physically."""
+        """True when a `..` follows a component that is a link: it resolves physically, so the
+        lexical check is not enough (`a/l/../../..` with `l -> x/y` climbs out on extraction)."""
         prefix: list[str] = []
         linked = False
         for part in name.replace("\\", "/").split("/"):
@@ -150,6 +149,7 @@ class _Reader:
         return False
 
     def path(self, name: str) -> str:
+        """The member's normalized archive path, or UnsafeArchiveError."""
         if _ABSOLUTE.match(name):
             self.unsafe(name, "absolute path")
         path = normalize(name)
@@ -200,13 +200,13 @@ class _Guard(io.BufferedIOBase):
     def ended_at(self, offset: int) -> bool:
         """True when a zero block, the end-of-archive marker, was read at `offset`."""
         start = self.prev[0] if self.prev[1] else self.last[0]
-        block = (self.prev[1] + self.last[1])[offset - start : offset - start + _BLOCK]
-        return offset >= start and len(block) == _BLOCK and not block.strip(b"\0")
+        block = (self.prev[1] + self.last[1])[offset - start : offset - start + tarfile.BLOCKSIZE]
+        return offset >= start and len(block) == tarfile.BLOCKSIZE and not block.strip(b"\0")
 
 
 def _tar_entry(tf: tarfile.TarFile, m: tarfile.TarInfo, path: str, ctx: _Reader) -> _Entry:
     if m.isreg():
-        if m.size < 0:
+        if m.size < 0:  # possible with base-256 sizes
             raise tarfile.ReadError(f"negative size for member {m.name!r}")
         ctx.add(m.name, m.size, m.size)
         if m.size > ctx.limits.max_parse_size or not ctx.maybe_keep(path):
@@ -231,7 +231,7 @@ def _read_tar(stream: io.BufferedIOBase, ctx: _Reader, plain: bool) -> None:
                 ctx.count(m.name)
                 path = ctx.path(m.name)
                 entry = _tar_entry(tf, m, path, ctx)
-                guard.allow = m.offset_data + max(m.size, 0) + _HEADER_SLACK
+                guard.allow = m.offset_data + m.size + _HEADER_SLACK
                 if path:  # not "./", the archive root itself
                     ctx.entries[path] = entry
             if ctx.entries and not guard.ended_at(tf.offset):
@@ -261,11 +261,11 @@ def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, ctx: _Read
     if info.flag_bits & 1:
         raise UnreadableArchiveError(f"{ctx.artifact}: member {name!r} is encrypted")
     if kind == stat.S_IFLNK:  # as pip and unzip see it: a symlink whose data is the target
-        target = _zip_data(zf, info, ctx, True) or b""
-        return ctx.link(name, posixpath.dirname(path), target.decode("utf-8", "surrogateescape"))
+        target = (_zip_data(zf, info, ctx, True) or b"").decode("utf-8", "surrogateescape")
+        return ctx.link(name, posixpath.dirname(path), target)
     if info.is_dir() or kind == stat.S_IFDIR:
         return ("d", None, "")
-    if kind in (0, stat.S_IFREG) or info.create_system != 3:  # other systems: no Unix modes
+    if kind in (0, stat.S_IFREG) or info.create_system != 3:  # not made on Unix: no file types
         return ("f", _zip_data(zf, info, ctx, ctx.maybe_keep(path)), "")
     ctx.unsafe(name, f"not a regular file (mode {kind:#o})")
 
@@ -308,7 +308,7 @@ def _build(artifact: str, entries: dict[str, _Entry], keep: _Keep) -> SdistTree:
             tree.add_dir(rel)
         elif not prefix or target == prefix or target.startswith(prefix + "/"):
             tree.add_link(rel, target[cut:])
-        else:
+        else:  # to a sibling of `name-version/`: outside the sdist on the user's disk
             raise UnsafeArchiveError(artifact, path, f"link target {target!r} leaves the sdist")
     return tree
 
@@ -318,32 +318,33 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _check_file(artifact: str, path: Path) -> None:
+def _open(artifact: str, path: Path) -> _Counting:
     try:
-        st = path.stat()  # not open(): opening a FIFO would block
+        st = path.stat()  # before open(): opening a FIFO would block
+        problem = ("is a directory, not an sdist" if stat.S_ISDIR(st.st_mode)
+                   else "not a regular file" if not stat.S_ISREG(st.st_mode)
+                   else "empty file, not an sdist" if st.st_size == 0 else "")  # fmt: skip
+        raw = None if problem else _Counting(io.FileIO(path))
     except OSError as exc:
         raise UnreadableArchiveError(f"{artifact}: cannot read: {exc.strerror}") from None
-    problem = ("is a directory, not an sdist" if stat.S_ISDIR(st.st_mode)
-               else "not a regular file" if not stat.S_ISREG(st.st_mode)
-               else "empty file, not an sdist" if st.st_size == 0 else "")  # fmt: skip
-    if problem:
+    if raw is None:
         raise UnreadableArchiveError(f"{artifact}: {problem}")
+    return raw
 
 
 def _read(artifact: str, raw: _Counting, limits: Limits, keep: _Keep) -> dict[str, _Entry]:
-    head = raw.peek(_BLOCK)[:_BLOCK]
+    head = raw.peek(tarfile.BLOCKSIZE)
     ctx = _Reader(artifact, limits, keep, raw)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         _read_zip(raw, ctx)
         return ctx.entries
-    # By magic bytes, not by file name.  Each is a streaming reader.
-    stream: io.BufferedIOBase = raw
+    stream: io.BufferedIOBase = raw  # by magic bytes, not by file name; all streaming readers
     if head.startswith(b"\x1f\x8b"):
         stream = gzip.GzipFile(fileobj=raw, mode="rb")
     elif head.startswith(b"BZh"):
         stream = bz2.BZ2File(raw)
     elif head.startswith(b"\xfd7zXZ\x00"):
-        stream = lzma.LZMAFile(raw)  # noqa: SIM115 - nothing of its own to close
+        stream = lzma.LZMAFile(raw)  # noqa: SIM115 - it owns nothing to close
     _read_tar(stream, ctx, plain=stream is raw)
     return ctx.entries
 
@@ -355,9 +356,8 @@ def read_sdist(path: Path, limits: Limits = Limits(), keep: _Keep = default_keep
     or `UnreadableArchiveError` (all `SdistCheckError`).
     """
     artifact = _printable(path.name or str(path))
-    _check_file(artifact, path)
     try:
-        with _Counting(io.FileIO(path)) as raw:
+        with _open(artifact, path) as raw:
             entries = _read(artifact, raw, limits, keep)
     except _BAD_INPUT as exc:
         reason = _printable(str(exc).partition("\n")[0][:200] or type(exc).__name__)

@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument("--max-member-size", type=_size, default=d.max_member_size)
     limits.add_argument("--max-total-size", type=_size, default=d.max_total_size)
     limits.add_argument("--max-members", type=int, default=d.max_members)
+    limits.add_argument("--max-ratio", type=float, default=d.max_ratio,
+                        help="uncompressed/compressed size, once 32 MiB are read")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -118,6 +120,7 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
         max_members=args.max_members,
+        max_ratio=args.max_ratio,
     )
     try:
         tree = _archive.read_sdist(path, limits)

@@ -116,7 +116,8 @@ class SdistTree:
         return self._resolve(path) in self.files
 
     def is_dir(self, path: str) -> bool:
-        return path == "" or self._resolve(path) in self.dirs
+        resolved = self._resolve(path)
+        return resolved == "" or resolved in self.dirs
 
     def exists(self, path: str) -> bool:
         resolved = self._resolve(path)
