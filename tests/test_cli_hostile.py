@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from make_hostile_archives import build_all  # noqa: E402
+from make_hostile_archives import build_all
 
 EXPECTED = {
     "valid.tar.gz": 0,
