@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _crates, _fixes, _pyproject, _setuppy
+from . import _crates, _fixes, _pyproject
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import Finding, Reference, Report, Scope, Severity
@@ -64,7 +64,9 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             )
         )
     roots = list(py.rust_roots)
-    if py.backend in (None, "setuptools") or tree.is_file("setup.py"):
+    if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
+        from . import _setuppy  # ast and configparser: only when there is something to parse
+
         for analysis in (_setuppy.analyse_setup_py(tree), _setuppy.analyse_setup_cfg(tree)):
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)

@@ -28,6 +28,8 @@ _PUNCT = re.compile(r"\{|\}|\[|\]|;|\#(?:!?\s*\[)?|=(?<![=!<>+\-*/%^&|]=)(?![=>]
 _MOD = re.compile(r"mod\s+(?:r\#)?(?P<name>[A-Za-z_]\w*)\s*(?P<end>[;{])")
 _INCLUDE = re.compile(r"(?P<macro>include_bytes|include_str|include)\s*!\s*(?P<open>[(\[{])")
 _BRACKETS = re.compile(r"[()\[\]{}]")
+_BRACES = re.compile(r"\{|\}")
+_TAIL = 4096  # characters kept masked after the last possible reference
 _OPENERS = frozenset("([{")
 # Only files that declare out-of-line modules or use include macros can reference other files;
 # most have neither, and this test spares them the scan.
@@ -269,7 +271,10 @@ def _attr_into(body: str, attr: _Attr, outer: list[Cfg], result: ScanResult, lin
 class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.code = mask(text)
+        # Nothing after the last `mod x;`/include can matter: mask up to it (plus room for the
+        # macro's arguments) and leave the rest of a long file alone.
+        cut = min(len(text), _last_reference(text) + _TAIL)
+        self.code = mask(text[:cut]) + text[cut:]
         self.result = ScanResult()
         self.stack: list[_Frame] = [_Frame(conds=())]
         self.pending: list[_Attr] = []
@@ -312,14 +317,27 @@ class _Scanner:
         last = max(
             (m.start() for m in refs if m.re is _INCLUDE or m.group("end") == ";"), default=-1
         )
-        pos, i = 0, 0
-        for m in _PUNCT.finditer(code, 0, last + 1):
-            while i < len(refs) and refs[i].start() < m.start():  # merge the few word tokens
+        closes = _match_braces(code, last + 1)
+        pos, i, search = 0, 0, _PUNCT.search
+        while (m := search(code, pos, last + 1)) is not None:
+            start = m.start()
+            while i < len(refs) and refs[i].start() < start:  # merge the few word tokens
                 if refs[i].start() >= pos:
                     pos = self.handle(refs[i])
                 i += 1
-            if m.start() >= pos:
-                pos = self.handle(m)
+            if start < pos:
+                continue
+            close = closes.get(start) if m.group() == "{" else None
+            if close is not None and (i == len(refs) or close <= refs[i].start()):
+                # A block with no reference inside (most function bodies): skip it whole; like
+                # its closing brace, it ends an attributed item such as `#[cfg(x)] fn f() {..}`.
+                self.start_item()
+                item = self.stack[-1].item
+                if item is not None and not item.assigned:
+                    self.stack[-1].item = None
+                pos = close
+                continue
+            pos = self.handle(m)
         for ref in refs[i:]:
             if pos <= ref.start() <= last:
                 pos = self.handle(ref)
@@ -381,6 +399,29 @@ class _Scanner:
         else:
             self.stack.append(_Frame(self.conds(), inline_mod=name))
         return m.end()
+
+
+def _match_braces(code: str, end: int) -> dict[int, int]:
+    """Opening brace position -> index just past its closing brace, for braces closed by `end`."""
+    closes: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACES.finditer(code, 0, end):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif stack:
+            closes[stack.pop()] = m.end()
+    return closes
+
+
+def _last_reference(text: str) -> int:
+    """Where the last possible `mod x;` or include macro starts (searching back is cheap)."""
+    include = text.rfind("include")
+    pos = len(text)
+    while (pos := text.rfind("mod", 0, pos)) > include:
+        decl = _MOD.match(text, pos)
+        if decl is not None and decl.group("end") == ";":
+            return pos
+    return max(include, 0)
 
 
 def _word_start(code: str, m: re.Match[str]) -> bool:

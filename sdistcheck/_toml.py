@@ -33,10 +33,15 @@ def line_of(text: str | None, *needles: str) -> tuple[int, str]:
     """First line containing all needles (1-based) and its text; (0, "") when not found."""
     if not text:
         return 0, ""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if all(n in line for n in needles):
             return number, line.strip()
     return 0, ""
+
+
+@lru_cache(maxsize=64)
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
 
 
 def table(value: object) -> dict[str, Any]:
