@@ -1,30 +1,140 @@
-"""`retag`: the command line (the rewrite itself lands with its own issue)."""
+"""`retag`: prove static linkage and add honest manylinux tags; `retag tags`; `retag check`.
+
+Exit codes: 0 fine (retagged, unchanged, or clean), 1 refused or flagged (the reasons are
+printed), 2 usage error or an unreadable, unsafe or inconsistent wheel.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
+from ._errors import RetagError
+from ._report import Result, write_json, write_text
 
 
-def _parser() -> argparse.ArgumentParser:
+def _wheels(targets: Sequence[str]) -> list[Path]:
+    """Wheel paths from files and directories (a directory: every *.whl in it)."""
+    out: list[Path] = []
+    for t in targets:
+        path = Path(t)
+        if path.is_dir():
+            out.extend(sorted(path.glob("*.whl")))
+        else:
+            out.append(path)
+    return out
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def _floor(text: str) -> tuple[int, int]:
+    try:
+        major, minor = (int(x) for x in text.replace(".", "_").split("_"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a glibc version: {text!r} (e.g. 2_28)") from None
+    return major, minor
+
+
+def _retag_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="retag",
-        description="Prove from its binaries that a wheel is statically linked, then add the "
-        "manylinux tags it honestly deserves (as uv does for its musllinux wheels).",
-        epilog="exit codes: 0 fine, 1 refused (reasons printed), 2 usage or unreadable input",
+        description="Prove from its binaries that a wheel is statically linked (no interpreter, "
+        "no needed libraries, no extension modules, the tagged architecture), then add the "
+        "manylinux tags it honestly deserves; refuse with the reasons otherwise. "
+        "Subcommands: `retag tags` (like `wheel tags`), `retag check` (read-only audit).",
+        epilog="exit codes: 0 retagged/unchanged, 1 refused, 2 usage or unreadable input",
     )
-    p.add_argument("wheels", nargs="*", metavar="WHEEL")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("wheels", nargs="+", metavar="WHEEL", help="wheel files or directories")
+    p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
+    p.add_argument("--remove", action="store_true", help="delete the input after success")
+    p.add_argument("--dry-run", action="store_true", help="decide and report, write nothing")
+    p.add_argument("--manylinux", type=_floor, metavar="X_Y",
+                   help="raise the manylinux floor (default: 2_17, the static-binary floor)")
+    p.add_argument("--force", action="store_true",
+                   help="retag even when a glibc sibling wheel would tie with the result")
+    _common(p)
     return p
 
 
+def _tags_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="retag tags", description="Change a wheel's tags, as `wheel tags` does, without "
+        "recompressing: `+tag` adds, `-tag` removes, a plain value replaces; dots separate tags.")
+    p.add_argument("wheels", nargs="+", metavar="WHEEL")
+    p.add_argument("--python-tag", metavar="TAG")
+    p.add_argument("--abi-tag", metavar="TAG")
+    p.add_argument("--platform-tag", metavar="TAG")
+    p.add_argument("--build", metavar="BUILD", help="set the build tag ('' removes it)")
+    p.add_argument("--out-dir", type=Path)
+    p.add_argument("--remove", action="store_true", help="delete the input after success")
+    _common(p)
+    return p
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="retag check", description="Audit wheels without changing them: tags against "
+        "binaries (architecture, libc, glibc symbol floor, static claims), RECORD, tag order.")
+    p.add_argument("wheels", nargs="+", metavar="WHEEL")
+    _common(p)
+    return p
+
+
+def _emit(command: str, results: list[Result], fmt: str) -> int:
+    try:
+        if fmt == "json":
+            write_json(command, results, __version__, sys.stdout)
+        else:
+            write_text(results, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return max((r.exit_code for r in results), default=0)
+
+
+def _guard(path: Path, run: object) -> Result:
+    """Run one wheel's job; errors become one line (exit 2)."""
+    try:
+        return run()  # type: ignore[operator, no-any-return]
+    except RetagError as exc:
+        return Result(str(path), "error", 2, reasons=(str(exc),))
+    except OSError as exc:
+        return Result(str(path), "error", 2, reasons=(f"{path.name}: {exc.strerror or exc}",))
+    except Exception as exc:  # a bug of ours: still one line and exit 2 in a release pipeline
+        if os.environ.get("RETAG_DEBUG"):
+            raise
+        return Result(str(path), "error", 2, reasons=(
+            f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it "
+            "(RETAG_DEBUG=1 shows the traceback)",))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    _parser().parse_args(argv)
-    print("retag: not implemented yet; only --help and --version work", file=sys.stderr)
-    return 2
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    from . import _jobs  # the work: imported after argument parsing errors had their chance
+
+    if args_list[:1] == ["tags"]:
+        args = _tags_parser().parse_args(args_list[1:])
+        wheels = _wheels(args.wheels)
+        results = [_guard(w, lambda w=w: _jobs.tags(w, args)) for w in wheels]
+        return _emit("tags", results, args.format)
+    if args_list[:1] == ["check"]:
+        args = _check_parser().parse_args(args_list[1:])
+        results = [_guard(w, lambda w=w: _jobs.check(w)) for w in _wheels(args.wheels)]
+        return _emit("check", results, args.format)
+    args = _retag_parser().parse_args(args_list)
+    wheels = _wheels(args.wheels)
+    if not wheels:
+        print("retag: error: no wheels found", file=sys.stderr)
+        return 2
+    results = [_guard(w, lambda w=w: _jobs.retag(w, wheels, args)) for w in wheels]
+    return _emit("retag", results, args.format)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,141 @@
+"""The three jobs behind the CLI: retag (prove, then add tags), tags (as `wheel tags`), check."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.tags import Tag
+
+from . import _binaries, _policy, _proof, _rewrite, _siblings, _wheelfile
+from ._binaries import Binary
+from ._report import Result
+
+
+def binaries_of(wheel: _wheelfile.Wheel) -> list[Binary]:
+    """Every member that is a binary by its magic bytes, analysed."""
+    found = []
+    for name, data in _wheelfile.iter_members(wheel):
+        binary = _binaries.analyse(name, data)
+        if binary is not None:
+            found.append(binary)
+    return found
+
+
+def _binary_json(b: Binary) -> dict[str, Any]:
+    return {"member": b.member, "format": b.format, "arch": b.arch, "kind": b.kind,
+            "static": b.static, "interpreter": b.interpreter, "needed": list(b.needed),
+            "libc": b.libc, "max_glibc": ".".join(map(str, b.max_glibc)) if b.max_glibc else None,
+            "extension_module": b.extension_module}
+
+
+def retag(path: Path, inputs: Sequence[Path], args: argparse.Namespace) -> Result:
+    wheel = _wheelfile.read_wheel(path)
+    binaries = binaries_of(wheel)
+    plan = _proof.plan(wheel.platform_tags, binaries, args.manylinux)
+    info = tuple(_binary_json(b) for b in binaries)
+    if not plan.ok:
+        return Result(str(path), "refused", 1, reasons=tuple(map(str, plan.refusals)),
+                      warnings=plan.warnings, binaries=info)
+    if plan.unchanged:
+        return Result(str(path), "unchanged", 0, output=str(path), warnings=plan.warnings,
+                      binaries=info)
+    new_name = _rewrite.compose_filename(wheel.name, wheel.version, wheel.build,
+                                         wheel.python_tags, wheel.abi_tags, plan.new_platform_tags)
+    new_tags = frozenset(Tag(i, a, p) for i in wheel.python_tags for a in wheel.abi_tags
+                         for p in plan.new_platform_tags)
+    choices = []
+    assert plan.arch is not None
+    for sibling in _siblings.find_siblings(path, inputs, plan.arch):
+        for choice in _siblings.compare(new_name, new_tags, sibling, plan.arch):
+            choices.append({"sibling": sibling.name, "system": choice.system,
+                            "winner": choice.winner, "tie": choice.tie})
+    ties = [c for c in choices if c["tie"]]
+    if ties and not args.force:
+        reasons = tuple(f"on {c['system']} the result would tie with {c['sibling']}: installers "
+                        "would pick either (use --force to retag anyway)" for c in ties)
+        return Result(str(path), "refused", 1, reasons=reasons, warnings=plan.warnings,
+                      binaries=info, siblings=tuple(choices))
+    if args.dry_run:
+        return Result(str(path), "would-retag", 0, output=new_name, added_tags=plan.added,
+                      warnings=plan.warnings, binaries=info, siblings=tuple(choices))
+    out = _rewrite.rewrite(wheel, python_tags=wheel.python_tags, abi_tags=wheel.abi_tags,
+                           platform_tags=plan.new_platform_tags, build=wheel.build,
+                           out_dir=args.out_dir or path.parent)
+    if args.remove and out.resolve() != path.resolve():
+        path.unlink()
+    return Result(str(path), "retagged", 0, output=str(out), added_tags=plan.added,
+                  warnings=plan.warnings, binaries=info, siblings=tuple(choices))
+
+
+def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:
+    """`wheel tags` semantics: +a.b adds, -a removes, a plain value replaces."""
+    if spec is None:
+        return tuple(current)
+    if spec.startswith("+"):
+        return tuple(sorted({*current, *spec[1:].split(".")}))
+    if spec.startswith("-"):
+        return tuple(t for t in current if t not in set(spec[1:].split(".")))
+    return tuple(sorted(set(spec.split("."))))
+
+
+def tags(path: Path, args: argparse.Namespace) -> Result:
+    wheel = _wheelfile.read_wheel(path)
+    python = edit_tags(wheel.python_tags, args.python_tag)
+    abi = edit_tags(wheel.abi_tags, args.abi_tag)
+    platform = edit_tags(wheel.platform_tags, args.platform_tag)
+    build = wheel.build if args.build is None else (args.build or None)
+    if not (python and abi and platform):
+        return Result(str(path), "error", 2, reasons=(f"{path.name}: removing every tag of a "
+                                                      "kind leaves no valid wheel name",))
+    out = _rewrite.rewrite(wheel, python_tags=python, abi_tags=abi, platform_tags=platform,
+                           build=build, out_dir=args.out_dir or path.parent)
+    status = "unchanged" if out.resolve() == path.resolve() else "retagged"
+    if args.remove and status == "retagged":
+        path.unlink()
+    return Result(str(path), status, 0, output=str(out))
+
+
+def check(path: Path) -> Result:
+    """Read-only audit: what the tags promise against what the binaries are."""
+    wheel = _wheelfile.read_wheel(path)
+    binaries = binaries_of(wheel)
+    findings = list(_wheelfile.tag_order_problems(wheel))
+    warnings: list[str] = []
+    for tag in wheel.platform_tags:
+        arch = _binaries.wheel_arch_of_platform_tag(tag)
+        for b in binaries:
+            if arch is not None and not _binaries.arch_matches(b, tag):
+                findings.append(f"{b.member}: {b.format.upper()} code for {b.arch}, but the wheel "
+                                f"is tagged {tag}")
+        findings += _libc_findings(tag, binaries)
+    static = bool(binaries) and all(b.static for b in binaries if b.format == "elf")
+    for tag in wheel.platform_tags:
+        if static and (low := _proof._below_floor(tag)):
+            warnings.append(low)
+    findings = list(dict.fromkeys(findings))
+    info = tuple(_binary_json(b) for b in binaries)
+    if findings:
+        return Result(str(path), "flagged", 1, reasons=tuple(findings), warnings=tuple(warnings),
+                      binaries=info)
+    return Result(str(path), "clean", 0, warnings=tuple(warnings), binaries=info)
+
+
+def _libc_findings(tag: str, binaries: Sequence[Binary]) -> list[str]:
+    out = []
+    claimed = _policy.manylinux_version(tag)
+    for b in binaries:
+        if b.format != "elf" or b.static:
+            continue
+        if tag.startswith("musllinux") and b.libc == "glibc":
+            out.append(f"{b.member}: linked against glibc, but the wheel is tagged {tag}")
+        if claimed is not None and b.libc == "musl":
+            out.append(f"{b.member}: dynamically linked against musl "
+                       f"({b.interpreter or ', '.join(b.needed)}), but the wheel is tagged {tag}")
+        if claimed is not None and b.max_glibc is not None and b.max_glibc > claimed:
+            need = ".".join(map(str, b.max_glibc))
+            out.append(f"{b.member}: needs GLIBC_{need}, newer than {tag} promises "
+                       f"(glibc {claimed[0]}.{claimed[1]})")
+    return out

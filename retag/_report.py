@@ -1,0 +1,74 @@
+"""retag's reports: rich text for people, JSON (versioned schema, see README) for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Result:
+    """One wheel's outcome.  status: retagged | would-retag | unchanged | refused | flagged |
+    clean | error."""
+
+    wheel: str
+    status: str
+    exit_code: int
+    output: str | None = None
+    added_tags: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()  # refusals or check findings, one line each
+    warnings: tuple[str, ...] = ()
+    binaries: tuple[dict[str, Any], ...] = ()
+    siblings: tuple[dict[str, Any], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def write_json(command: str, results: list[Result], version: str, stream: IO[str]) -> None:
+    doc = {
+        "schema": "retag-report", "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "retag", "version": version}, "command": command,
+        "exit_code": max((r.exit_code for r in results), default=0),
+        "results": [{
+            "wheel": r.wheel, "status": r.status, "exit_code": r.exit_code, "output": r.output,
+            "added_tags": list(r.added_tags), "reasons": list(r.reasons),
+            "warnings": list(r.warnings), "binaries": list(r.binaries),
+            "siblings": list(r.siblings), **r.extra,
+        } for r in results],
+    }
+    json.dump(doc, stream, indent=2, ensure_ascii=True)
+    stream.write("\n")
+
+
+_STYLE = {"retagged": "bold green", "would-retag": "green", "unchanged": "dim", "clean": "green",
+          "refused": "bold red", "flagged": "bold red", "error": "bold red"}
+
+
+def write_text(results: list[Result], stream: IO[str]) -> None:
+    from rich.console import Console  # imported here: JSON runs do not pay for it
+    from rich.markup import escape
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for r in results:
+        style = _STYLE.get(r.status, "")
+        head = f"[{style}]{r.status}[/]: {escape(r.wheel)}"
+        if r.output and r.output != r.wheel:
+            head += f" -> {escape(r.output)}"
+        console.print(head)
+        if r.added_tags:
+            console.print(f"  added {escape(', '.join(r.added_tags))}", style="dim")
+        for reason in r.reasons:
+            console.print(f"  ✗ {escape(reason)}")
+        for warning in r.warnings:
+            console.print(f"  ! {escape(warning)}", style="yellow")
+        for s in r.siblings:
+            console.print(f"  {escape(s['system'])}: installers pick "
+                          f"{escape(s['winner'] or ('a tie' if s['tie'] else 'neither'))}",
+                          style="dim")
+    if len(results) > 1:
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
