@@ -20,11 +20,50 @@ def _patterns(paths: Iterable[str]) -> list[str]:
             out.append(f"{directory}/*{ext}" if directory else f"*{ext}")
         else:
             out.extend(members)
-    return out
+    return sorted(out)
 
 
-def _toml_list(items: list[str], fmt: str) -> str:
-    return "\n".join(f"    {fmt.format(p)}," for p in items)
+# backend -> (file, table header, item format, why the files were left out)
+_TOML_FIXES: dict[str, tuple[str, str, str, str]] = {
+    "maturin": (
+        "pyproject.toml",
+        "[tool.maturin]\ninclude",
+        '{{ path = "{}", format = "sdist" }}',
+        "maturin only puts files that cargo reports for the built crate into the sdist; list the "
+        "others explicitly (merge with an existing include).",
+    ),
+    "hatch": (
+        "pyproject.toml",
+        "[tool.hatch.build.targets.sdist]\ninclude",
+        '"{}"',
+        "hatchling builds the sdist from version-control-tracked files and `include`; files "
+        "ignored by .gitignore need `include` or `artifacts`.",
+    ),
+    "scikit-build-core": (
+        "pyproject.toml",
+        "[tool.scikit-build]\nsdist.include",
+        '"{}"',
+        "scikit-build-core's sdist follows git and .gitignore; force files in.",
+    ),
+    "flit": (
+        "pyproject.toml",
+        "[tool.flit.sdist]\ninclude",
+        '"{}"',
+        "flit's sdist includes only the module and what `[tool.flit.sdist] include` adds.",
+    ),
+    "pdm": (
+        "pyproject.toml",
+        "[tool.pdm.build]\nsource-includes",
+        '"{}"',
+        "pdm-backend adds these to the sdist.",
+    ),
+    "poetry": (
+        "pyproject.toml",
+        "[tool.poetry]\ninclude",
+        '{{ path = "{}", format = "sdist" }}',
+        "poetry-core adds these to the sdist.",
+    ),
+}
 
 
 def suggest(backend: str | None, findings: Iterable[Finding]) -> tuple[Fix, ...]:
@@ -32,36 +71,10 @@ def suggest(backend: str | None, findings: Iterable[Finding]) -> tuple[Fix, ...]
     if not paths:
         return ()
     patterns = _patterns(paths)
-    if backend == "maturin":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.maturin]\ninclude = [\n"
-                + _toml_list(patterns, '{{ path = "{}", format = "sdist" }}')
-                + "\n]",
-                "maturin only puts files that cargo reports for the built crate into the "
-                "sdist; list the others explicitly (merge with an existing include).",
-            ),
-        )
-    if backend == "hatch":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.hatch.build.targets.sdist]\ninclude = [\n"
-                + _toml_list(patterns, '"{}"')
-                + "\n]",
-                "hatchling builds the sdist from version-control-tracked files and "
-                "`include`; files ignored by .gitignore need `include` or `artifacts`.",
-            ),
-        )
-    if backend == "scikit-build-core":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.scikit-build]\nsdist.include = [\n" + _toml_list(patterns, '"{}"') + "\n]",
-                "scikit-build-core's sdist follows git and .gitignore; force files in.",
-            ),
-        )
+    if backend in _TOML_FIXES:
+        file, header, item, why = _TOML_FIXES[backend]
+        items = "\n".join(f"    {item.format(p)}," for p in patterns)
+        return (Fix(file, f"{header} = [\n{items}\n]", why),)
     if backend == "meson-python":
         return (
             Fix(
@@ -71,38 +84,11 @@ def suggest(backend: str | None, findings: Iterable[Finding]) -> tuple[Fix, ...]
                 "committed to git (and not marked export-ignore in .gitattributes).",
             ),
         )
-    if backend == "flit":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.flit.sdist]\ninclude = [\n" + _toml_list(patterns, '"{}"') + "\n]",
-                "flit's sdist includes only the module and what `[tool.flit.sdist] include` adds.",
-            ),
-        )
-    if backend == "pdm":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.pdm.build]\nsource-includes = [\n" + _toml_list(patterns, '"{}"') + "\n]",
-                "pdm-backend adds these to the sdist.",
-            ),
-        )
-    if backend == "poetry":
-        return (
-            Fix(
-                "pyproject.toml",
-                "[tool.poetry]\ninclude = [\n"
-                + _toml_list(patterns, '{{ path = "{}", format = "sdist" }}')
-                + "\n]",
-                "poetry-core adds these to the sdist.",
-            ),
-        )
     # setuptools (and legacy setup.py builds): MANIFEST.in decides what the sdist holds.
-    lines = [f"include {p}" for p in patterns]
     return (
         Fix(
             "MANIFEST.in",
-            "\n".join(lines),
+            "\n".join(f"include {p}" for p in patterns),
             "setuptools puts only package files, declared sources and MANIFEST.in "
             "matches into the sdist (setuptools-scm adds git-tracked files).",
         ),

@@ -51,3 +51,22 @@ def test_ignore_option_and_config(pypi: Fetch) -> None:
     path = pypi(UV_BROKEN.filename, UV_BROKEN.sha256)
     options = sdistcheck.Options(ignore=("crates/uv-trampoline/trampolines/*",))
     assert sdistcheck.check_sdist(path, options).findings == ()
+
+
+def test_fix_suggestions_per_backend() -> None:
+    from sdistcheck._fixes import suggest
+    from sdistcheck._model import Finding
+
+    findings = [Finding(p, Severity.ERROR, Scope.ALWAYS, ()) for p in ("a/x.h", "a/y.h", "b.txt")]
+    (maturin,) = suggest("maturin", findings)
+    assert maturin.snippet == (
+        "[tool.maturin]\ninclude = [\n"
+        '    { path = "a/*.h", format = "sdist" },\n'
+        '    { path = "b.txt", format = "sdist" },\n]'
+    )
+    (setuptools,) = suggest("setuptools", findings)
+    assert (setuptools.file, setuptools.snippet) == ("MANIFEST.in", "include a/*.h\ninclude b.txt")
+    (hatch,) = suggest("hatch", findings)
+    assert hatch.snippet.startswith("[tool.hatch.build.targets.sdist]\ninclude = [")
+    assert suggest("meson-python", findings)[0].snippet.startswith("git add a/*.h")
+    assert suggest("maturin", [Finding("../x", Severity.ERROR, Scope.ALWAYS, ())]) == ()
