@@ -14,6 +14,12 @@ from ._binaries import Binary
 from ._report import Result
 
 
+def _out_dir(args: argparse.Namespace, path: Path) -> Path:
+    out: Path = args.out_dir or path.parent
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def binaries_of(wheel: _wheelfile.Wheel) -> list[Binary]:
     """Every member that is a binary by its magic bytes, analysed."""
     found = []
@@ -63,7 +69,7 @@ def retag(path: Path, inputs: Sequence[Path], args: argparse.Namespace) -> Resul
                       warnings=plan.warnings, binaries=info, siblings=tuple(choices))
     out = _rewrite.rewrite(wheel, python_tags=wheel.python_tags, abi_tags=wheel.abi_tags,
                            platform_tags=plan.new_platform_tags, build=wheel.build,
-                           out_dir=args.out_dir or path.parent)
+                           out_dir=_out_dir(args, path))
     if args.remove and out.resolve() != path.resolve():
         path.unlink()
     return Result(str(path), "retagged", 0, output=str(out), added_tags=plan.added,
@@ -91,7 +97,7 @@ def tags(path: Path, args: argparse.Namespace) -> Result:
         return Result(str(path), "error", 2, reasons=(f"{path.name}: removing every tag of a "
                                                       "kind leaves no valid wheel name",))
     out = _rewrite.rewrite(wheel, python_tags=python, abi_tags=abi, platform_tags=platform,
-                           build=build, out_dir=args.out_dir or path.parent)
+                           build=build, out_dir=_out_dir(args, path))
     status = "unchanged" if out.resolve() == path.resolve() else "retagged"
     if args.remove and status == "retagged":
         path.unlink()
@@ -102,8 +108,10 @@ def check(path: Path) -> Result:
     """Read-only audit: what the tags promise against what the binaries are."""
     wheel = _wheelfile.read_wheel(path)
     binaries = binaries_of(wheel)
-    findings = list(_wheelfile.tag_order_problems(wheel))
-    warnings: list[str] = []
+    findings: list[str] = []
+    # Installers and PyPI accept any order (uv publishes manylinux_2_17 before manylinux2014):
+    # worth telling, not failing.
+    warnings = list(_wheelfile.tag_order_problems(wheel))
     for tag in wheel.platform_tags:
         arch = _binaries.wheel_arch_of_platform_tag(tag)
         for b in binaries:
