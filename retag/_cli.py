@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,7 +116,22 @@ def _guard(path: Path, run: object) -> Result:
             "(RETAG_DEBUG=1 shows the traceback)",))
 
 
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM (a CI job cancelled) would kill Python without cleanup; as KeyboardInterrupt, the
+    # rewrite removes its temporary file on the way out.
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("retag: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from . import _jobs  # the work: imported after argument parsing errors had their chance
 
