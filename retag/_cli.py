@@ -92,6 +92,10 @@ def _emit(command: str, results: list[Result], fmt: str) -> int:
     try:
         if fmt == "json":
             write_json(command, results, __version__, sys.stdout)
+        elif command == "tags":  # as `wheel tags` does: the new file name, a line per wheel
+            for r in results:
+                line = Path(r.output).name if r.output else f"error: {'; '.join(r.reasons)}"
+                print(line, file=sys.stdout if r.output else sys.stderr)
         else:
             write_text(results, sys.stdout)
         sys.stdout.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 
 class RetagError(Exception):
     """Base: an input that cannot be read, trusted or rewritten (exit 2)."""
@@ -21,3 +23,14 @@ class BinaryFormatError(RetagError):
 
 class OutputError(RetagError):
     """The output could not be written or failed its own verification (nothing is left)."""
+
+
+def oneline(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def fail(shown: str, reason: str, member: str | None = None,
+         error: type[WheelFormatError] = WheelFormatError) -> NoReturn:  # fmt: skip
+    where = f"member {member!r}: " if member is not None else ""
+    raise error(f"{shown}: {where}{reason}")

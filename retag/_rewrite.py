@@ -34,23 +34,17 @@ from typing import BinaryIO
 from packaging.tags import parse_tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from ._errors import OutputError, RetagError
+from ._errors import OutputError, RetagError, fail, oneline
 from ._wheelfile import (
-    LOCAL_HEADER,
-    LOCAL_SIGNATURE,
-    Entry,
     Opened,
     Wheel,
-    fail,
-    oneline,
     open_wheel,
     parse_record,
     parse_wheel_headers,
-    raw_chunks,
     reopen,
-    stream_member,
     verify_member,
 )
+from ._zip import LOCAL_HEADER, LOCAL_SIGNATURE, Entry, raw_chunks, stream_member
 
 _TAG = re.compile(r"[A-Za-z0-9_]+")  # what PEP 425 tags are made of (no '.', '-' or space)
 TEMP_MARK = ".retag-tmp-"

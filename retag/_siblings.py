@@ -75,7 +75,9 @@ def manylinux_floor_of(tags: Iterable[Tag]) -> tuple[int, int] | None:
     return min(versions) if versions else None
 
 
-def compare(candidate: str, candidate_tags: frozenset[Tag], sibling: Path, arch: str) -> list[Choice]:
+def compare(
+    candidate: str, candidate_tags: frozenset[Tag], sibling: Path, arch: str
+) -> list[Choice]:
     """Which of the retagged candidate and a glibc sibling each system installs."""
     sibling_tags = parse_wheel_filename(sibling.name)[3]
     systems = [glibc_system(arch, (2, 17))]

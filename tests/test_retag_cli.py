@@ -12,8 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from real_wheels import (MATURIN_MUSL, NINJA_MUSL, NUMPY_MUSL, STATIC_MUSL, UV_DUAL_AARCH64,
-                         UV_MUSL_X86_64, RealWheel)
+from real_wheels import (
+    MATURIN_MUSL,
+    NINJA_MUSL,
+    NUMPY_MUSL,
+    STATIC_MUSL,
+    UV_DUAL_AARCH64,
+    UV_MUSL_X86_64,
+    RealWheel,
+)
 
 Fetch = Callable[[str, str], Path]
 pytestmark = pytest.mark.network
@@ -47,7 +54,9 @@ def test_uv_musllinux_gets_the_manylinux_tags(pypi: Fetch, tmp_path: Path) -> No
     out = tmp_path / "out"
     result = retag("--out-dir", str(out), "--format", "json", str(src))
     assert result.returncode == 0, result.stdout + result.stderr
-    expected = "uv-0.5.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl"
+    expected = (
+        "uv-0.5.2-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl"
+    )
     assert [p.name for p in out.iterdir()] == [expected]
     doc = json.loads(result.stdout)
     assert doc["results"][0]["status"] == "retagged"
