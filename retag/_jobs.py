@@ -161,6 +161,8 @@ def _libc_findings(tag: str, binaries: Sequence[Binary]) -> list[str]:
                        f"({b.interpreter or ', '.join(b.needed)}), but the wheel is tagged {tag}")
         if claimed is not None and b.max_glibc is not None and b.max_glibc > claimed:
             need = ".".join(map(str, b.max_glibc))
+            honest = _policy.policy_for_glibc(b.arch, b.max_glibc)
             out.append(f"{b.member}: needs GLIBC_{need}, newer than {tag} promises "
-                       f"(glibc {claimed[0]}.{claimed[1]})")
+                       f"(glibc {claimed[0]}.{claimed[1]}): the honest tag is "
+                       f"manylinux_{honest[0]}_{honest[1]}_{b.arch}")
     return out

@@ -61,9 +61,6 @@ class Cfg:
             yield from a.atoms()
 
 
-TRUE = Cfg("all")  # all() is true, as in rustc
-
-
 class CfgSyntaxError(ValueError):
     pass
 

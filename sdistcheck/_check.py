@@ -85,6 +85,7 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             root.features,
             root.default_features,
             readme_required=py.backend == "maturin" and not py.has_readme,
+            all_features=root.all_features,
         )
         refs.extend(cargo.references)
         notes.extend(cargo.notes)

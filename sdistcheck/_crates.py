@@ -49,7 +49,6 @@ class _Walker:
         self.out = out
         self.scans: dict[str, _rust.ScanResult] = {}
         self.visited: dict[str, Scope] = {}
-        self.loaded: set[str] = set()
 
     def ref(self, **kwargs: object) -> None:
         self.out.references.append(Reference(**kwargs))  # type: ignore[arg-type]
@@ -157,7 +156,10 @@ class _Walker:
 
     # -- the packages the build compiles -----------------------------------------------------
 
-    def uses(self, root: _cargo.Crate, features: frozenset[str], default: bool) -> dict[str, _Use]:
+    def uses(self, root: _cargo.Crate, features: frozenset[str], default: bool,
+             all_features: bool = False) -> dict[str, _Use]:
+        if all_features:  # maturin's all-features = true
+            features = features | frozenset(root.features)
         uses = {root.dir: _Use(Scope.ALWAYS, (), features, default, None)}
         queue = [root.dir]
         while queue:
@@ -347,6 +349,7 @@ def analyse(
     features: Iterable[str] = (),
     default_features: bool = True,
     readme_required: bool = False,
+    all_features: bool = False,
 ) -> CargoAnalysis:
     """Every reference reachable from the Rust package whose manifest is `manifest`.
 
@@ -374,7 +377,7 @@ def analyse(
         walker.load(root.workspace_root, root.manifest, 0, "", "cargo-workspace-root")
         if root.workspace_root not in walker.out.crates:
             out.notes.append(f"{ws_manifest}: workspace manifest could not be read")
-    uses = walker.uses(root, frozenset(features), default_features)
+    uses = walker.uses(root, frozenset(features), default_features, all_features)
     for crate_dir, use in uses.items():
         walker.walk_sources(out.crates[crate_dir], use, crate_dir == root.dir)
     return out

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import random
 import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mutate import corrupted
 from real_wheels import UV_DUAL_AARCH64, UV_MUSL_X86_64
 
 from retag._binaries import (
@@ -181,14 +181,9 @@ def test_truncated_macho_is_one_line_error(size: int) -> None:
     ],
 )
 def test_corrupted_headers_never_escape_as_tracebacks(name: str) -> None:
-    original = (BIN / name).read_bytes()
-    rng = random.Random(name)
-    for _ in range(150):
-        data = bytearray(original)
-        for _ in range(rng.randint(1, 6)):
-            data[rng.randrange(0, 1024)] = rng.randrange(256)
+    for data in corrupted((BIN / name).read_bytes(), seed=name):
         try:
-            analyse(name, bytes(data))
+            analyse(name, data)
         except BinaryFormatError as exc:
             assert "\n" not in str(exc)
 

@@ -214,3 +214,10 @@ def test_readme_and_license_file_inherited_from_the_workspace() -> None:
         tree, "app/Cargo.toml", "pyproject.toml", 1, "", readme_required=True
     )
     assert ("README.md", Scope.ALWAYS) in [(r.target, r.scope) for r in required.references]
+
+
+def test_all_features_turns_every_feature_on() -> None:
+    manifest = PKG + '[features]\nextra = []\n'
+    files = {"Cargo.toml": manifest, "src/lib.rs": '#[cfg(feature = "extra")]\nmod gone;\n'}
+    assert missing(files) == {"src/gone.rs": Scope.OPTION}
+    assert missing(files, all_features=True) == {"src/gone.rs": Scope.ALWAYS}

@@ -103,6 +103,7 @@ def test_check_flags_glibc_floor_and_libc_kind(tmp_path: Path) -> None:
     glibc = binary_wheel(tmp_path / "a", "glibc-dynamic-x86_64", "manylinux_2_17_x86_64")
     result = retag("check", str(glibc))  # needs GLIBC_2.34
     assert result.returncode == 1 and "GLIBC_2.34" in result.stdout
+    assert "the honest tag is manylinux_2_34_x86_64" in result.stdout
     musl_dyn = binary_wheel(tmp_path / "b", "musl-dynamic-x86_64", "manylinux_2_17_x86_64")
     assert retag("check", str(musl_dyn)).returncode == 1
     honest = binary_wheel(tmp_path / "c", "glibc-dynamic-x86_64", "manylinux_2_34_x86_64")
