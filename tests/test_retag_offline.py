@@ -190,3 +190,15 @@ def test_sigterm_mid_write_cleans_up(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "interrupted" in err
     assert os.listdir(out) == []
+
+
+def test_malformed_elf_member_is_one_line(tmp_path: Path) -> None:
+    wheel = binary_wheel(tmp_path / "in", "truncated-x86_64.elf", "musllinux_1_1_x86_64")
+    for args in (["--out-dir", str(tmp_path / "out")], ["check"]):
+        cmd = ["check", str(wheel)] if args == ["check"] else [*args, str(wheel)]
+        result = retag(*cmd)
+        assert result.returncode == 2, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+        lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+        assert len(lines) == 2 and "demo-1.0.data/scripts/demo" in lines[1], result.stdout
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
