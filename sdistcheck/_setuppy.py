@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ._model import Reference, Scope
+from ._native import CompileUnit
 from ._pyproject import RustRoot
 from ._tree import SdistTree, is_glob
 
@@ -46,6 +47,7 @@ _CYTHON_SOURCES = {".pyx": (".c", ".cpp")}
 class SetupAnalysis:
     references: list[Reference] = field(default_factory=list)
     rust_roots: list[RustRoot] = field(default_factory=list)
+    units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
     notes: list[str] = field(default_factory=list)
 
 
@@ -138,7 +140,9 @@ def _is_file_var(node: ast.expr) -> bool:
 
 
 class _Visitor:
-    def __init__(self, source: str, text: str, constants: _Constants, out: SetupAnalysis):
+    def __init__(self, tree: SdistTree, source: str, text: str, constants: _Constants,
+                 out: SetupAnalysis):
+        self.tree = tree
         self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
         self.base = posixpath.dirname(source)
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
@@ -178,6 +182,26 @@ class _Visitor:
                     alternatives=alternatives or _source_alternatives(target),
                 )
             )
+
+    def units_for(self, sources: object, dirs: object, node: ast.AST, scope: Scope,
+                  condition: str | None, relative: bool = True) -> None:
+        """Compile units of an Extension: its sources with its literal include_dirs."""
+        def paths(value: object) -> list[str]:
+            items = value if isinstance(value, list) else [value]
+            out = []
+            for v in items:
+                if isinstance(v, str) and "\x00" not in v.replace(HERE, ""):
+                    v = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+                    if not posixpath.isabs(v):
+                        out.append(posixpath.normpath(posixpath.join(self.base, v))
+                                   if relative else v)
+            return out
+
+        include_dirs = tuple(paths(dirs))
+        line = getattr(node, "lineno", 0)
+        for source in paths(sources):
+            self.out.units.append(CompileUnit(source, include_dirs, scope, condition,
+                                              self.source, line))
 
     def run(self, module: ast.Module) -> None:
         self.find_readers(module)
@@ -236,6 +260,8 @@ class _Visitor:
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+                dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
+                self.units_for(self.c.eval(sources), dirs, node, scope, condition)
             if "depends" in kw:
                 self.add(
                     self.c.eval(kw["depends"]),
@@ -265,6 +291,13 @@ class _Visitor:
                 )
         elif name == "setup":
             self.setup_call(kw, node, scope, condition)
+        elif name == "cythonize" and node.args:
+            # cythonize("pkg/*.pyx") or a list of patterns; Extension arguments are seen above.
+            patterns = self.c.eval(node.args[0])
+            for pattern in patterns if isinstance(patterns, list) else [patterns]:
+                if isinstance(pattern, str) and not pattern.startswith(HERE):
+                    found = self.tree.glob(pattern, self.base)
+                    self.units_for(found, [], node, scope, condition, relative=False)
 
     def setup_call(
         self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
@@ -376,7 +409,7 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
         return out
     try:
-        _Visitor(path, text, _Constants(module), out).run(module)
+        _Visitor(tree, path, text, _Constants(module), out).run(module)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

@@ -14,6 +14,7 @@ SETUPTOOLS_RUST = "setuptools-rust"
 SETUPTOOLS_C = "setuptools C extension"
 IN_TREE = "in-tree PEP 517 backend over setuptools"
 SCIKIT_BUILD_CORE = "scikit-build-core"
+MESON_PYTHON = "meson-python"
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,66 @@ REAL_SDISTS: tuple[RealSdist, ...] = (
         "bbedb3d1d99babc625f1dd9d7438acefd442b36b75073fd6bc1ef7c0a4b96d56",
         SCIKIT_BUILD_CORE,
         "CMake + Cython; libzmq from the system or fetched",
+    ),
+    # The big and the many-backed (issue 4's corpus)
+    RealSdist(
+        "numpy-2.5.5.tar.gz",
+        "5cddc243c75114ba845f01b1f87aca1572dbf7b6c2d88636ed3e1d2bccd7f1bf",
+        MESON_PYTHON,
+        "21 MB: vendored meson, pocketfft, highway; C and C++",
+    ),
+    RealSdist(
+        "scipy-1.18.1.tar.gz",
+        "52c4b7422442aba924d03ad4019852b08a92e64ea187b933135687bfe2747307",
+        MESON_PYTHON,
+        "31 MB: C, C++, Fortran, Cython, vendored boost.math, HiGHS, PROPACK",
+    ),
+    RealSdist(
+        "pandas-3.1.1.tar.gz",
+        "05fed3e3b7c99b226f160e29d7d6cb7ef39638c758cbfe42b3f24ba34f04b859",
+        MESON_PYTHON,
+        "Cython, .pxi.in templates generated at build time",
+    ),
+    RealSdist(
+        "lxml-6.1.3.tar.gz",
+        "45222d94ddd511536f3b2f7d9deae3b2339b4ce0f075f1ca25703b07cad9dd21",
+        SETUPTOOLS_C,
+        "Cython with shipped .c, libxml2 from the system",
+    ),
+    RealSdist(
+        "psycopg2-2.9.13.tar.gz",
+        "d36784fc2dae69523ba4b79c7d1d1b4d6e83e87836874f111262f4db940b16a6",
+        SETUPTOOLS_C,
+    ),
+    RealSdist(
+        "lightgbm-4.7.0.tar.gz",
+        "f8e20f682c9aabd000bcf4a7ed8aa6f473c1adfecccae34ec24e823d156f4af0",
+        SCIKIT_BUILD_CORE,
+        "C++ with vendored fmt, fast_double_parser, Eigen",
+    ),
+    RealSdist(
+        "boost_histogram-1.8.1.tar.gz",
+        "d1738fbb8b014fe3a4643005978299d6de267bcd4468852a84d42027df700ffd",
+        SCIKIT_BUILD_CORE,
+        "pybind11 + vendored Boost.Histogram",
+    ),
+    RealSdist(
+        "aiohttp-3.14.5.tar.gz",
+        "5558a7f5a05af9ecf744af91e5baefc436f93c9333e656c27ec253f9a6bbe178",
+        SETUPTOOLS_C,
+        "Cython and vendored llhttp",
+    ),
+    RealSdist(
+        "ruff-0.17.6.tar.gz",
+        "2b04276561331300325040bdca21460770029ec574d4c479099e39e8ad1ed43c",
+        MATURIN,
+        "a big Rust workspace",
+    ),
+    RealSdist(
+        "polars_runtime_32-2.1.0.tar.gz",
+        "c575f5f3cdb8a5f9be65477b9b4202b062593687fe62a0082add87fbd4571067",
+        MATURIN,
+        "a big Rust workspace",
     ),
 )
 

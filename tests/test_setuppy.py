@@ -103,3 +103,19 @@ def test_setup_cfg_file_directives() -> None:
 def test_broken_setup_cfg_is_a_note() -> None:
     out = _setuppy.analyse_setup_cfg(SdistTree.from_mapping("t", {"setup.cfg": "no section\n"}))
     assert out.references == [] and out.notes
+
+
+def test_extensions_and_cythonize_become_compile_units() -> None:
+    setup = '''
+from setuptools import setup, Extension
+from Cython.Build import cythonize
+ext = Extension("pkg._a", ["src/a.c", "src/b.c"], include_dirs=["include", "src/vendor"])
+setup(ext_modules=[ext] + cythonize("pkg/*.pyx"))
+'''
+    tree = SdistTree.from_mapping("t", {"setup.py": setup, "pkg/x.pyx": "", "pkg/y.pyx": "",
+                                        "pkg/z.py": ""})
+    out = _setuppy.analyse_setup_py(tree)
+    units = [(u.source, u.include_dirs, u.line) for u in out.units]
+    assert units == [("src/a.c", ("include", "src/vendor"), 4),
+                     ("src/b.c", ("include", "src/vendor"), 4),
+                     ("pkg/x.pyx", (), 5), ("pkg/y.pyx", (), 5)]
