@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Run sdistcheck over the corpus of real PyPI sdists, to measure precision and speed per change.
+
+    python scripts/corpus.py [--jobs N] [--format text|json] [--only NAME...]
+
+Every sdist pinned in tests/real_artifacts.py (and tests/real_incomplete.py, bad and fixed
+releases, when present) is fetched by sha256 into the test cache, checked in worker processes,
+and reported with its verdict, the expected one, the time and the worker's peak memory.
+Exit 1 when any verdict differs from the expected one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pypi import artifact  # noqa: E402
+from real_artifacts import REAL_SDISTS  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Item:
+    filename: str
+    sha256: str
+    expect_complete: bool
+    expect_missing: tuple[str, ...] = ()
+
+
+def corpus() -> list[Item]:
+    items = [Item(s.filename, s.sha256, s.known_good) for s in REAL_SDISTS]
+    try:
+        from real_incomplete import CASES  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return items
+    for case in CASES:
+        items.append(Item(case.bad, case.bad_sha256, False, tuple(case.missing)))
+        items.append(Item(case.fixed, case.fixed_sha256, True))
+    return items
+
+
+def check(item: Item) -> dict[str, object]:
+    import sdistcheck
+
+    path = artifact(item.filename, item.sha256)
+    start = time.perf_counter()
+    try:
+        report = sdistcheck.check_sdist(path)
+        errors = sorted(f.path for f in report.errors)
+        warnings = len(report.warnings)
+        failure = None
+    except Exception as exc:  # the corpus reports every outcome, crashes included
+        errors, warnings, failure = [], 0, f"{type(exc).__name__}: {exc}"
+    elapsed = time.perf_counter() - start
+    complete = not errors and failure is None
+    expected = complete == item.expect_complete and all(m in errors for m in item.expect_missing)
+    return {"sdist": item.filename, "size_mb": round(path.stat().st_size / 1e6, 1),
+            "complete": complete, "expected": expected, "errors": errors, "warnings": warnings,
+            "failure": failure, "seconds": round(elapsed, 3),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--only", nargs="*", default=None, help="file name substrings")
+    args = parser.parse_args()
+    items = [i for i in corpus() if not args.only or any(o in i.filename for o in args.only)]
+    for item in items:  # download first, so the timing is the checker's alone
+        artifact(item.filename, item.sha256)
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(check, items))
+    wall = time.perf_counter() - start
+    total_mb = sum(float(r["size_mb"]) for r in results)  # type: ignore[arg-type]
+    peak = max(int(r["peak_rss_mb"]) for r in results)  # type: ignore[call-overload]
+    wrong = [r for r in results if not r["expected"]]
+    if args.format == "json":
+        json.dump({"results": results, "wall_seconds": round(wall, 2), "total_mb": total_mb,
+                   "peak_rss_mb": peak, "unexpected": len(wrong)}, sys.stdout, indent=2)
+        print()
+    else:
+        for r in results:
+            verdict = "complete" if r["complete"] else ("FAILED" if r["failure"] else "incomplete")
+            mark = "ok " if r["expected"] else "!! "
+            print(f"{mark}{r['sdist']:48s} {r['size_mb']:6.1f} MB {r['seconds']:6.2f} s "
+                  f"{r['peak_rss_mb']:4d} MB  {verdict}"
+                  + (f"  {r['failure'] or ', '.join(r['errors'])[:120]}" if not r["complete"]
+                     else ""))
+        print(f"{len(results)} sdists, {total_mb:.0f} MB, {wall:.1f} s wall with {args.jobs} "
+              f"workers, peak worker RSS {peak} MB, {len(wrong)} unexpected")
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
