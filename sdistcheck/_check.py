@@ -118,10 +118,17 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
     for path, path_refs in missing.items():
         unique = list(dict.fromkeys(path_refs))
         scope = min((r.scope for r in unique), key=_RANK.index)
+        in_source, severity = None, severity_of(scope, options)
+        if options.source_files is not None:
+            candidates = {path, *(a for r in unique for a in r.alternatives)}
+            in_source = bool(candidates & options.source_files)
+            if not in_source:
+                severity = Severity.INFO  # in neither: most likely generated at build time
         findings.append(
             Finding(
                 path=path,
-                severity=severity_of(scope, options),
+                severity=severity,
+                in_source=in_source,
                 scope=scope,
                 references=tuple(
                     sorted(unique, key=lambda r: (_RANK.index(r.scope), r.source, r.line))

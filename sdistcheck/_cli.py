@@ -18,6 +18,7 @@ from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
 from ._report import Outcome, write_json, write_text
+from ._source import source_files
 
 DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
 _SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
@@ -79,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         "(default: always,platform; choose from always, platform, option, test)",
     )
     p.add_argument(
+        "--source",
+        type=Path,
+        metavar="DIR",
+        help="the project's checkout (git-aware): a missing file it has is a certain bug, one it "
+        "lacks too is reported as generated at build time (info)",
+    )
+    p.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -138,10 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         fail_on = parse_fail_on(args.fail_on, "--fail-on") if args.fail_on else None
+        files = source_files(args.source) if args.source else None
     except SdistCheckError as exc:
         print(f"sdistcheck: error: {exc}", file=sys.stderr)
         return 2
-    options = Options(ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on)
+    options = Options(ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on,
+                      source_files=files)
     outcomes: list[Outcome] = []
     for target in args.targets:
         try:

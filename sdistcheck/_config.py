@@ -18,6 +18,7 @@ class Options:
     ignore: tuple[str, ...] = ()  # globs of paths known to be generated at build time
     strict: bool | None = None  # warnings fail too
     fail_on: tuple[Scope, ...] | None = None  # scopes whose findings are errors
+    source_files: frozenset[str] | None = None  # --source: the checkout's files (not config)
 
     def resolve(self, config: dict[str, object], source: str = "pyproject.toml") -> Options:
         unknown = sorted(set(config) - _KEYS)
@@ -38,6 +39,7 @@ class Options:
             fail_on=self.fail_on
             if self.fail_on is not None
             else parse_fail_on(config.get("fail-on", ["always", "platform"]), source),
+            source_files=self.source_files,
         )
 
 

@@ -51,6 +51,7 @@ class Finding:
     scope: Scope
     references: tuple[Reference, ...]
     platforms: str | None = None  # human summary of the platforms a PLATFORM finding bites on
+    in_source: bool | None = None  # with --source: the checkout has it (True) or not (False)
 
 
 @dataclass(frozen=True)

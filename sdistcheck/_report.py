@@ -45,6 +45,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "path": f.path,
         "severity": f.severity.value,
         "scope": f.scope.value,
+        "in_source": f.in_source,
         "platforms": f.platforms,
         "references": [_reference_json(r) for r in f.references],
     }
@@ -137,6 +138,9 @@ def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) 
         for f in shown:
             mark, style = _STYLE[f.severity]
             where = f" [{f.scope.value}: {f.platforms}]" if f.platforms else f" [{f.scope.value}]"
+            if f.in_source is not None:
+                where += (" in the source tree: left out of the sdist" if f.in_source
+                          else " not in the source tree either: generated at build time?")
             console.print(f"  [{style}]{mark} {escape(f.path)}[/]{escape(where)}")
             for ref in f.references:
                 loc = f"{ref.source}:{ref.line}" if ref.line else ref.source

@@ -151,3 +151,24 @@ def test_default_index_matches_the_fetcher() -> None:
     from sdistcheck import _cli, _fetch
 
     assert _cli.DEFAULT_INDEX == _fetch.DEFAULT_INDEX
+
+
+def test_source_checkout_separates_bugs_from_generated_files(tmp_path: Path) -> None:
+    files = dict(GOOD, **{"src/lib.rs": "mod a;\nmod gen;\n"})
+    del files["src/a.rs"]
+    sdist = str(make_sdist(tmp_path / "p-1.tar.gz", files))
+    checkout = tmp_path / "checkout"
+    (checkout / "src").mkdir(parents=True)
+    (checkout / "src" / "a.rs").write_text("")  # committed, left out of the sdist
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    subprocess.run(["git", "-C", str(checkout), "add", "src/a.rs"], check=True)
+    (checkout / "src" / "gen.rs").write_text("")  # untracked: not in a clean clone
+    result = run("--format", "json", "--source", str(checkout), sdist)
+    findings = {f["path"]: f for f in json.loads(result.stdout)["results"][0]["findings"]}
+    assert findings["src/a.rs"]["in_source"] is True
+    assert findings["src/a.rs"]["severity"] == "error"
+    assert findings["src/gen.rs"]["in_source"] is False
+    assert findings["src/gen.rs"]["severity"] == "info"
+    assert result.returncode == 1
+    bad = run("--source", str(tmp_path / "nope"), sdist)
+    assert bad.returncode == 2 and "not a directory" in bad.stderr
