@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _crates, _fixes, _pyproject
+from . import _crates, _fixes, _go, _pyproject
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import Finding, Reference, Report, Scope, Severity
@@ -71,6 +71,7 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)
+    refs.extend(_go.analyse(tree))
     seen: set[str] = set()
     for root in roots:
         if root.manifest in seen:
