@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import ast
 import configparser
+import dataclasses
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ._model import Reference, Scope
@@ -48,6 +49,7 @@ class SetupAnalysis:
     references: list[Reference] = field(default_factory=list)
     rust_roots: list[RustRoot] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
+    cmake_roots: list[str] = field(default_factory=list)  # dirs CMake is run on (skbuild, ...)
     notes: list[str] = field(default_factory=list)
 
 
@@ -140,12 +142,16 @@ def _is_file_var(node: ast.expr) -> bool:
 
 
 class _Visitor:
-    def __init__(self, tree: SdistTree, source: str, text: str, constants: _Constants,
-                 out: SetupAnalysis):
+    def __init__(
+        self, tree: SdistTree, source: str, text: str, constants: _Constants, out: SetupAnalysis
+    ):
         self.tree = tree
         self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
         self.base = posixpath.dirname(source)
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
+        self.skbuild = False
+        self.defaults: dict[str, str] = {}
+        self.cythonizes_extensions = False
 
     def add(
         self,
@@ -183,9 +189,17 @@ class _Visitor:
                 )
             )
 
-    def units_for(self, sources: object, dirs: object, node: ast.AST, scope: Scope,
-                  condition: str | None, relative: bool = True) -> None:
+    def units_for(
+        self,
+        sources: object,
+        dirs: object,
+        node: ast.AST,
+        scope: Scope,
+        condition: str | None,
+        relative: bool = True,
+    ) -> None:
         """Compile units of an Extension: its sources with its literal include_dirs."""
+
         def paths(value: object) -> list[str]:
             items = value if isinstance(value, list) else [value]
             out = []
@@ -193,19 +207,35 @@ class _Visitor:
                 if isinstance(v, str) and "\x00" not in v.replace(HERE, ""):
                     v = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
                     if not posixpath.isabs(v):
-                        out.append(posixpath.normpath(posixpath.join(self.base, v))
-                                   if relative else v)
+                        out.append(
+                            posixpath.normpath(posixpath.join(self.base, v)) if relative else v
+                        )
             return out
 
         include_dirs = tuple(paths(dirs))
         line = getattr(node, "lineno", 0)
         for source in paths(sources):
-            self.out.units.append(CompileUnit(source, include_dirs, scope, condition,
-                                              self.source, line))
+            self.out.units.append(
+                CompileUnit(source, include_dirs, scope, condition, self.source, line)
+            )
 
     def run(self, module: ast.Module) -> None:
         self.find_readers(module)
+        self.skbuild = any(
+            isinstance(n, ast.ImportFrom)
+            and n.module == "skbuild"
+            and any(a.name == "setup" for a in n.names)
+            for n in ast.walk(module)
+        )
+        self.defaults = _sourcedir_defaults(module)
         self.visit(module, [])
+        if self.cythonizes_extensions:
+            self.out.references = [
+                dataclasses.replace(r, alternatives=())
+                if r.kind == "setuptools-ext-source" and r.target.endswith((".pyx", ".py"))
+                else r
+                for r in self.out.references
+            ]
 
     def find_readers(self, module: ast.Module) -> None:
         # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x")
@@ -229,6 +259,11 @@ class _Visitor:
                 child_guards = [*guards, _if_guard(child.test)]
             elif isinstance(child, ast.Try) and _catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
+            elif isinstance(child, ast.Try) and _catches(
+                child, ("ImportError", "ModuleNotFoundError")
+            ):
+                # An optional build dependency (Cython, numpy): either branch may run.
+                child_guards = [*guards, (Scope.OPTION, "inside try/except ImportError")]
             if isinstance(child, ast.Call):
                 self.call(child, child_guards)
             self.visit(child, child_guards)
@@ -256,7 +291,7 @@ class _Visitor:
                 condition,
                 note=f"read by {name}()",
             )
-        elif name.endswith("Extension") and name not in ("RustExtension",):
+        elif name.endswith("Extension") and not name.endswith(("RustExtension", "CMakeExtension")):
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
@@ -291,17 +326,41 @@ class _Visitor:
                 )
         elif name == "setup":
             self.setup_call(kw, node, scope, condition)
+        elif name.endswith("CMakeExtension"):
+            # pybind11's cmake_example pattern: CMakeExtension(name, sourcedir="") runs cmake there
+            given = kw.get("sourcedir", node.args[1] if len(node.args) > 1 else None)
+            sourcedir = self.c.eval(given) if given is not None else self.defaults.get(name, "")
+            if isinstance(sourcedir, str):
+                self.cmake_root(sourcedir, node, "setup.py-cmake-extension", scope, condition)
         elif name == "cythonize" and node.args:
             # cythonize("pkg/*.pyx") or a list of patterns; Extension arguments are seen above.
+            if scope is Scope.ALWAYS and not isinstance(node.args[0], ast.Constant):
+                self.cythonizes_extensions = True  # the .pyx must exist: no .c stands in
             patterns = self.c.eval(node.args[0])
             for pattern in patterns if isinstance(patterns, list) else [patterns]:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
 
+    def cmake_root(
+        self, sourcedir: str, node: ast.AST, kind: str, scope: Scope, condition: str | None
+    ) -> None:
+        root = sourcedir.replace(HERE, "").strip("/")
+        if root in ("", "."):
+            root = self.base
+        else:
+            root = posixpath.normpath(posixpath.join(self.base, root))
+        target = posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"
+        self.add(target, node, kind, scope, condition, note="CMake is run on this directory")
+        self.out.cmake_roots.append(root)
+
     def setup_call(
         self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
     ) -> None:
+        if self.skbuild:  # scikit-build's setup(): CMake on cmake_source_dir (default ".")
+            given = self.c.eval(kw["cmake_source_dir"]) if "cmake_source_dir" in kw else "."
+            if isinstance(given, str):
+                self.cmake_root(given, node, "scikit-build-cmakelists", scope, condition)
         data_files = self.c.eval(kw["data_files"]) if "data_files" in kw else None
         if "data_files" in kw and isinstance(kw["data_files"], (ast.List, ast.Tuple)):
             for item in kw["data_files"].elts:
@@ -335,6 +394,26 @@ class _Visitor:
                         condition,
                         note="setuptools skips a package_data pattern that matches nothing",
                     )
+
+
+def _sourcedir_defaults(module: ast.Module) -> dict[str, str]:
+    """class XCMakeExtension(Extension): def __init__(self, name, sourcedir=""): -> {name: ""}"""
+    out: dict[str, str] = {}
+    for node in ast.walk(module):
+        if isinstance(node, ast.ClassDef) and node.name.endswith("CMakeExtension"):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    args, defaults = item.args.args, item.args.defaults
+                    for arg, default in zip(
+                        args[len(args) - len(defaults) :], defaults, strict=True
+                    ):
+                        if (
+                            arg.arg == "sourcedir"
+                            and isinstance(default, ast.Constant)
+                            and isinstance(default.value, str)
+                        ):
+                            out[node.name] = default.value
+    return out
 
 
 def _source_alternatives(target: str) -> tuple[str, ...]:
@@ -373,14 +452,19 @@ def _if_guard(test: ast.expr) -> tuple[Scope, str | None]:
     return Scope.OPTION, f"if {text}"
 
 
-def _catches_file_errors(node: ast.Try) -> bool:
+def _catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
+    wanted = set(exceptions)
     for handler in node.handlers:
         if handler.type is None:
             return True
         names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(_dotted(n).rsplit(".", 1)[-1] in _FILE_ERRORS for n in names):
+        if any(_dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
             return True
     return False
+
+
+def _catches_file_errors(node: ast.Try) -> bool:
+    return _catches(node, _FILE_ERRORS)
 
 
 _ORDER = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]

@@ -106,16 +106,47 @@ def test_broken_setup_cfg_is_a_note() -> None:
 
 
 def test_extensions_and_cythonize_become_compile_units() -> None:
-    setup = '''
+    setup = """
 from setuptools import setup, Extension
 from Cython.Build import cythonize
 ext = Extension("pkg._a", ["src/a.c", "src/b.c"], include_dirs=["include", "src/vendor"])
 setup(ext_modules=[ext] + cythonize("pkg/*.pyx"))
-'''
-    tree = SdistTree.from_mapping("t", {"setup.py": setup, "pkg/x.pyx": "", "pkg/y.pyx": "",
-                                        "pkg/z.py": ""})
+"""
+    tree = SdistTree.from_mapping(
+        "t", {"setup.py": setup, "pkg/x.pyx": "", "pkg/y.pyx": "", "pkg/z.py": ""}
+    )
     out = _setuppy.analyse_setup_py(tree)
     units = [(u.source, u.include_dirs, u.line) for u in out.units]
-    assert units == [("src/a.c", ("include", "src/vendor"), 4),
-                     ("src/b.c", ("include", "src/vendor"), 4),
-                     ("pkg/x.pyx", (), 5), ("pkg/y.pyx", (), 5)]
+    assert units == [
+        ("src/a.c", ("include", "src/vendor"), 4),
+        ("src/b.c", ("include", "src/vendor"), 4),
+        ("pkg/x.pyx", (), 5),
+        ("pkg/y.pyx", (), 5),
+    ]
+
+
+def test_cmake_extension_skbuild_and_cythonize_rules() -> None:
+    cmake_ext = """
+from setuptools import setup, Extension
+class CMakeExtension(Extension):
+    def __init__(self, name, sourcedir=''):
+        Extension.__init__(self, name, sources=[])
+setup(ext_modules=[CMakeExtension('x'), CMakeExtension('y', sourcedir='native')])
+"""
+    out = analyse({"setup.py": cmake_ext})
+    assert [r.target for r in out.references] == ["CMakeLists.txt", "native/CMakeLists.txt"]
+    skbuild = "from skbuild import setup\nsetup(name='x', cmake_source_dir='src')\n"
+    assert [r.target for r in analyse({"setup.py": skbuild}).references] == ["src/CMakeLists.txt"]
+    always = (
+        "from Cython.Build import cythonize\nfrom setuptools import Extension, setup\n"
+        "setup(ext_modules=cythonize([Extension('m', ['m.pyx'])]))\n"
+    )
+    (pyx,) = analyse({"setup.py": always}).references
+    assert pyx.alternatives == ()  # stratify 0.1: cythonize needs the .pyx, the .c cannot stand in
+    guarded = (
+        "from setuptools import Extension, setup\ntry:\n"
+        "    from Cython.Build import cythonize\n    exts = cythonize([Extension('m', ['m.pyx'])])\n"
+        "except ImportError:\n    exts = [Extension('m', ['m.c'])]\nsetup(ext_modules=exts)\n"
+    )
+    refs = {r.target: r.alternatives for r in analyse({"setup.py": guarded}).references}
+    assert "m.c" in refs["m.pyx"]
