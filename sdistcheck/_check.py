@@ -6,10 +6,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _crates, _fixes, _go, _pyproject
+from . import _compiled, _crates, _fixes, _generated, _go, _pyproject
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import Finding, Reference, Report, Scope, Severity
+from ._native import CompileUnit
 from ._tree import SdistTree, glob_to_regex
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
@@ -64,6 +65,8 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             )
         )
     roots = list(py.rust_roots)
+    units: list[CompileUnit] = []
+    cmake_roots = [py.cmake_source_dir] if py.cmake_source_dir is not None else []
     if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
         from . import _setuppy  # ast and configparser: only when there is something to parse
 
@@ -71,6 +74,12 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)
+            units.extend(analysis.units)
+            cmake_roots.extend(analysis.cmake_roots)
+    if units or cmake_roots or py.backend == "meson-python":
+        compiled = _compiled.analyse(tree, py.backend, cmake_roots, units)
+        refs.extend(compiled.references)
+        notes.extend(compiled.notes)
     refs.extend(_go.analyse(tree))
     seen: set[str] = set()
     for root in roots:
@@ -116,10 +125,15 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
         if not satisfied(tree, ref) and not any(rx.match(ref.target) for rx in ignore):
             missing[ref.target].append(ref)
     findings: list[Finding] = []
+    builders = _generated.writers(tree) if missing else []
     for path, path_refs in missing.items():
         unique = list(dict.fromkeys(path_refs))
         scope = min((r.scope for r in unique), key=_RANK.index)
         in_source, severity = None, severity_of(scope, options)
+        writer = _generated.written_by(path, builders)
+        if writer is not None:  # the build writes it: generated, not left out
+            severity = Severity.INFO
+            notes.append(f"{path} is written during the build by {writer.source}:{writer.line}")
         if options.source_files is not None:
             candidates = {path, *(a for r in unique for a in r.alternatives)}
             in_source = bool(candidates & options.source_files)

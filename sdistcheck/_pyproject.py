@@ -47,6 +47,7 @@ class PyprojectAnalysis:
     config: dict[str, Any] = field(default_factory=dict)  # [tool.sdistcheck]
     notes: list[str] = field(default_factory=list)
     has_readme: bool = False
+    cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
 
 
 class _Refs:
@@ -125,6 +126,8 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
         source_dir = _toml.table(skb.get("cmake")).get(
             "source-dir", skb.get("cmake.source-dir", ".")
         )
+        if isinstance(source_dir, str):
+            out.cmake_source_dir = "" if source_dir in (".", "") else source_dir.strip("/")
         refs.add(
             posixpath.join(str(source_dir), "CMakeLists.txt").removeprefix("./"),
             "scikit-build-cmakelists",

@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ._model import Reference, Scope
+from ._model import Reference, Scope, weakest
 from ._native import CompileUnit
 from ._pyproject import RustRoot
 from ._tree import SdistTree, is_glob
@@ -56,7 +56,8 @@ class SetupAnalysis:
 class _Constants:
     """Names bound once to values the checker can evaluate, per scope."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, sdist: SdistTree | None = None, base: str = "") -> None:
+        self.sdist, self.base = sdist, base  # glob() is answered from the sdist's listing
         self.values: dict[str, object] = {}
         counts: dict[str, int] = {}
         for node in ast.walk(tree):
@@ -83,8 +84,13 @@ class _Constants:
         if isinstance(node, ast.Name):
             return self.values.get(node.id)
         if isinstance(node, (ast.List, ast.Tuple)):
+            # Keep the static items of a partly dynamic list: each is still a real reference
+            # (hidapi: ['hid.pyx', hidapi_src('libusb')]).
             items = [self.eval(e) for e in node.elts]
-            return items if all(isinstance(i, str) for i in items) else None
+            flat = [i for item in items for i in (item if isinstance(item, list) else [item])]
+            return [i for i in flat if isinstance(i, str)]
+        if isinstance(node, ast.ListComp):
+            return self._comprehension(node)
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
             left, right = self.eval(node.left), self.eval(node.right)
             if isinstance(node.op, ast.Div) and isinstance(left, str) and isinstance(right, str):
@@ -100,9 +106,55 @@ class _Constants:
             return self._call(node)
         return None
 
+    def _comprehension(self, node: ast.ListComp) -> object:
+        """[src_dir + x for x in sources]: one generator over a static list, no filters."""
+        if len(node.generators) != 1 or node.generators[0].ifs:
+            return None
+        gen = node.generators[0]
+        items = self.eval(gen.iter)
+        if not isinstance(gen.target, ast.Name) or not isinstance(items, list):
+            return None
+        saved = self.values.get(gen.target.id)
+        out = []
+        for item in items:
+            self.values[gen.target.id] = item
+            value = self.eval(node.elt)
+            if isinstance(value, str):
+                out.append(value)
+        if saved is None:
+            self.values.pop(gen.target.id, None)
+        else:
+            self.values[gen.target.id] = saved
+        return out
+
+    def _glob(self, pattern: str) -> list[str]:
+        # glob.glob() at build time lists the unpacked sdist: the listing answers it statically.
+        if self.sdist is None:
+            return []
+        relative = pattern.replace(HERE, "").lstrip("/")
+        found = self.sdist.glob(relative, self.base)
+        prefix = f"{self.base}/" if self.base else ""
+        return [p.removeprefix(prefix) for p in found]
+
     def _call(self, node: ast.Call) -> object:
         name = _dotted(node.func)
         args = [self.eval(a) for a in node.args]
+        if (
+            name in ("glob", "glob.glob", "glob.iglob", "iglob")
+            and args
+            and isinstance(args[0], str)
+        ):
+            return self._glob(args[0])
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("glob", "rglob")
+            and args
+            and isinstance(args[0], str)
+        ):
+            base = self.eval(node.func.value)
+            if isinstance(base, str):
+                pattern = args[0] if node.func.attr == "glob" else f"**/{args[0]}"
+                return self._glob(posixpath.join(base, pattern))
         if name.endswith(("path.dirname", "dirname")) and node.args and _is_file_var(node.args[0]):
             return HERE
         if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
@@ -302,7 +354,7 @@ class _Visitor:
                     self.c.eval(kw["depends"]),
                     node,
                     "setuptools-ext-depends",
-                    _weaker(scope, Scope.OPTION),
+                    weakest(scope, Scope.OPTION),
                     condition,
                     note="setuptools ignores a missing `depends` file, but it usually "
                     "names a header the compiler needs",
@@ -390,7 +442,7 @@ class _Visitor:
                         posixpath.join(base, pattern),
                         value,
                         "setuptools-package-data",
-                        _weaker(scope, Scope.OPTION),
+                        weakest(scope, Scope.OPTION),
                         condition,
                         note="setuptools skips a package_data pattern that matches nothing",
                     )
@@ -467,17 +519,10 @@ def _catches_file_errors(node: ast.Try) -> bool:
     return _catches(node, _FILE_ERRORS)
 
 
-_ORDER = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
-
-
-def _weaker(a: Scope, b: Scope) -> Scope:
-    return max(a, b, key=_ORDER.index)
-
-
 def _combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
     scope = Scope.ALWAYS
     for s, _ in guards:
-        scope = _weaker(scope, s)
+        scope = weakest(scope, s)
     texts = [t for _, t in guards if t]
     return scope, " and ".join(texts) if texts else None
 
@@ -493,7 +538,8 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
         return out
     try:
-        _Visitor(tree, path, text, _Constants(module), out).run(module)
+        constants = _Constants(module, tree, posixpath.dirname(path))
+        _Visitor(tree, path, text, constants, out).run(module)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

@@ -145,17 +145,31 @@ CASES: tuple[IncompleteCase, ...] = (
         source="https://github.com/pantor/ruckig/issues/40",
     ),
     # setup.py CMakeExtension('_aicspylibczi') with sourcedir='' runs `cmake <sdist root>`;
-    # 3.0.3 to 3.1.0 (27 kB each) lack CMakeLists.txt and all C++; 3.1.1 (7.6 MB) ships
-    # CMakeLists.txt and the C++ sources.
+    # 3.0.3 to 3.1.0 (27 kB each) lack CMakeLists.txt and all C++.  3.1.1 (7.6 MB) ships
+    # CMakeLists.txt, but is still incomplete (next case); 3.1.2 is the first complete one.
     IncompleteCase(
         kind="missing-cmakelists",
         bad="aicspylibczi-3.1.0.tar.gz",
         bad_sha256="6b1eadeb87906f162458ec5a2c55e6acbb3212f611b9bb7a7cbaeac945e626ef",
         missing=("CMakeLists.txt",),
         referenced_by="setup.py",
-        fixed="aicspylibczi-3.1.1.tar.gz",
-        fixed_sha256="b8c2e9360e47ad9c08d9af492bea532daa93f6b73d596fadf683230b212c24e7",
+        fixed="aicspylibczi-3.1.2.tar.gz",
+        fixed_sha256="d903caaac5576922f8dd4b1170fae3421fb9d203128b4d8ecb11681173e7046c",
         source="https://github.com/bioio-devs/aicspylibczi/issues/90",
+    ),
+    # Found by sdistcheck itself: 3.1.1's CMakeLists.txt has an unconditional
+    # `add_subdirectory(c_tests)` (line 76) and `add_executable(profile_me main.cpp)`, and the
+    # sdist ships neither c_tests/ nor the root main.cpp, so `cmake` configure fails; 3.1.2
+    # adds both (9 c_tests files, a third main.cpp).
+    IncompleteCase(
+        kind="missing-subdirectory",
+        bad="aicspylibczi-3.1.1.tar.gz",
+        bad_sha256="b8c2e9360e47ad9c08d9af492bea532daa93f6b73d596fadf683230b212c24e7",
+        missing=("c_tests/CMakeLists.txt", "main.cpp"),
+        referenced_by="CMakeLists.txt",
+        fixed="aicspylibczi-3.1.2.tar.gz",
+        fixed_sha256="d903caaac5576922f8dd4b1170fae3421fb9d203128b4d8ecb11681173e7046c",
+        source="found by sdistcheck; compare the 3.1.1 and 3.1.2 sdists",
     ),
     # Root CMakeLists.txt line 541 is an unconditional
     # `add_subdirectory("${CMAKE_CURRENT_SOURCE_DIR}/package")`; 0.10.1 has no package/

@@ -1,0 +1,55 @@
+"""The native (C, C++, Cython) side of a build: find what it compiles, then what that includes.
+
+Build systems say what is compiled: setup.py Extensions and cythonize(), CMake (scikit-build-core,
+scikit-build, a setup.py CMakeExtension) and meson (meson-python).  The include followers then
+resolve every `#include`/`cimport` from those sources, so only code a build reaches is judged:
+a vendored library's unreachable tests or examples are never read.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ._model import Reference
+from ._native import CompileUnit
+from ._tree import SdistTree
+
+_CYTHON = (".pyx", ".py")
+
+
+@dataclass
+class Compiled:
+    references: list[Reference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    units: int = 0
+
+
+def analyse(tree: SdistTree, backend: str | None, cmake_roots: Iterable[str],
+            units: Sequence[CompileUnit]) -> Compiled:
+    from . import _c, _cmake, _cython  # only sdists with native builds pay for these
+
+    out = Compiled()
+    all_units = list(units)
+    generated: list[str] = []
+    for root in dict.fromkeys(cmake_roots):
+        if tree.is_file(posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"):
+            found = _cmake.analyse(tree, root)
+            out.references += found.references
+            out.notes += found.notes
+            all_units += found.units
+    if backend == "meson-python" and tree.is_file("meson.build"):
+        from . import _meson
+
+        found = _meson.analyse(tree, "")
+        out.references += found.references
+        out.notes += found.notes
+        all_units += found.units
+        generated += getattr(found, "generated", [])
+    c_units = [u for u in all_units if not u.source.endswith(_CYTHON)]
+    cython_units = [u for u in all_units if u.source.endswith(_CYTHON)]
+    out.references += _c.analyse(tree, c_units, notes=out.notes, generated=generated)
+    out.references += _cython.analyse(tree, cython_units, notes=out.notes, generated=generated)
+    out.units = len(all_units)
+    return out
