@@ -10,7 +10,7 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, _archive
@@ -86,6 +86,21 @@ def _parser() -> argparse.ArgumentParser:
         help="the project's checkout (git-aware): a missing file it has is a certain bug, one it "
         "lacks too is reported as generated at build time (info)",
     )
+    build = p.add_argument_group(
+        "building (RUNS THE PACKAGE'S BUILD CODE: its setup.py, backend and compilers)"
+    )
+    build.add_argument(
+        "--build",
+        action="store_true",
+        help="after the static check, build a wheel from the sdist in an isolated "
+        "environment and explain a failure (missing file vs missing tool)",
+    )
+    build.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="build in the current environment instead of an isolated one",
+    )
+    build.add_argument("--build-timeout", type=float, default=1800, metavar="SECONDS")
     p.add_argument(
         "-v",
         "--verbose",
@@ -97,8 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     limits.add_argument("--max-member-size", type=_size, default=d.max_member_size)
     limits.add_argument("--max-total-size", type=_size, default=d.max_total_size)
     limits.add_argument("--max-members", type=int, default=d.max_members)
-    limits.add_argument("--max-ratio", type=float, default=d.max_ratio,
-                        help="uncompressed/compressed size, once 32 MiB are read")
+    limits.add_argument(
+        "--max-ratio",
+        type=float,
+        default=d.max_ratio,
+        help="uncompressed/compressed size, once 32 MiB are read",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
@@ -123,6 +142,25 @@ def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
     return [(target, path)]
 
 
+def _progress(name: str) -> Callable[[str], None] | None:
+    """A one-line live display of the backend's output on a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    status = console.status(f"building {name}")
+    status.start()
+
+    def show(line: str) -> None:
+        status.update(f"building {name}: {line.strip()[:100]}")
+
+    import atexit
+
+    atexit.register(status.stop)
+    return show
+
+
 def _check_one(label: str, path: Path, args: argparse.Namespace, options: Options) -> Outcome:
     limits = _archive.Limits(
         max_member_size=args.max_member_size,
@@ -132,14 +170,29 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
     )
     try:
         tree = _archive.read_sdist(path, limits)
-        return Outcome(label, report=check(tree, options))
+        report = check(tree, options)
+        if not args.build:
+            return Outcome(label, report=report)
+        from . import _buildcheck  # build, pyproject-hooks: only when asked to build
+
+        built = _buildcheck.build(
+            path,
+            report,
+            isolation=not args.no_isolation,
+            timeout=args.build_timeout,
+            progress=_progress(path.name),
+        )
+        return Outcome(label, report=report, build=built)
     except SdistCheckError as exc:
         return Outcome(label, error=str(exc))
     except Exception as exc:  # a bug of ours: still one line and exit 2 in a release pipeline
         if os.environ.get("SDISTCHECK_DEBUG"):
             raise
-        return Outcome(label, error=f"{path.name}: internal error ({type(exc).__name__}: {exc}); "
-                                    "please report it (SDISTCHECK_DEBUG=1 shows the traceback)")
+        return Outcome(
+            label,
+            error=f"{path.name}: internal error ({type(exc).__name__}: {exc}); "
+            "please report it (SDISTCHECK_DEBUG=1 shows the traceback)",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,8 +203,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SdistCheckError as exc:
         print(f"sdistcheck: error: {exc}", file=sys.stderr)
         return 2
-    options = Options(ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on,
-                      source_files=files)
+    options = Options(
+        ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
+    )
     outcomes: list[Outcome] = []
     for target in args.targets:
         try:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ._model import Finding, Reference, Report, Severity
+
+if TYPE_CHECKING:
+    from ._buildcheck import BuildOutcome
 
 SCHEMA_VERSION = 1
 
@@ -18,12 +21,14 @@ class Outcome:
     target: str
     report: Report | None = None
     error: str | None = None
+    build: BuildOutcome | None = None  # with --build
 
     @property
     def exit_code(self) -> int:
         if self.report is None:
             return 2
-        return 1 if self.report.errors else 0
+        static = 1 if self.report.errors else 0
+        return max(static, self.build.exit_code) if self.build else static
 
 
 def _reference_json(r: Reference) -> dict[str, Any]:
@@ -48,6 +53,27 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "in_source": f.in_source,
         "platforms": f.platforms,
         "references": [_reference_json(r) for r in f.references],
+    }
+
+
+def _build_json(b: BuildOutcome) -> dict[str, Any]:
+    return {
+        "ok": b.ok,
+        "wheel": b.wheel,
+        "seconds": b.seconds,
+        "log": b.log,
+        "wheel_problems": list(b.wheel_problems),
+        "causes": [
+            {
+                "kind": c.kind,
+                "summary": c.summary,
+                "path": c.path,
+                "evidence": c.evidence,
+                "hint": c.hint,
+            }
+            for c in b.causes
+        ],
+        "agrees_with_static": list(b.agrees_with_static),
     }
 
 
@@ -77,6 +103,7 @@ def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
                 ],
                 "notes": list(r.notes),
                 "stats": r.stats,
+                "build": _build_json(o.build) if o.build else None,
             }
         )
     return {
@@ -104,6 +131,24 @@ _STYLE = {
 def _printable(text: str) -> str:
     """Names that were not UTF-8 carry surrogate escapes; show their bytes as \\xNN."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _build_text(console: Any, b: BuildOutcome, escape: Any) -> None:
+    if b.ok:
+        console.print(f"  [green]build ok[/] in {b.seconds} s: {escape(b.wheel or '?')}")
+    else:
+        console.print(
+            f"  [bold red]build failed[/] after {b.seconds} s (log: {escape(b.log or '')})"
+        )
+    for problem in b.wheel_problems:
+        console.print(f"    ✗ {escape(problem)}")
+    for c in b.causes:
+        where = "missing from the sdist" if c.kind == "missing-file" else c.kind
+        agreed = " (the static check names it too)" if c.path in b.agrees_with_static else ""
+        console.print("    ✗ " + escape(f"{c.summary} [{where}]{agreed}"))
+        console.print(f"      {escape(c.evidence)}", style="dim")
+        if c.hint:
+            console.print(f"      hint: {escape(c.hint)}", style="dim")
 
 
 def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) -> None:
@@ -139,8 +184,11 @@ def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) 
             mark, style = _STYLE[f.severity]
             where = f" [{f.scope.value}: {f.platforms}]" if f.platforms else f" [{f.scope.value}]"
             if f.in_source is not None:
-                where += (" in the source tree: left out of the sdist" if f.in_source
-                          else " not in the source tree either: generated at build time?")
+                where += (
+                    " in the source tree: left out of the sdist"
+                    if f.in_source
+                    else " not in the source tree either: generated at build time?"
+                )
             console.print(f"  [{style}]{mark} {escape(f.path)}[/]{escape(where)}")
             for ref in f.references:
                 loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
@@ -161,6 +209,8 @@ def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) 
             for line in fix.snippet.splitlines():
                 console.print(f"      {escape(line)}")
             console.print(f"    {escape(fix.explanation)}", style="dim")
+        if o.build is not None:
+            _build_text(console, o.build, escape)
         if verbose:
             for note in r.notes:
                 console.print(f"  note: {escape(note)}", style="dim")
