@@ -5,9 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from real_artifacts import REAL_SDISTS
+from real_incomplete import CASES
 from test_cli import make_sdist, run
+
+Fetch = Callable[[str, str], Path]
 
 SETUP = (
     "from setuptools import setup, Extension\n"
@@ -28,8 +34,9 @@ FILES = {
 }
 
 
-def build(sdist: Path, *extra: str) -> dict[str, object]:
-    result = run("--build", "--no-isolation", "--format", "json", *extra, str(sdist))
+def build(sdist: Path, *extra: str, isolated: bool = False) -> dict[str, object]:
+    isolation = () if isolated else ("--no-isolation",)
+    result = run("--build", *isolation, "--format", "json", *extra, str(sdist))
     doc = json.loads(result.stdout)
     res = doc["results"][0]
     res["returncode"] = result.returncode
@@ -74,3 +81,20 @@ def test_missing_compiler_is_the_environment_not_the_sdist(tmp_path: Path) -> No
     assert res["findings"] == []
     kinds = [c["kind"] for c in res["build"]["causes"]]  # type: ignore[index]
     assert kinds[0] == "missing-tool" and res["returncode"] == 2, res["build"]
+
+
+@pytest.mark.network
+def test_real_sdist_missing_header(pypi: Fetch) -> None:
+    case = next(c for c in CASES if c.bad == "crc32c-2.7.tar.gz")
+    res = build(pypi(case.bad, case.bad_sha256), isolated=True)
+    assert res["returncode"] == 1
+    b = res["build"]
+    assert not b["ok"] and b["causes"][0]["kind"] == "missing-file"  # type: ignore[index]
+    assert "src/crc32c/ext/checkarm.h" in b["agrees_with_static"]  # type: ignore[index,operator]
+
+
+@pytest.mark.network
+def test_real_good_c_extension_builds(pypi: Fetch) -> None:
+    msgpack = next(s for s in REAL_SDISTS if s.filename.startswith("msgpack-"))
+    res = build(pypi(msgpack.filename, msgpack.sha256), isolated=True)
+    assert res["returncode"] == 0 and res["build"]["ok"], res["build"]  # type: ignore[index]
