@@ -66,7 +66,7 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
         )
     roots = list(py.rust_roots)
     units: list[CompileUnit] = []
-    cmake_roots = [py.cmake_source_dir] if py.cmake_source_dir is not None else []
+    cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
     if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
         from . import _setuppy  # ast and configparser: only when there is something to parse
 

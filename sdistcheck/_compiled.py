@@ -8,15 +8,25 @@ a vendored library's unreachable tests or examples are never read.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ._model import Reference
+from ._crates import weakest
+from ._model import Reference, Scope
 from ._native import CompileUnit
 from ._tree import SdistTree
 
 _CYTHON = (".pyx", ".py")
+
+
+def _as_option(ref: Reference) -> Reference:
+    return dataclasses.replace(
+        ref,
+        scope=weakest(ref.scope, Scope.OPTION),
+        note="only `cmake --install` reads it, and this build does not install",
+    )
 
 
 @dataclass
@@ -26,16 +36,25 @@ class Compiled:
     units: int = 0
 
 
-def analyse(tree: SdistTree, backend: str | None, cmake_roots: Iterable[str],
-            units: Sequence[CompileUnit]) -> Compiled:
+def analyse(
+    tree: SdistTree,
+    backend: str | None,
+    cmake_roots: Iterable[tuple[str, bool]],
+    units: Sequence[CompileUnit],
+) -> Compiled:
+    """`cmake_roots`: (directory, whether the build runs `cmake --install` too)."""
     from . import _c, _cmake, _cython  # only sdists with native builds pay for these
 
     out = Compiled()
     all_units = list(units)
     generated: list[str] = []
-    for root in dict.fromkeys(cmake_roots):
+    for root, installs in dict.fromkeys(cmake_roots):
         if tree.is_file(posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"):
             found = _cmake.analyse(tree, root)
+            if not installs:  # install() rules never run when the build only builds (ruckig)
+                found.references = [
+                    _as_option(r) if r.kind == "cmake-install" else r for r in found.references
+                ]
             out.references += found.references
             out.notes += found.notes
             all_units += found.units

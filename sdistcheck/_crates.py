@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 
 from . import _cargo, _cfg, _rust, _toml
 from ._cfg import Cfg
+from ._model import SCOPE_RANK as _RANK
 from ._model import Reference, Scope
+from ._model import weakest as weakest  # re-exported: _compiled imports it from here
 from ._tree import SdistTree, normalize
-
-_RANK = {Scope.ALWAYS: 0, Scope.PLATFORM: 1, Scope.OPTION: 2, Scope.TEST: 3, Scope.GUARDED: 4}
-
-
-def weakest(*scopes: Scope) -> Scope:
-    """The scope of something needed only when all of `scopes` apply."""
-    return max(scopes, key=_RANK.__getitem__)
 
 
 @dataclass

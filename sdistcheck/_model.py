@@ -24,6 +24,16 @@ class Scope(str, enum.Enum):
     GUARDED = "guarded"  # the build script tolerates its absence (try/except, exists())
 
 
+# From the scope that bites most builds to the one that bites fewest.
+SCOPE_ORDER = (Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED)
+SCOPE_RANK = {scope: rank for rank, scope in enumerate(SCOPE_ORDER)}  # scope -> its place there
+
+
+def weakest(*scopes: Scope) -> Scope:
+    """The scope of something needed only when all of `scopes` apply (ALWAYS for none)."""
+    return max(scopes, key=SCOPE_RANK.__getitem__, default=Scope.ALWAYS)
+
+
 @dataclass(frozen=True)
 class Reference:
     """One place in the sdist that needs `target` (an sdist-relative path or glob)."""

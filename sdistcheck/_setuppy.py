@@ -49,7 +49,9 @@ class SetupAnalysis:
     references: list[Reference] = field(default_factory=list)
     rust_roots: list[RustRoot] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
-    cmake_roots: list[str] = field(default_factory=list)  # dirs CMake is run on (skbuild, ...)
+    # Directories CMake runs on, and whether the build also runs `cmake --install` (skbuild
+    # does; a CMakeExtension's build_ext usually only builds).
+    cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -383,7 +385,9 @@ class _Visitor:
             given = kw.get("sourcedir", node.args[1] if len(node.args) > 1 else None)
             sourcedir = self.c.eval(given) if given is not None else self.defaults.get(name, "")
             if isinstance(sourcedir, str):
-                self.cmake_root(sourcedir, node, "setup.py-cmake-extension", scope, condition)
+                self.cmake_root(
+                    sourcedir, node, "setup.py-cmake-extension", scope, condition, installs=False
+                )
         elif name == "cythonize" and node.args:
             # cythonize("pkg/*.pyx") or a list of patterns; Extension arguments are seen above.
             if scope is Scope.ALWAYS and not isinstance(node.args[0], ast.Constant):
@@ -395,7 +399,13 @@ class _Visitor:
                     self.units_for(found, [], node, scope, condition, relative=False)
 
     def cmake_root(
-        self, sourcedir: str, node: ast.AST, kind: str, scope: Scope, condition: str | None
+        self,
+        sourcedir: str,
+        node: ast.AST,
+        kind: str,
+        scope: Scope,
+        condition: str | None,
+        installs: bool,
     ) -> None:
         root = sourcedir.replace(HERE, "").strip("/")
         if root in ("", "."):
@@ -404,7 +414,7 @@ class _Visitor:
             root = posixpath.normpath(posixpath.join(self.base, root))
         target = posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"
         self.add(target, node, kind, scope, condition, note="CMake is run on this directory")
-        self.out.cmake_roots.append(root)
+        self.out.cmake_roots.append((root, installs))
 
     def setup_call(
         self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
@@ -412,7 +422,9 @@ class _Visitor:
         if self.skbuild:  # scikit-build's setup(): CMake on cmake_source_dir (default ".")
             given = self.c.eval(kw["cmake_source_dir"]) if "cmake_source_dir" in kw else "."
             if isinstance(given, str):
-                self.cmake_root(given, node, "scikit-build-cmakelists", scope, condition)
+                self.cmake_root(
+                    given, node, "scikit-build-cmakelists", scope, condition, installs=True
+                )
         data_files = self.c.eval(kw["data_files"]) if "data_files" in kw else None
         if "data_files" in kw and isinstance(kw["data_files"], (ast.List, ast.Tuple)):
             for item in kw["data_files"].elts:
