@@ -145,7 +145,8 @@ setup(ext_modules=[CMakeExtension('x'), CMakeExtension('y', sourcedir='native')]
     assert pyx.alternatives == ()  # stratify 0.1: cythonize needs the .pyx, the .c cannot stand in
     guarded = (
         "from setuptools import Extension, setup\ntry:\n"
-        "    from Cython.Build import cythonize\n    exts = cythonize([Extension('m', ['m.pyx'])])\n"
+        "    from Cython.Build import cythonize\n"
+        "    exts = cythonize([Extension('m', ['m.pyx'])])\n"
         "except ImportError:\n    exts = [Extension('m', ['m.c'])]\nsetup(ext_modules=exts)\n"
     )
     refs = {r.target: r.alternatives for r in analyse({"setup.py": guarded}).references}
