@@ -47,6 +47,7 @@ class Dependency:
     default_features: bool
     line: int
     text: str
+    declared_in: str = ""  # the manifest whose line holds the path (the workspace's, inherited)
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _dependencies(tree: SdistTree, crate: Crate) -> list[Dependency]:
     out: list[Dependency] = []
     for table, kind, guard in tables:
         for key, spec in table.items():
-            dep = _dependency(crate, key, spec, kind, guard, _toml.table(ws_deps))
+            dep = _dependency(tree, crate, key, spec, kind, guard, _toml.table(ws_deps))
             if dep is not None:
                 out.append(dep)
     return out
@@ -223,7 +224,8 @@ def _workspace_table(tree: SdistTree, crate: Crate) -> dict[str, Any]:
 
 
 def _dependency(
-    crate: Crate, key: str, spec: object, kind: str, platform: Cfg | None, ws_deps: dict[str, Any]
+    tree: SdistTree, crate: Crate, key: str, spec: object, kind: str, platform: Cfg | None,
+    ws_deps: dict[str, Any],
 ) -> Dependency | None:
     if not isinstance(spec, dict):
         return None
@@ -238,9 +240,14 @@ def _dependency(
         default = inherited.get("default-features", True) is not False
     if not isinstance(raw, str):
         return None
-    line, text = _toml.line_of(crate.text, key, "path") if "path" in spec else (0, "")
+    declared_in, manifest_text = crate.manifest, crate.text
+    if spec.get("workspace") is True:  # point at the line that holds the path
+        root = crate.workspace_root or ""
+        declared_in = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"
+        manifest_text = tree.read_text(declared_in) or ""
+    line, text = _toml.line_of(manifest_text, key, "path")
     if not line:
-        line, text = _toml.line_of(crate.text, key)
+        line, text = _toml.line_of(manifest_text, key)
     return Dependency(
         key,
         _path_dep(base_dir, raw),
@@ -252,6 +259,7 @@ def _dependency(
         default,
         line,
         text,
+        declared_in,
     )
 
 

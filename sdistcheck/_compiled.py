@@ -58,6 +58,7 @@ def analyse(
             out.references += found.references
             out.notes += found.notes
             all_units += found.units
+            generated += found.generated
     if backend == "meson-python" and tree.is_file("meson.build"):
         from . import _meson
 
@@ -65,7 +66,7 @@ def analyse(
         out.references += found.references
         out.notes += found.notes
         all_units += found.units
-        generated += getattr(found, "generated", [])
+        generated += found.generated
     c_units = [u for u in all_units if not u.source.endswith(_CYTHON)]
     cython_units = [u for u in all_units if u.source.endswith(_CYTHON)]
     out.references += _c.analyse(tree, c_units, notes=out.notes, generated=generated)

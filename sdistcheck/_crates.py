@@ -118,10 +118,12 @@ class _Walker:
         for dep in crate.deps:
             if dep.kind == "dev":
                 continue  # only compiled for tests; see the note in check_dev_deps
+            source = dep.declared_in or crate.manifest
+            inherited = f" (inherited by {crate.manifest})" if source != crate.manifest else ""
             if dep.path is None:
                 self.ref(
                     target=dep.raw_path,
-                    source=crate.manifest,
+                    source=source,
                     line=dep.line,
                     text=dep.text,
                     kind="cargo-path-dependency",
@@ -130,11 +132,11 @@ class _Walker:
                 continue
             self.load(
                 dep.path,
-                crate.manifest,
+                source,
                 dep.line,
                 dep.text,
                 "cargo-path-dependency",
-                note="cargo reads every path dependency's manifest, optional or not",
+                note="cargo reads every path dependency's manifest, optional or not" + inherited,
             )
         for dep in crate.deps:
             if dep.kind == "dev" and dep.path is not None and dep.path not in self.out.crates:

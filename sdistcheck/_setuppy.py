@@ -201,6 +201,7 @@ class _Visitor:
     ):
         self.tree = tree
         self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
+        self.text = text
         self.base = posixpath.dirname(source)
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
         self.skbuild = False
@@ -281,7 +282,7 @@ class _Visitor:
             and any(a.name == "setup" for a in n.names)
             for n in ast.walk(module)
         )
-        self.defaults = _sourcedir_defaults(module)
+        self.defaults = _sourcedir_defaults(module, self.text)
         self.visit(module, [])
         if self.cythonizes_extensions:
             self.out.references = [
@@ -345,7 +346,11 @@ class _Visitor:
                 condition,
                 note=f"read by {name}()",
             )
-        elif name.endswith("Extension") and not name.endswith(("RustExtension", "CMakeExtension")):
+        elif (
+            name.endswith("Extension")
+            and not name.endswith(("RustExtension", "CMakeExtension"))
+            and name not in self.defaults
+        ):
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
@@ -380,7 +385,7 @@ class _Visitor:
                 )
         elif name == "setup":
             self.setup_call(kw, node, scope, condition)
-        elif name.endswith("CMakeExtension"):
+        elif name.endswith("CMakeExtension") or name in self.defaults:
             # pybind11's cmake_example pattern: CMakeExtension(name, sourcedir="") runs cmake there
             given = kw.get("sourcedir", node.args[1] if len(node.args) > 1 else None)
             sourcedir = self.c.eval(given) if given is not None else self.defaults.get(name, "")
@@ -460,11 +465,16 @@ class _Visitor:
                     )
 
 
-def _sourcedir_defaults(module: ast.Module) -> dict[str, str]:
-    """class XCMakeExtension(Extension): def __init__(self, name, sourcedir=""): -> {name: ""}"""
+def _sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
+    """Extension classes that run CMake on a `sourcedir`, with its default: {name: ""}.
+
+    class CMakeExtension(Extension): def __init__(self, name, sourcedir=""), or any other name
+    (lief's `Module`) when the setup.py invokes cmake at all.
+    """
     out: dict[str, str] = {}
+    runs_cmake = "cmake" in text.lower()
     for node in ast.walk(module):
-        if isinstance(node, ast.ClassDef) and node.name.endswith("CMakeExtension"):
+        if isinstance(node, ast.ClassDef) and (node.name.endswith("CMakeExtension") or runs_cmake):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "__init__":
                     args, defaults = item.args.args, item.args.defaults
