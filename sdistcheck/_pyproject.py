@@ -121,6 +121,19 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
         )
     if out.backend == "hatch":
         _hatch(_toml.table(_toml.table(tool.get("hatch")).get("build")), refs)
+    if out.backend == "pdm":
+        # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
+        # nothing (like maturin's include): worth knowing, not a failure.
+        build_table = _toml.table(_toml.table(tool.get("pdm")).get("build"))
+        for key in ("includes", "source-includes"):
+            for pattern in _toml.str_list(build_table.get(key)):
+                refs.add(
+                    pattern,
+                    f"pdm-{key}",
+                    pattern,
+                    scope=Scope.GUARDED,
+                    note="listed for the build, but it matches nothing in the sdist",
+                )
     if out.backend == "scikit-build-core":
         skb = _toml.table(tool.get("scikit-build"))
         source_dir = _toml.table(skb.get("cmake")).get(

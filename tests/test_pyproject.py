@@ -82,3 +82,17 @@ def test_invalid_toml_is_reported() -> None:
 def test_sdistcheck_config_table_is_read() -> None:
     out = analyse('[tool.sdistcheck]\nignore = ["gen/*"]\n')
     assert out.config == {"ignore": ["gen/*"]}
+
+
+def test_pdm_backend_includes() -> None:
+    out = analyse(
+        '[build-system]\nbuild-backend = "pdm.backend"\n'
+        '[tool.pdm.build]\nincludes = ["src/pkg", "data/*.bin"]\n'
+        'source-includes = ["tests/"]\n',
+        **{"src/pkg/__init__.py": ""},
+    )
+    assert [(r.target, r.kind, r.scope) for r in out.references] == [
+        ("src/pkg", "pdm-includes", Scope.GUARDED),
+        ("data/*.bin", "pdm-includes", Scope.GUARDED),
+        ("tests/", "pdm-source-includes", Scope.GUARDED),
+    ]
