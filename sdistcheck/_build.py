@@ -42,6 +42,7 @@ from packaging.utils import (
 from ._archive import Limits, read_sdist
 from ._diagnose import MISSING_DEPS_MARKER, NOTE, TIMEOUT_MARKER
 from ._errors import SdistCheckError, UnsafeArchiveError
+from ._pkginfo import name_version
 from ._tree import SdistTree, normalize
 
 _PURE = Tag("py3", "none", "any")
@@ -307,14 +308,7 @@ def _pkg_info(project: Path) -> tuple[str | None, str | None]:
         text = (project / "PKG-INFO").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None, None
-    fields: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            break  # end of the headers
-        key, sep, value = line.partition(":")
-        if sep and key in ("Name", "Version"):
-            fields.setdefault(key, value.strip())
-    return fields.get("Name"), fields.get("Version")
+    return name_version(text)
 
 
 def verify_wheel(wheel: Path, project: Path | None = None) -> tuple[str, ...]:

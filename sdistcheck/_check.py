@@ -11,6 +11,7 @@ from ._config import Options
 from ._errors import AnalysisError
 from ._model import Finding, Reference, Report, Scope, Severity
 from ._native import CompileUnit
+from ._pkginfo import name_version
 from ._tree import SdistTree, glob_to_regex
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
@@ -35,16 +36,7 @@ def satisfied(tree: SdistTree, ref: Reference) -> bool:
 
 
 def _metadata(tree: SdistTree) -> tuple[str | None, str | None]:
-    # Only two header fields are needed; email.parser would cost more start-up than the check.
-    text = tree.read_text("PKG-INFO")
-    fields: dict[str, str] = {}
-    for line in (text or "").splitlines():
-        if not line.strip():
-            break  # end of the headers
-        key, sep, value = line.partition(":")
-        if sep and key in ("Name", "Version"):
-            fields.setdefault(key, value.strip())
-    return fields.get("Name"), fields.get("Version")
+    return name_version(tree.read_text("PKG-INFO"))
 
 
 def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str]]:
