@@ -3,7 +3,9 @@ and Cython include followers: what gets compiled, with which include path, under
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Final
 
 from ._model import Reference, Scope
 
@@ -27,3 +29,23 @@ class NativeAnalysis:
     references: list[Reference] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+COMPILED: Final = frozenset(
+    [".c", ".cc", ".cpp", ".cxx", ".c++", ".cp", ".C", ".m", ".mm", ".cu", ".pyx", ".cppm", ".ixx"]
+)
+
+
+@dataclass
+class BuildAnalysis(NativeAnalysis):
+    """What a build system's files reference and compile, and what its build generates: the
+    outputs' sdist-relative paths (the build tree mirrors the source tree) and bare file names,
+    so that an `#include` of one is no missing file."""
+
+    generated: list[str] = field(default_factory=list)
+
+
+def generated_names(paths: Iterable[str]) -> list[str]:
+    """Each output path, then each file name, once."""
+    paths = list(dict.fromkeys(paths))
+    return list(dict.fromkeys([*paths, *(p.rpartition("/")[2] for p in paths)]))
