@@ -60,9 +60,9 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
     units: list[CompileUnit] = []
     cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
     if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
-        from . import _setuppy  # ast and configparser: only when there is something to parse
+        from . import _setupcfg, _setuppy  # ast, configparser: only when there is something
 
-        for analysis in (_setuppy.analyse_setup_py(tree), _setuppy.analyse_setup_cfg(tree)):
+        for analysis in (_setuppy.analyse_setup_py(tree), _setupcfg.analyse(tree)):
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)

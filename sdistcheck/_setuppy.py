@@ -9,18 +9,17 @@ option; inside `try:` or behind an `exists()` test the script tolerates its abse
 from __future__ import annotations
 
 import ast
-import configparser
 import dataclasses
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ._model import Reference, Scope, weakest
 from ._native import CompileUnit
+from ._pyexpr import HERE, Constants, dotted
 from ._pyproject import RustRoot
 from ._tree import SdistTree, is_glob
 
-HERE = "\x00HERE\x00"  # the directory of setup.py
 _PLATFORM_NAMES = (
     "sys.platform",
     "os.name",
@@ -55,149 +54,9 @@ class SetupAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
-class _Constants:
-    """Names bound once to values the checker can evaluate, per scope."""
-
-    def __init__(self, tree: ast.Module, sdist: SdistTree | None = None, base: str = "") -> None:
-        self.sdist, self.base = sdist, base  # glob() is answered from the sdist's listing
-        self.values: dict[str, object] = {}
-        counts: dict[str, int] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for t in targets:
-                    if isinstance(t, ast.Name):
-                        counts[t.id] = counts.get(t.id, 0) + 1
-        for node in tree.body:  # module level, in order, so later names can use earlier ones
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and counts[node.targets[0].id] == 1
-            ):
-                value = self.eval(node.value)
-                if value is not None:
-                    self.values[node.targets[0].id] = value
-
-    def eval(self, node: ast.expr) -> object:
-        """A str, a list of str, HERE-prefixed paths, or None when not static."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        if isinstance(node, ast.Name):
-            return self.values.get(node.id)
-        if isinstance(node, (ast.List, ast.Tuple)):
-            # Keep the static items of a partly dynamic list: each is still a real reference
-            # (hidapi: ['hid.pyx', hidapi_src('libusb')]).
-            items = [self.eval(e) for e in node.elts]
-            flat = [i for item in items for i in (item if isinstance(item, list) else [item])]
-            return [i for i in flat if isinstance(i, str)]
-        if isinstance(node, ast.ListComp):
-            return self._comprehension(node)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
-            left, right = self.eval(node.left), self.eval(node.right)
-            if isinstance(node.op, ast.Div) and isinstance(left, str) and isinstance(right, str):
-                return posixpath.join(left, right)
-            if isinstance(left, str) and isinstance(right, str):
-                return left + right
-            if isinstance(left, list) and isinstance(right, list):
-                return left + right
-            return None
-        if isinstance(node, ast.Attribute) and node.attr == "parent" and _is_file_var(node.value):
-            return HERE
-        if isinstance(node, ast.Call):
-            return self._call(node)
-        return None
-
-    def _comprehension(self, node: ast.ListComp) -> object:
-        """[src_dir + x for x in sources]: one generator over a static list, no filters."""
-        if len(node.generators) != 1 or node.generators[0].ifs:
-            return None
-        gen = node.generators[0]
-        items = self.eval(gen.iter)
-        if not isinstance(gen.target, ast.Name) or not isinstance(items, list):
-            return None
-        saved = self.values.get(gen.target.id)
-        out = []
-        for item in items:
-            self.values[gen.target.id] = item
-            value = self.eval(node.elt)
-            if isinstance(value, str):
-                out.append(value)
-        if saved is None:
-            self.values.pop(gen.target.id, None)
-        else:
-            self.values[gen.target.id] = saved
-        return out
-
-    def _glob(self, pattern: str) -> list[str]:
-        # glob.glob() at build time lists the unpacked sdist: the listing answers it statically.
-        if self.sdist is None:
-            return []
-        relative = pattern.replace(HERE, "").lstrip("/")
-        found = self.sdist.glob(relative, self.base)
-        prefix = f"{self.base}/" if self.base else ""
-        return [p.removeprefix(prefix) for p in found]
-
-    def _call(self, node: ast.Call) -> object:
-        name = _dotted(node.func)
-        args = [self.eval(a) for a in node.args]
-        if (
-            name in ("glob", "glob.glob", "glob.iglob", "iglob")
-            and args
-            and isinstance(args[0], str)
-        ):
-            return self._glob(args[0])
-        if (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("glob", "rglob")
-            and args
-            and isinstance(args[0], str)
-        ):
-            base = self.eval(node.func.value)
-            if isinstance(base, str):
-                pattern = args[0] if node.func.attr == "glob" else f"**/{args[0]}"
-                return self._glob(posixpath.join(base, pattern))
-        if name.endswith(("path.dirname", "dirname")) and node.args and _is_file_var(node.args[0]):
-            return HERE
-        if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
-            if name.endswith(("resolve", "absolute")) and isinstance(node.func, ast.Attribute):
-                return self.eval(node.func.value)
-            return args[0] if len(args) == 1 else None
-        joins = name.endswith("path.join") or name in ("join", "Path", "pathlib.Path", "PurePath")
-        if joins and args and all(isinstance(a, str) for a in args):
-            return posixpath.join(*[str(a) for a in args])
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("joinpath",):
-            base = self.eval(node.func.value)
-            if isinstance(base, str) and all(isinstance(a, str) for a in args):
-                return posixpath.join(base, *[str(a) for a in args])
-        if name in ("str", "os.fspath") and len(args) == 1:
-            return args[0]
-        return None
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return _dotted(node.func)
-    return ""
-
-
-def _is_file_var(node: ast.expr) -> bool:
-    if isinstance(node, ast.Name) and node.id == "__file__":
-        return True
-    if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
-        return _is_file_var(node.args[0])
-    if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
-        return _is_file_var(node.value)
-    return False
-
-
 class _Visitor:
     def __init__(
-        self, tree: SdistTree, source: str, text: str, constants: _Constants, out: SetupAnalysis
+        self, tree: SdistTree, source: str, text: str, constants: Constants, out: SetupAnalysis
     ):
         self.tree = tree
         self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
@@ -325,7 +184,7 @@ class _Visitor:
 
     def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
         scope, condition = _combine(guards)
-        name = _dotted(node.func).rsplit(".", 1)[-1]
+        name = dotted(node.func).rsplit(".", 1)[-1]
         kw = {k.arg: k.value for k in node.keywords if k.arg}
         if _is_open(node):
             target = node.args[0] if node.args else kw.get("file")
@@ -499,7 +358,7 @@ def _source_alternatives(target: str) -> tuple[str, ...]:
 
 
 def _is_open(node: ast.Call) -> bool:
-    name = _dotted(node.func)
+    name = dotted(node.func)
     if name in ("open", "io.open", "codecs.open", "builtins.open"):
         return True
     return (
@@ -509,14 +368,14 @@ def _is_open(node: ast.Call) -> bool:
         and node.func.attr == "open"
         and not node.args
         and isinstance(node.func.value, ast.Call)
-        and _dotted(node.func.value).endswith("Path")
+        and dotted(node.func.value).endswith("Path")
     )
 
 
 def _if_guard(test: ast.expr) -> tuple[Scope, str | None]:
     text = ast.unparse(test)
     if any(
-        isinstance(n, ast.Call) and _dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
+        isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
     ):
         return Scope.GUARDED, f"if {text}"
     if any(p in text for p in _PLATFORM_NAMES):
@@ -532,7 +391,7 @@ def _catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
         if handler.type is None:
             return True
         names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(_dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
+        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
             return True
     return False
 
@@ -560,47 +419,8 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
         return out
     try:
-        constants = _Constants(module, tree, posixpath.dirname(path))
+        constants = Constants(module, tree, posixpath.dirname(path))
         _Visitor(tree, path, text, constants, out).run(module)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out
-
-
-def analyse_setup_cfg(tree: SdistTree, path: str = "setup.cfg") -> SetupAnalysis:
-    out = SetupAnalysis()
-    text = tree.read_text(path)
-    if text is None:
-        return out
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(text)
-    except configparser.Error as exc:
-        out.notes.append(f"{path} does not parse ({type(exc).__name__}): not analysed")
-        return out
-    lines = text.splitlines()
-    note = "setuptools skips a missing `file:` silently: the wheel's metadata would lack it"
-    for section, key, value in _cfg_items(parser):
-        if value.strip().startswith("file:"):
-            for p in value.strip()[5:].split(","):
-                p = p.strip()
-                if p:
-                    line = next((i for i, ln in enumerate(lines, 1) if p in ln and key in ln), 0)
-                    text_line = lines[line - 1].strip() if line else f"{key} = {value.strip()}"
-                    out.references.append(
-                        Reference(
-                            target=posixpath.normpath(p),
-                            source=path,
-                            line=line,
-                            text=text_line,
-                            kind=f"setup.cfg-{section}-{key}",
-                            note=note,
-                        )
-                    )
-    return out
-
-
-def _cfg_items(parser: configparser.RawConfigParser) -> Iterator[tuple[str, str, str]]:
-    for section in parser.sections():
-        for key, value in parser.items(section):
-            yield section, key, value

@@ -10,7 +10,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sdistcheck import _cfg, _check, _pyproject, _rust, _setuppy
+from sdistcheck import _cfg, _check, _pyproject, _rust, _setupcfg, _setuppy
 from sdistcheck._tree import SdistTree
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
@@ -52,7 +52,7 @@ def test_cfg_parse_raises_only_its_own_error(text: str) -> None:
 def test_setup_py_and_cfg_never_raise(text: str) -> None:
     tree = SdistTree.from_mapping("t", {"setup.py": text, "setup.cfg": text})
     _setuppy.analyse_setup_py(tree)
-    _setuppy.analyse_setup_cfg(tree)
+    _setupcfg.analyse(tree)
 
 
 @FUZZ

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sdistcheck import _setuppy
+from sdistcheck import _setupcfg, _setuppy
 from sdistcheck._model import Scope
 from sdistcheck._tree import SdistTree
 
@@ -92,7 +92,7 @@ def test_setup_cfg_file_directives() -> None:
         "[metadata]\nlong_description = file: README.md, CHANGES.md\n"
         "[options]\ninstall_requires = file: requirements.txt\n"
     )
-    out = _setuppy.analyse_setup_cfg(SdistTree.from_mapping("t", {"setup.cfg": cfg}))
+    out = _setupcfg.analyse(SdistTree.from_mapping("t", {"setup.cfg": cfg}))
     assert [(r.target, r.line) for r in out.references] == [
         ("README.md", 2),
         ("CHANGES.md", 2),
@@ -101,7 +101,7 @@ def test_setup_cfg_file_directives() -> None:
 
 
 def test_broken_setup_cfg_is_a_note() -> None:
-    out = _setuppy.analyse_setup_cfg(SdistTree.from_mapping("t", {"setup.cfg": "no section\n"}))
+    out = _setupcfg.analyse(SdistTree.from_mapping("t", {"setup.cfg": "no section\n"}))
     assert out.references == [] and out.notes
 
 
