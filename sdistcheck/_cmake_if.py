@@ -344,7 +344,9 @@ class Conditions(Variables):
             return TRUE if text.startswith(_SRC) or _is_absolute(text) else FALSE
         if op == "DEFINED":
             if text.startswith("ENV{"):
-                return OPTION
+                # An environment variable a plain `pip install` does not set: its else() side is
+                # the ordinary build (py_bitcoinkernel's BITCOINKERNEL_LIB).
+                return OPTION_OFF
             name = text[6:-1] if text.startswith("CACHE{") else text
             value = ctx.vars.get(name, _UNSET)
             if value is None or name in self.cache or name == "SKBUILD":

@@ -634,3 +634,16 @@ def test_loops_that_explode_stop_with_a_note() -> None:
     out = analyse({"CMakeLists.txt": "add_library(a a.c)\n" + text})
     assert "a.c" in refs(out)
     assert any("stopped early" in n for n in out.notes)
+
+
+def test_environment_variable_tests_default_to_unset() -> None:
+    # py_bitcoinkernel 0.1.0a1: `if(DEFINED ENV{BITCOINKERNEL_LIB})` uses a prebuilt library,
+    # else() builds univalue from the sdist, which a plain `pip install` does.
+    cmake = (
+        "cmake_minimum_required(VERSION 3.15)\nproject(p)\n"
+        "if(DEFINED ENV{BITCOINKERNEL_LIB})\n  add_subdirectory(prebuilt)\n"
+        "else()\n  add_subdirectory(univalue)\nendif()\n"
+    )
+    out = analyse({"CMakeLists.txt": cmake})
+    assert scopes(out)["univalue/CMakeLists.txt"] is Scope.ALWAYS
+    assert scopes(out)["prebuilt/CMakeLists.txt"] is Scope.OPTION

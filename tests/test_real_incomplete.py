@@ -15,8 +15,6 @@ pytestmark = pytest.mark.network
 
 # Known gaps, kept visible (strict: each fails the suite the day it starts passing).
 GAPS = {
-    ("py_bitcoinkernel-0.1.0a1.tar.gz", "bad"): "univalue sits behind a CMake option that "
-    "defaults to ON; default-ON options are still judged 'option' scope (a warning)",
     ("lief-0.11.0.zip", "fixed"): "headers of third-party archives that ExternalProject_Add "
     "extracts at build time (mbedtls, utfcpp, spdlog) are not known to be generated",
 }
