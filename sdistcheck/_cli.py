@@ -17,7 +17,7 @@ from . import __version__, _archive
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
-from ._report import Outcome, write_json, write_text
+from ._report import Outcome, write_github, write_json, write_text
 from ._source import source_files
 
 DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
         "(fetched from the index, sha256-verified, cached)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument(
         "--index-url",
         default=DEFAULT_INDEX,
@@ -217,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.format == "json":
             write_json(outcomes, __version__, sys.stdout)
+        elif args.format == "github":
+            write_github(outcomes, sys.stdout)
         else:
             write_text(outcomes, sys.stdout, verbose=args.verbose)
         sys.stdout.flush()

@@ -221,3 +221,32 @@ def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) 
             f"{len(outcomes)} targets: {len(outcomes) - bad - err} complete, "
             f"{bad} incomplete, {err} unreadable"
         )
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    # GitHub workflow commands: %, CR and LF are escaped everywhere; : and , in properties too.
+    text = _printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
+    """`::error file=...,line=...::` annotations at the build-file line that references each
+    missing file (a pull request shows them on the diff), one line per unreadable target."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    for o in outcomes:
+        if o.report is None:
+            stream.write(f"::error title={_gh_escape('sdistcheck', True)}::"
+                         f"{_gh_escape(o.error or '')}\n")
+            continue
+        for f in o.report.findings:
+            if f.severity is Severity.INFO:
+                continue
+            for ref in f.references:
+                where = f"file={_gh_escape(ref.source, True)}"
+                if ref.line:
+                    where += f",line={ref.line}"
+                title = _gh_escape(f"{o.report.artifact}: missing {f.path}", True)
+                detail = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
+                if ref.condition:
+                    detail += f" under {ref.condition}"
+                stream.write(f"::{level[f.severity]} {where},title={title}::{_gh_escape(detail)}\n")

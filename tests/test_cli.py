@@ -172,3 +172,24 @@ def test_source_checkout_separates_bugs_from_generated_files(tmp_path: Path) -> 
     assert result.returncode == 1
     bad = run("--source", str(tmp_path / "nope"), sdist)
     assert bad.returncode == 2 and "not a directory" in bad.stderr
+
+
+@pytest.mark.network
+def test_github_annotations_point_at_the_referencing_lines(pypi: Fetch) -> None:
+    result = run("--format", "github", str(pypi(UV_BROKEN.filename, UV_BROKEN.sha256)))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == 6 and all(ln.startswith("::error file=") for ln in lines)
+    located = sorted(int(ln.split(",line=")[1].split(",")[0]) for ln in lines)
+    assert located == [13, 17, 21, 25, 29, 33]
+    assert all("file=crates/uv-trampoline-builder/src/lib.rs," in ln for ln in lines)
+
+
+def test_github_format_escapes_and_reports_unreadable(tmp_path: Path) -> None:
+    from sdistcheck._report import _gh_escape
+
+    assert _gh_escape("a:b,c%\nd", prop=True) == "a%3Ab%2Cc%25%0Ad"
+    bad = tmp_path / "broken.tar.gz"
+    bad.write_bytes(b"not an archive")
+    result = run("--format", "github", str(bad))
+    assert result.returncode == 2 and result.stdout.startswith("::error title=sdistcheck::")
