@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from ._errors import RetagError
-from ._report import Result, write_json, write_text
+from ._report import Result, write_github, write_json, write_text
 
 
 def _wheels(targets: Sequence[str]) -> list[Path]:
@@ -31,7 +31,7 @@ def _wheels(targets: Sequence[str]) -> list[Path]:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
 
 
@@ -92,6 +92,8 @@ def _emit(command: str, results: list[Result], fmt: str) -> int:
     try:
         if fmt == "json":
             write_json(command, results, __version__, sys.stdout)
+        elif fmt == "github":
+            write_github(results, sys.stdout)
         elif command == "tags":  # as `wheel tags` does: the new file name, a line per wheel
             for r in results:
                 line = Path(r.output).name if r.output else f"error: {'; '.join(r.reasons)}"

@@ -28,22 +28,40 @@ class Result:
 
 def write_json(command: str, results: list[Result], version: str, stream: IO[str]) -> None:
     doc = {
-        "schema": "retag-report", "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "retag", "version": version}, "command": command,
+        "schema": "retag-report",
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "retag", "version": version},
+        "command": command,
         "exit_code": max((r.exit_code for r in results), default=0),
-        "results": [{
-            "wheel": r.wheel, "status": r.status, "exit_code": r.exit_code, "output": r.output,
-            "added_tags": list(r.added_tags), "reasons": list(r.reasons),
-            "warnings": list(r.warnings), "binaries": list(r.binaries),
-            "siblings": list(r.siblings), **r.extra,
-        } for r in results],
+        "results": [
+            {
+                "wheel": r.wheel,
+                "status": r.status,
+                "exit_code": r.exit_code,
+                "output": r.output,
+                "added_tags": list(r.added_tags),
+                "reasons": list(r.reasons),
+                "warnings": list(r.warnings),
+                "binaries": list(r.binaries),
+                "siblings": list(r.siblings),
+                **r.extra,
+            }
+            for r in results
+        ],
     }
     json.dump(doc, stream, indent=2, ensure_ascii=True)
     stream.write("\n")
 
 
-_STYLE = {"retagged": "bold green", "would-retag": "green", "unchanged": "dim", "clean": "green",
-          "refused": "bold red", "flagged": "bold red", "error": "bold red"}
+_STYLE = {
+    "retagged": "bold green",
+    "would-retag": "green",
+    "unchanged": "dim",
+    "clean": "green",
+    "refused": "bold red",
+    "flagged": "bold red",
+    "error": "bold red",
+}
 
 
 def write_text(results: list[Result], stream: IO[str]) -> None:
@@ -64,11 +82,32 @@ def write_text(results: list[Result], stream: IO[str]) -> None:
         for warning in r.warnings:
             console.print(f"  ! {escape(warning)}", style="yellow")
         for s in r.siblings:
-            console.print(f"  {escape(s['system'])}: installers pick "
-                          f"{escape(s['winner'] or ('a tie' if s['tie'] else 'neither'))}",
-                          style="dim")
+            console.print(
+                f"  {escape(s['system'])}: installers pick "
+                f"{escape(s['winner'] or ('a tie' if s['tie'] else 'neither'))}",
+                style="dim",
+            )
     if len(results) > 1:
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1
         console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+def _gh(text: str, prop: bool = False) -> str:
+    # GitHub workflow commands: %, CR and LF are escaped everywhere; : and , in properties too.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def write_github(results: list[Result], stream: IO[str]) -> None:
+    """One `::error`/`::warning` workflow command per refusal, finding or warning, on the wheel."""
+    for r in results:
+        level = "error" if r.exit_code else "warning"
+        for reason in r.reasons:
+            stream.write(
+                f"::{level} file={_gh(r.wheel, True)},title={_gh('retag ' + r.status, True)}"
+                f"::{_gh(reason)}\n"
+            )
+        for warning in r.warnings:
+            stream.write(f"::warning file={_gh(r.wheel, True)},title=retag::{_gh(warning)}\n")

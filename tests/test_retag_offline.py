@@ -202,3 +202,12 @@ def test_malformed_elf_member_is_one_line(tmp_path: Path) -> None:
         lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
         assert len(lines) == 2 and "demo-1.0.data/scripts/demo" in lines[1], result.stdout
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    wheel = binary_wheel(tmp_path, "musl-dynamic-x86_64", "musllinux_1_1_x86_64")
+    result = retag("--format", "github", "--dry-run", str(wheel))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines and all(ln.startswith("::error file=") for ln in lines)
+    assert any("PT_INTERP /lib/ld-musl-x86_64.so.1" in ln for ln in lines)
