@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from native_helpers import scopes, units
 
 from sdistcheck import _cmake
 from sdistcheck._model import Reference, Scope
-from sdistcheck._native import CompileUnit, NativeAnalysis
+from sdistcheck._native import NativeAnalysis
 from sdistcheck._tree import SdistTree
 
 
@@ -20,20 +21,6 @@ def analyse(
 
 def refs(out: NativeAnalysis, kind: str | None = None) -> dict[str, Reference]:
     return {r.target: r for r in out.references if kind is None or r.kind == kind}
-
-
-def scopes(out: NativeAnalysis) -> dict[str, Scope]:
-    """Each target's strongest scope (what the checker would judge it by)."""
-    order = list(Scope)
-    found: dict[str, Scope] = {}
-    for r in out.references:
-        if r.target not in found or order.index(r.scope) < order.index(found[r.target]):
-            found[r.target] = r.scope
-    return found
-
-
-def units(out: NativeAnalysis) -> dict[str, CompileUnit]:
-    return {u.source: u for u in out.units}
 
 
 # -- tokenizer --------------------------------------------------------------------------------
