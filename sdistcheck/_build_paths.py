@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ._model import LEAVES_SDIST
 from ._tree import normalize
 
 _SRC = "\x00S"  # ${CMAKE_SOURCE_DIR} and friends: the sdist root
@@ -14,7 +15,7 @@ _BIN = "\x00B"  # the build tree: what lives there is generated
 _UNRESOLVED = "\x03"  # a variable the checker cannot know: \x03NAME\x04
 _UNRESOLVED_NAME = re.compile("\x03([^\x03\x04]*)\x04")
 
-_LEAVES = "the path leaves the sdist"  # _check treats a reference with this note as missing
+_LEAVES = LEAVES_SDIST
 
 
 def _restore(text: str) -> str:

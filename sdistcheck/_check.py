@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from . import _compiled, _crates, _fixes, _generated, _go, _pyproject
 from ._config import Options
 from ._errors import AnalysisError
-from ._model import Finding, Reference, Report, Scope, Severity
+from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity
 from ._native import CompileUnit
 from ._pkginfo import name_version
 from ._tree import SdistTree, glob_to_regex
@@ -26,7 +26,7 @@ def severity_of(scope: Scope, options: Options) -> Severity:
 
 
 def satisfied(tree: SdistTree, ref: Reference) -> bool:
-    if ref.note == "the path leaves the sdist":
+    if ref.note == LEAVES_SDIST:
         return False
     if ref.is_glob:
         return tree.matches_any(ref.target)

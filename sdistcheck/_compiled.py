@@ -13,8 +13,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ._crates import weakest
-from ._model import Reference, Scope
+from ._model import Reference, Scope, weakest
 from ._native import CompileUnit
 from ._tree import SdistTree
 

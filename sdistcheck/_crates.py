@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from . import _cargo, _cfg, _rust, _toml
 from ._cfg import Cfg
+from ._model import LEAVES_SDIST, Reference, Scope, weakest
 from ._model import SCOPE_RANK as _RANK
-from ._model import Reference, Scope
-from ._model import weakest as weakest  # re-exported: _compiled imports it from here
 from ._tree import SdistTree, normalize
 
 
@@ -127,7 +126,7 @@ class _Walker:
                     line=dep.line,
                     text=dep.text,
                     kind="cargo-path-dependency",
-                    note="the path leaves the sdist",
+                    note=LEAVES_SDIST,
                 )
                 continue
             self.load(
@@ -153,8 +152,13 @@ class _Walker:
 
     # -- the packages the build compiles -----------------------------------------------------
 
-    def uses(self, root: _cargo.Crate, features: frozenset[str], default: bool,
-             all_features: bool = False) -> dict[str, _Use]:
+    def uses(
+        self,
+        root: _cargo.Crate,
+        features: frozenset[str],
+        default: bool,
+        all_features: bool = False,
+    ) -> dict[str, _Use]:
         if all_features:  # maturin's all-features = true
             features = features | frozenset(root.features)
         uses = {root.dir: _Use(Scope.ALWAYS, (), features, default, None)}
@@ -333,7 +337,7 @@ class _Walker:
             scope=scope,
             alternatives=alternatives,
             platforms=platforms,
-            note=None if norm is not None else "the path leaves the sdist",
+            note=None if norm is not None else LEAVES_SDIST,
         )
 
 

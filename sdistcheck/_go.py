@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ._model import Reference, Scope
+from ._model import LEAVES_SDIST, Reference, Scope
 from ._tree import SdistTree, is_glob, normalize
 
 _EMBED = re.compile(r"^//go:embed\s+(.+)$", re.MULTILINE)
@@ -101,7 +101,7 @@ def analyse(tree: SdistTree) -> list[Reference]:
                         number,
                         line.strip(),
                         "go-replace",
-                        note=None if local else "the path leaves the sdist",
+                        note=None if local else LEAVES_SDIST,
                     )
                 )
         for path in tree.glob("**/*.go", root):

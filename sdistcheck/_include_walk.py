@@ -14,12 +14,12 @@ from typing import Generic, Protocol, TypeVar
 
 from ._conditions import Cond, Via, vias
 from ._generated_inputs import GeneratedInputs
-from ._model import SCOPE_ORDER, SCOPE_RANK, Reference, Scope
+from ._model import LEAVES_SDIST, SCOPE_ORDER, SCOPE_RANK, Reference, Scope
 from ._native import CompileUnit
 from ._tree import SdistTree, normalize
 
 MAX_BYTES = 8 * 1024 * 1024  # as _archive's parse limit: generated C (Cython) gets this big
-LEAVES = "the path leaves the sdist"  # the note _check.satisfied() treats as never satisfied
+LEAVES = LEAVES_SDIST
 
 T = TypeVar("T")
 

@@ -43,6 +43,7 @@ from ._meson_values import (
     _Str,
     _Unknown,
 )
+from ._model import LEAVES_SDIST
 from ._native import COMPILED, BuildAnalysis, CompileUnit, generated_names
 from ._tree import SdistTree, normalize
 
@@ -85,7 +86,7 @@ class Recorder(Evaluator, Referrer):
             elif isinstance(leaf, _Str):
                 where, path = locate(leaf.s, frame.dir)
                 if where in ("src", "climb"):
-                    why = "the path leaves the sdist" if where == "climb" else note
+                    why = LEAVES_SDIST if where == "climb" else note
                     self.ref(frame, line, path, kind, g, is_dir=is_dir, note=why)
                     if where == "src":
                         out.append((path, g, True))
@@ -111,7 +112,7 @@ class Recorder(Evaluator, Referrer):
                 posixpath.normpath(joined) + "/meson.build",
                 "meson-subdir",
                 guard,
-                note="the path leaves the sdist",
+                note=LEAVES_SDIST,
             )
             return _NONE
         target = posixpath.join(directory, "meson.build") if directory else "meson.build"

@@ -34,6 +34,10 @@ def weakest(*scopes: Scope) -> Scope:
     return max(scopes, key=SCOPE_RANK.__getitem__, default=Scope.ALWAYS)
 
 
+# The note of a reference whose path climbs out of the sdist: never satisfied, whatever exists.
+LEAVES_SDIST = "the path leaves the sdist"
+
+
 @dataclass(frozen=True)
 class Reference:
     """One place in the sdist that needs `target` (an sdist-relative path or glob)."""
