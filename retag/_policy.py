@@ -149,6 +149,16 @@ def manylinux_version(platform_tag: str) -> tuple[int, int] | None:
     return None
 
 
+def libc_requirement(platform_tag: str) -> tuple[str, tuple[int, int]] | None:
+    """("glibc", (2, 17)) for manylinux_2_17_x86_64 or manylinux2014_x86_64, ("musl", (1, 1))
+    for musllinux_1_1_x86_64: the libc and oldest version a Linux tag promises; None else."""
+    version = manylinux_version(platform_tag)
+    if version is not None:
+        return "glibc", version
+    match = _PERENNIAL.fullmatch(platform_tag)
+    return ("musl", (int(match[2]), int(match[3]))) if match else None
+
+
 def policy_for_glibc(arch: str, max_glibc: tuple[int, int] | None) -> tuple[int, int]:
     """The lowest manylinux_x_y a glibc-linked ARCH binary needing MAX_GLIBC satisfies: the first
     policy listing ARCH, raised to MAX_GLIBC.  PEP 600 defines manylinux_x_y for every glibc x.y,

@@ -94,7 +94,7 @@ def write_text(results: list[Result], stream: IO[str]) -> None:
         console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
-def _gh(text: str, prop: bool = False) -> str:
+def gh_escape(text: str, prop: bool = False) -> str:
     # GitHub workflow commands: %, CR and LF are escaped everywhere; : and , in properties too.
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
@@ -106,8 +106,10 @@ def write_github(results: list[Result], stream: IO[str]) -> None:
         level = "error" if r.exit_code else "warning"
         for reason in r.reasons:
             stream.write(
-                f"::{level} file={_gh(r.wheel, True)},title={_gh('retag ' + r.status, True)}"
-                f"::{_gh(reason)}\n"
+                f"::{level} file={gh_escape(r.wheel, True)},"
+                f"title={gh_escape('retag ' + r.status, True)}"
+                f"::{gh_escape(reason)}\n"
             )
         for warning in r.warnings:
-            stream.write(f"::warning file={_gh(r.wheel, True)},title=retag::{_gh(warning)}\n")
+            where = gh_escape(r.wheel, True)
+            stream.write(f"::warning file={where},title=retag::{gh_escape(warning)}\n")

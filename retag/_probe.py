@@ -1,0 +1,176 @@
+"""What runs inside the containers: the image-platform probe and the install-and-run script,
+written for any POSIX sh (dash, bash, busybox), and the parsing of what they print.
+
+Sections of the output start with a marker line carrying a random token, so nothing a program
+prints can forge one.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+MOUNT = "/releasenet"  # where a wheel's files appear in every container, read-only
+BIN_DIR = f"{MOUNT}/bin"  # its executables
+WHEEL_DIR = f"{MOUNT}/wheels"
+DEFAULT_PROBES: tuple[tuple[str, ...], ...] = (("--version",), ("--help",))
+PYTHONS = ("python3", "python3.14", "python3.13", "python3.12", "python3.11", "python3.10",
+           "python3.9", "python3.8", "python")  # manylinux images have python3.X, not python3
+PIP_ENV = {
+    "PIP_BREAK_SYSTEM_PACKAGES": "1",  # Debian's python is EXTERNALLY-MANAGED (PEP 668)
+    "PIP_ROOT_USER_ACTION": "ignore", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "PIP_NO_CACHE_DIR": "1", "PIP_NO_INPUT": "1",
+}  # fmt: skip
+OUTPUT_LIMIT = 4000  # characters of a program's output kept as evidence
+
+
+def new_token() -> str:
+    return f"@@releasenet-{secrets.token_hex(4)}"
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # "glibc" | "musl" | "python" | "pip" | "run" | "rc" | "end"
+    args: tuple[str, ...]
+    text: str  # the lines up to the next marker
+
+
+def sections(output: str, token: str) -> list[Section]:
+    found: list[Section] = []
+    kind, lines = "", list[str]()
+    args: tuple[str, ...] = ()
+    for line in output.splitlines():
+        if line.startswith(token + " "):
+            if kind:
+                found.append(Section(kind, args, "\n".join(lines)[:OUTPUT_LIMIT]))
+            head = line[len(token) + 1 :].split(" ")
+            kind, args, lines = head[0], tuple(head[1:]), []
+        elif kind:
+            lines.append(line)
+    if kind:
+        found.append(Section(kind, args, "\n".join(lines)[:OUTPUT_LIMIT]))
+    return found
+
+
+def platform_script(token: str, glibc_loader: str, musl_loader: str) -> str:
+    """Which libc (by its loader, which prints its version) and which python with pip."""
+    pythons = " ".join(PYTHONS)
+    return f"""
+if [ -e {glibc_loader} ]; then echo "{token} glibc"; {glibc_loader} --version 2>&1; fi
+if [ -e {musl_loader} ]; then echo "{token} musl"; {musl_loader} 2>&1; fi
+for p in {pythons}; do
+  if command -v "$p" >/dev/null 2>&1 && v=$("$p" -m pip --version 2>/dev/null); then
+    echo "{token} python $p"; echo "$v"; break
+  fi
+done
+echo "{token} end"
+"""
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    libc: str | None  # "glibc" | "musl" | None (no loader: an empty or static-only image)
+    version: tuple[int, int] | None
+    libc_line: str | None  # the loader's own words
+    python: str | None  # a command whose `-m pip` works
+    pip: str | None  # its `pip --version` line
+
+
+_GLIBC_VERSION = re.compile(r"version (\d+)\.(\d+)")
+_MUSL_VERSION = re.compile(r"^Version (\d+)\.(\d+)", re.MULTILINE)
+
+
+def image_facts(found: Sequence[Section]) -> ImageFacts:
+    libc = version = line = python = pip = None
+    for section in found:
+        first = section.text.strip().splitlines()[0] if section.text.strip() else ""
+        if section.kind == "glibc" and (m := _GLIBC_VERSION.search(first)):
+            libc, version, line = "glibc", (int(m[1]), int(m[2])), first
+        elif section.kind == "musl" and (m := _MUSL_VERSION.search(section.text)) and not libc:
+            libc, version, line = "musl", (int(m[1]), int(m[2])), f"{first} {m[0]}".strip()
+        elif section.kind == "python" and section.args:
+            python, pip = section.args[0], first
+    return ImageFacts(libc, version, line, python, pip)
+
+
+def facts_from_loaders(glibc_output: str | None, musl_output: str | None) -> ImageFacts:
+    """The same facts from running the loaders directly (an image without a shell)."""
+    found = []
+    if glibc_output is not None:
+        found.append(Section("glibc", (), glibc_output))
+    if musl_output is not None:
+        found.append(Section("musl", (), musl_output))
+    return image_facts(found)
+
+
+def install_script(token: str, python: str, wheel: str, commands: Sequence[str],
+                   probes: Sequence[Sequence[str]]) -> str:  # fmt: skip
+    """Install WHEEL with the image's own pip (it judges the tags), then run each installed
+    command with the probes in turn, stopping at the first that exits 0."""
+    q = shlex.quote
+    probe_lines = " ".join(q(" ".join(p)) for p in probes)
+    runs = ""
+    for command in commands:
+        runs += f"""
+  if [ -x "$S/{command}" ]; then x="$S/{command}"; else x=$(command -v {q(command)}); fi
+  if [ -z "$x" ]; then echo "{token} missing {command}"; fi
+  [ -n "$x" ] && for a in {probe_lines}; do
+    echo "{token} run {command} $a"
+    "$x" $a >/tmp/releasenet.out 2>&1; r=$?; cat /tmp/releasenet.out; echo "{token} rc $r"
+    [ $r -eq 0 ] && break
+  done"""
+    return f"""
+{q(python)} -m pip install --no-index --no-deps {q(wheel)} >/tmp/releasenet.pip 2>&1
+rc=$?
+echo "{token} pip $rc"; cat /tmp/releasenet.pip
+if [ $rc -eq 0 ]; then
+  S=$({q(python)} -c 'import sysconfig; print(sysconfig.get_path("scripts"))'){runs}
+fi
+echo "{token} end"
+"""
+
+
+@dataclass(frozen=True)
+class InstalledRun:
+    command: str
+    args: tuple[str, ...]
+    exit_code: int | None
+    output: str
+    found: bool = True  # False: not on the image after the install
+
+
+@dataclass(frozen=True)
+class InstallOutput:
+    pip_exit: int | None  # None: the script never got to report it
+    pip_output: str
+    runs: tuple[InstalledRun, ...]
+    finished: bool
+
+
+def install_output(found: Sequence[Section]) -> InstallOutput:
+    pip_exit, pip_output, runs, finished = None, "", [], False
+    pending: Section | None = None
+    for section in found:
+        if section.kind == "pip" and section.args:
+            pip_exit, pip_output = _int(section.args[0]), section.text
+        elif section.kind == "run" and section.args:
+            pending = section
+        elif section.kind == "rc" and pending is not None:
+            runs.append(InstalledRun(pending.args[0], pending.args[1:],
+                                     _int(section.args[0]) if section.args else None,
+                                     pending.text))
+            pending = None
+        elif section.kind == "missing" and section.args:
+            runs.append(InstalledRun(section.args[0], (), None, "", found=False))
+        elif section.kind == "end":
+            finished = True
+    if pending is not None:  # the container died mid-run (timeout, OOM)
+        runs.append(InstalledRun(pending.args[0], pending.args[1:], None, pending.text))
+    return InstallOutput(pip_exit, pip_output, tuple(runs), finished)
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.lstrip("-").isdigit() else None

@@ -1,0 +1,125 @@
+"""`retag validate` reports: a wheel x image matrix with the evidence of each cell for people,
+JSON (schema `retag-validate-report`, version 1, see README) and GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from ._report import gh_escape
+from ._validate import Cell, Probe, WheelResult
+
+SCHEMA_VERSION = 1
+_STATUS_STYLE = {"pass": "bold green", "fail": "bold red", "not-target": "dim",
+                 "unchecked": "yellow"}  # fmt: skip
+_MARK = {"pass": "✓", "fail": "✗", "not-target": "·", "unchecked": "?"}
+
+
+def _verdict_json(v: Any) -> dict[str, str] | None:
+    return None if v is None else {"outcome": v.outcome.value, "evidence": v.evidence}
+
+
+def _probe_json(p: Probe) -> dict[str, Any]:
+    return {"where": p.where, "command": p.command, "args": list(p.args),
+            **(_verdict_json(p.verdict) or {})}
+
+
+def _cell_json(c: Cell) -> dict[str, Any]:
+    return {"image": c.image, "origin": c.origin, "status": c.status, "target": c.target,
+            "reason": c.reason, "platform": c.platform, "install": _verdict_json(c.install),
+            "probes": [_probe_json(p) for p in c.probes], "note": c.note, "fix": c.fix}
+
+
+def write_json(results: Sequence[WheelResult], engine: str | None, version: str,
+               stream: IO[str], error: str | None = None) -> None:  # fmt: skip
+    doc = {
+        "schema": "retag-validate-report",
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "retag", "version": version},
+        "command": "validate",
+        "engine": engine,
+        "error": error,
+        "exit_code": 2 if error else max((r.exit_code for r in results), default=0),
+        "results": [
+            {"wheel": r.wheel, "arch": r.arch, "platform_tags": list(r.platform_tags),
+             "exit_code": r.exit_code, "executables": list(r.executables),
+             "commands": list(r.commands), "findings": list(r.findings),
+             "skipped_images": list(r.skipped), "cells": [_cell_json(c) for c in r.cells]}
+            for r in results
+        ],
+    }
+    json.dump(doc, stream, indent=2, ensure_ascii=True)
+    stream.write("\n")
+
+
+def _short(image: str) -> str:
+    return "empty" if image.startswith("localhost/releasenet-empty:") else image
+
+
+def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for r in results:
+        console.print(f"[bold]{escape(Path(r.wheel).name)}[/] ({escape(r.arch or '?')}; "
+                      f"executables: {escape(', '.join(r.executables) or 'none')})")
+        for finding in r.findings:
+            console.print(f"  [bold red]✗[/] {escape(finding)}")
+        for c in r.cells:
+            style = _STATUS_STYLE[c.status]
+            where = f" ({escape(c.platform)})" if c.platform else ""
+            console.print(f"  [{style}]{_MARK[c.status]} {c.status}[/] {escape(_short(c.image))}"
+                          f"{where}: {escape(c.reason)}")
+            if c.install is not None:
+                console.print(f"      pip: {c.install.outcome.value}: "
+                              f"{escape(c.install.evidence)}", style="dim")
+            for p in c.probes:
+                ok = p.verdict.outcome.works
+                console.print(f"      {p.where} {escape(' '.join((p.command, *p.args)))}: "
+                              f"{'' if ok else '[red]'}{p.verdict.outcome.value}"
+                              f"{'' if ok else '[/]'}: {escape(p.verdict.evidence)}")
+            if c.note:
+                console.print(f"      note: {escape(c.note)}", style="cyan")
+            if c.fix:
+                console.print(f"      fix: {escape(c.fix)}", style="yellow")
+        for skipped in r.skipped:
+            console.print(f"  skipped {escape(skipped)}", style="dim")
+    images = list(dict.fromkeys(_short(c.image) for r in results for c in r.cells))
+    if not results or not images:
+        return
+    table = Table(title="retag validate", show_lines=False)
+    table.add_column("wheel")
+    for image in images:
+        table.add_column(escape(image))
+    table.add_column("exit")
+    for r in results:
+        by_image = {_short(c.image): c for c in r.cells}
+        row = [escape(Path(r.wheel).name)]
+        for image in images:
+            cell = by_image.get(image)
+            row.append("" if cell is None else
+                       f"[{_STATUS_STYLE[cell.status]}]{_MARK[cell.status]} {cell.status}[/]")
+        row.append(str(r.exit_code))
+        table.add_row(*row)
+    console.print(table)
+
+
+def write_github(results: Sequence[WheelResult], stream: IO[str]) -> None:
+    """An `::error` per finding and failed cell, a `::warning` per unchecked target cell."""
+    for r in results:
+        where = f"file={gh_escape(r.wheel, True)}"
+        for finding in r.findings:
+            stream.write(f"::error {where},title=retag validate::{gh_escape(finding)}\n")
+        for c in r.cells:
+            if c.status not in ("fail", "unchecked") or not c.target:
+                continue
+            level = "error" if c.status == "fail" else "warning"
+            failed = [p for p in c.probes if not p.verdict.outcome.works]
+            detail = "; ".join(f"{p.command}: {p.verdict.evidence}" for p in failed[:3])
+            text = f"{_short(c.image)}: {c.note or c.reason}" + (f" ({detail})" if detail else "")
+            title = gh_escape(f"retag validate {c.status}", True)
+            stream.write(f"::{level} {where},title={title}::{gh_escape(text)}\n")
