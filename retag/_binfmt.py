@@ -68,7 +68,8 @@ def parse_handler(name: str, text: str) -> Handler:
                    int(fields.get("offset", "0")), magic, mask)
 
 
-def handlers(root: Path = BINFMT_DIR) -> list[Handler]:
+def handlers(root: Path | None = None) -> list[Handler]:
+    root = root or BINFMT_DIR
     found = []
     for entry in sorted(root.iterdir()):
         if entry.name in ("register", "status"):
@@ -86,9 +87,10 @@ def _register_fix(arch: str) -> str:
             f"run --privileged --rm tonistiigi/binfmt --install {arch}`)")
 
 
-def emulation(arch: str, head: bytes, root: Path = BINFMT_DIR,
+def emulation(arch: str, head: bytes, root: Path | None = None,
               host: str | None = None) -> Emulation:  # fmt: skip
     """Can a binary of ARCH whose first bytes are HEAD run here, natively or through binfmt?"""
+    root = root or BINFMT_DIR
     if _platforms.runs_natively(arch, host):
         return Emulation(arch, native=True)
     if not (root / "register").exists():
