@@ -104,8 +104,8 @@ def _validate_parser() -> argparse.ArgumentParser:
     p.add_argument("wheels", nargs="+", metavar="WHEEL")
     p.add_argument("--image", action="append", default=[], metavar="REF",
                    help="an image to validate in (repeat; default: quay.io/pypa/manylinux2014_"
-                   "<arch>, python:3.12-slim, python:3.12-alpine); localhost/ images are never "
-                   "pulled")
+                   "<arch>, docker.io/library/python:3.12-slim and python:3.12-alpine); "
+                   "localhost/ images are never pulled")
     p.add_argument("--engine", choices=("podman", "docker"),
                    help="default: the first of podman, docker that works")
     p.add_argument("--probe-args", metavar="ARGS",
@@ -114,6 +114,8 @@ def _validate_parser() -> argparse.ArgumentParser:
                    help="per container run (default 120)")
     p.add_argument("--keep", action="store_true",
                    help="leave containers and the empty images for debugging")
+    p.add_argument("--no-empty", action="store_true",
+                   help="skip the empty image (for wheels that do not claim static linkage)")
     _common(p)
     return p
 
@@ -126,7 +128,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     probes = (tuple(shlex.split(args.probe_args)),) if args.probe_args is not None \
         else _validate.Options.probes
-    opts = _validate.Options(tuple(args.image), probes, args.timeout, args.keep)
+    opts = _validate.Options(tuple(args.image), probes, args.timeout, args.keep,
+                             not args.no_empty)
     wheels = _wheels(args.wheels)
     results: list[_validate.WheelResult] = []
     engine_name, error = None, None

@@ -23,7 +23,9 @@ EMPTY_REPO = "localhost/releasenet-empty"
 
 def default_refs(arch: str) -> list[str]:
     """What a GitHub runner can pull: pypa's manylinux image and Debian and Alpine pythons."""
-    return [f"quay.io/pypa/manylinux2014_{arch}", "python:3.12-slim", "python:3.12-alpine"]
+    # fully qualified: podman's short-name resolution may prompt or refuse without a TTY
+    return [f"quay.io/pypa/manylinux2014_{arch}", "docker.io/library/python:3.12-slim",
+            "docker.io/library/python:3.12-alpine"]
 
 
 @dataclass(frozen=True)

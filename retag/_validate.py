@@ -34,6 +34,7 @@ class Options:
     probes: tuple[tuple[str, ...], ...] = _probe.DEFAULT_PROBES
     timeout: float = 120.0
     keep: bool = False
+    empty: bool = True  # build and judge the empty image (the proof of static linkage)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Probe:
     command: str
     args: tuple[str, ...]
     verdict: Verdict
+    container: str | None = None  # its name, when --keep left it for debugging
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _direct(engine: Engine, image: _images.Image, name: str, binary: Binary, bin
         run = engine.run(image.ref, [path, *args], platform=image.platform, mounts=mounts,
                          timeout=opts.timeout, keep=opts.keep)
         verdict = classify_run(run.exit_code, run.output, path, binary, opts.timeout)
-        probes.append(Probe("direct", name, args, verdict))
+        probes.append(Probe("direct", name, args, verdict, run.container if opts.keep else None))
         if verdict.outcome is not Outcome.EXITS_NONZERO:
             break
     return probes
@@ -152,7 +154,8 @@ def _installed(engine: Engine, image: _images.Image, python: str, wheel_file: st
         else:
             verdict = classify_run(r.exit_code, r.output, r.command, binaries.get(r.command),
                                    opts.timeout)
-        probes.append(Probe("installed", r.command, r.args, verdict))
+        probes.append(Probe("installed", r.command, r.args, verdict,
+                            run.container if opts.keep else None))
     return install, probes
 
 
@@ -221,7 +224,7 @@ def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> W
         head = next(iter(contents.values()), b"")[:64]
         emulation = _binfmt.emulation(arch, head)
         images: list[_images.Image] = []
-        if names:
+        if names and opts.empty:
             progress(f"{path.name}: building the empty image")
             images.append(_images.build_empty(engine, arch, contents))
         refs = [(r, "given") for r in opts.images] or [(r, "default")

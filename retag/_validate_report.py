@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from ._images import EMPTY_REPO
 from ._report import gh_escape
 from ._validate import Cell, Probe, WheelResult
 
@@ -23,7 +24,7 @@ def _verdict_json(v: Any) -> dict[str, str] | None:
 
 def _probe_json(p: Probe) -> dict[str, Any]:
     return {"where": p.where, "command": p.command, "args": list(p.args),
-            **(_verdict_json(p.verdict) or {})}
+            **(_verdict_json(p.verdict) or {}), "container": p.container}
 
 
 def _cell_json(c: Cell) -> dict[str, Any]:
@@ -55,7 +56,12 @@ def write_json(results: Sequence[WheelResult], engine: str | None, version: str,
 
 
 def _short(image: str) -> str:
-    return "empty" if image.startswith("localhost/releasenet-empty:") else image
+    return "empty" if image.startswith(f"{EMPTY_REPO}:") else image
+
+
+def _label(image: str) -> str:
+    """A matrix column: the last part of the reference (the full one is in the details)."""
+    return _short(image).rsplit("/", 1)[-1]
 
 
 def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
@@ -81,23 +87,24 @@ def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
                 ok = p.verdict.outcome.works
                 console.print(f"      {p.where} {escape(' '.join((p.command, *p.args)))}: "
                               f"{'' if ok else '[red]'}{p.verdict.outcome.value}"
-                              f"{'' if ok else '[/]'}: {escape(p.verdict.evidence)}")
+                              f"{'' if ok else '[/]'}: {escape(p.verdict.evidence)}"
+                              + (f" [dim](kept: {p.container})[/]" if p.container else ""))
             if c.note:
                 console.print(f"      note: {escape(c.note)}", style="cyan")
             if c.fix:
                 console.print(f"      fix: {escape(c.fix)}", style="yellow")
         for skipped in r.skipped:
             console.print(f"  skipped {escape(skipped)}", style="dim")
-    images = list(dict.fromkeys(_short(c.image) for r in results for c in r.cells))
+    images = list(dict.fromkeys(_label(c.image) for r in results for c in r.cells))
     if not results or not images:
         return
-    table = Table(title="retag validate", show_lines=False)
-    table.add_column("wheel")
+    table = Table(title="retag validate")
+    table.add_column("wheel", overflow="fold")
     for image in images:
-        table.add_column(escape(image))
+        table.add_column(escape(image), overflow="fold")
     table.add_column("exit")
     for r in results:
-        by_image = {_short(c.image): c for c in r.cells}
+        by_image = {_label(c.image): c for c in r.cells}
         row = [escape(Path(r.wheel).name)]
         for image in images:
             cell = by_image.get(image)
