@@ -259,8 +259,8 @@ def _cell(engine: Engine, image: _images.Image, emulation: _binfmt.Emulation,
         return Cell(image.ref, image.origin, "unchecked", True, emulation.problem or "",
                     fix=emulation.fix)
     if image.empty:
-        target, reason, shown = True, "the proof of static linkage: nothing but the executables", \
-            "nothing"
+        target, reason = True, "the proof of static linkage: nothing but the executables"
+        shown = "no libc, no files"
         facts = _probe.ImageFacts(None, None, None, None, None)
     else:
         facts = _images.facts(engine, image, opts.timeout)

@@ -90,7 +90,8 @@ def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
                               f"{'' if ok else '[/]'}: {escape(p.verdict.evidence)}"
                               + (f" [dim](kept: {p.container})[/]" if p.container else ""))
             if c.note:
-                console.print(f"      note: {escape(c.note)}", style="cyan")
+                console.print(f"      {'why' if c.status == 'fail' else 'note'}: "
+                              f"{escape(c.note)}", style="red" if c.status == "fail" else "cyan")
             if c.fix:
                 console.print(f"      fix: {escape(c.fix)}", style="yellow")
         for skipped in r.skipped:
