@@ -68,8 +68,8 @@ class WheelResult:
     executables: tuple[str, ...]
     commands: tuple[str, ...]  # what is run after install
     cells: tuple[Cell, ...]
-    skipped: tuple[str, ...]  # images of another architecture
-    findings: tuple[str, ...]
+    skipped: tuple[str, ...]  # what was not run and why: images of another arch, odd commands
+    findings: tuple[str, ...]  # release bugs: code of another architecture than the tags
     exit_code: int
 
 
@@ -96,7 +96,7 @@ def is_target(tags: Sequence[str], libc: str | None, version: tuple[int, int] | 
 
 
 def _commands(wheel: _wheelfile.Wheel, executables: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(commands to run after install, findings): the scripts and console entry points."""
+    """(commands to run after install, what was skipped): scripts and console entry points."""
     names, skipped = list(executables), []
     data_scripts = f"{wheel.name}-{wheel.version}.data/scripts/"
     entry = f"{wheel.dist_info}/entry_points.txt"
@@ -197,21 +197,20 @@ def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> W
     elf = [b for b in binaries if b.format == "elf" and b.kind in EXECUTABLE_KINDS]
     findings = [f"{b.member} is {b.arch} code, but the wheel's tags say {arch}"
                 for b in binaries if b.format == "elf" and arch and b.arch != arch]
-    if arch is None or not _platforms.known(arch) or not any(t.startswith(("manylinux",
-                                                             "musllinux", "linux_"))
-                                                             for t in wheel.platform_tags):
-        findings.append(f"not a Linux wheel of one known architecture "
-                        f"({', '.join(wheel.platform_tags)}): nothing to validate")
-        return WheelResult(str(path), arch, wheel.platform_tags, (), (), (), (), tuple(findings), 1)
+    linux = any(t.startswith(("manylinux", "musllinux", "linux_")) for t in wheel.platform_tags)
+    if arch is None or not linux or not _platforms.known(arch):
+        # pure-Python, macOS or Windows wheels beside the Linux ones in dist/: not a defect
+        why = f"not a Linux wheel of one known architecture ({', '.join(wheel.platform_tags)})"
+        return WheelResult(str(path), arch, wheel.platform_tags, (), (), (),
+                           (f"{why}: nothing to run in Linux containers",), tuple(findings),
+                           1 if findings else 0)
     names: dict[str, Binary] = {}
     for b in elf:
         base = b.member.rsplit("/", 1)[-1]
         names.setdefault(base if _SAFE_COMMAND.fullmatch(base) else f"exe{len(names)}", b)
-    commands, notes = _commands(wheel, list(names))
-    findings += notes
+    commands, skipped = _commands(wheel, list(names))
     static = all(b.static or b.kind == "static-pie" for b in names.values()) and bool(names)
     cells: list[Cell] = []
-    skipped: list[str] = []
     with tempfile.TemporaryDirectory(prefix="releasenet-validate-") as tmp:
         bin_dir, wheel_dir = Path(tmp, "bin"), Path(tmp, "wheels")
         bin_dir.mkdir()

@@ -47,7 +47,7 @@ def write_json(results: Sequence[WheelResult], engine: str | None, version: str,
             {"wheel": r.wheel, "arch": r.arch, "platform_tags": list(r.platform_tags),
              "exit_code": r.exit_code, "executables": list(r.executables),
              "commands": list(r.commands), "findings": list(r.findings),
-             "skipped_images": list(r.skipped), "cells": [_cell_json(c) for c in r.cells]}
+             "skipped": list(r.skipped), "cells": [_cell_json(c) for c in r.cells]}
             for r in results
         ],
     }

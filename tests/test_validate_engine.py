@@ -81,7 +81,7 @@ def test_uv_aarch64_runs_through_qemu_in_the_empty_arm64_image(
     result = report["results"][0]
     assert code == 0 and result["arch"] == "aarch64"
     assert [c["origin"] for c in result["cells"]] == ["empty"]  # the x86_64 image is skipped
-    assert result["skipped_images"] == [f"{DEBIAN}: the image is x86_64, the wheel aarch64"]
+    assert result["skipped"] == [f"{DEBIAN}: the image is x86_64, the wheel aarch64"]
     assert _ran(result["cells"][0], "direct")["uv"] == "uv 0.5.2"
 
 
@@ -151,3 +151,39 @@ def test_host_quirks_are_named_with_their_fix(pypi: Callable[[str, str], Path],
     assert code == 2
     assert "rlimits above this host's hard limits" in report["error"]
     assert "default_ulimits" in report["error"]
+
+
+BIN = Path(__file__).parent.parent / "testdata" / "bin"
+
+
+def _fixture_wheel(tmp_path: Path, binary: str, tag: str) -> Path:
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from make_test_wheels import make_wheel
+
+    files = {"demo/__init__.py": b"", "demo-1.0.data/scripts/hello": (BIN / binary).read_bytes()}
+    return make_wheel(tmp_path, tags=(f"py3-none-{tag}",), files=files)
+
+
+def test_a_dynamic_glibc_wheel_runs_where_its_tag_says(tmp_path: Path) -> None:
+    require_images(DEBIAN, MUSL)
+    wheel = _fixture_wheel(tmp_path, "glibc-dynamic-x86_64", "manylinux_2_34_x86_64")
+    code, report = _validate(str(wheel), "--no-empty", "--image", DEBIAN, "--image", MUSL)
+    cells = _cells(report["results"][0])
+    assert code == 0 and "empty" not in cells
+    assert cells[DEBIAN]["status"] == "pass" and _ran(cells[DEBIAN], "installed") == \
+        {"hello": "hello"}
+    assert cells[MUSL]["status"] == "not-target"  # evidence only: no glibc loader there
+    assert cells[MUSL]["probes"][0]["evidence"].startswith(
+        "needs the loader /lib64/ld-linux-x86-64.so.2")
+    code, report = _validate(str(wheel), "--image", MUSL)  # with the static-linkage proof
+    assert code == 1 and _cells(report["results"][0])["empty"]["status"] == "fail"
+
+
+def test_code_of_another_architecture_than_the_tag_is_a_finding(tmp_path: Path) -> None:
+    # qemu would run it anyway: the ELF analysis, not the run, catches the release bug
+    require_images()
+    wheel = _fixture_wheel(tmp_path, "glibc-static-aarch64", "manylinux_2_17_x86_64")
+    code, report = _validate(str(wheel), "--image", DEBIAN)
+    assert code == 1
+    assert report["results"][0]["findings"] == [
+        "demo-1.0.data/scripts/hello is aarch64 code, but the wheel's tags say x86_64"]
