@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,31 @@ if TYPE_CHECKING:
 # need it: `retag tags` starts faster without it.
 
 
-def _out_dir(args: argparse.Namespace, path: Path) -> Path:
-    out: Path = args.out_dir or path.parent
+@dataclass(frozen=True)
+class RetagOptions:
+    """How `retag` (the main job) writes: what `retag.retag_wheel` takes as keywords."""
+
+    out_dir: Path | None = None  # None: beside the input
+    remove: bool = False  # delete the input after success
+    dry_run: bool = False  # decide and report, write nothing
+    manylinux: tuple[int, int] | None = None  # raise the manylinux floor
+    force: bool = False  # retag even when a glibc sibling would tie
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    """`retag tags`: `wheel tags` semantics for each tag kind (None: unchanged)."""
+
+    python_tag: str | None = None
+    abi_tag: str | None = None
+    platform_tag: str | None = None
+    build: str | None = None  # "" removes it
+    out_dir: Path | None = None
+    remove: bool = False
+
+
+def _out_dir(out_dir: Path | None, path: Path) -> Path:
+    out = out_dir or path.parent
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -50,7 +73,7 @@ def _binary_json(b: Binary) -> dict[str, Any]:
             "extension_module": b.extension_module}
 
 
-def retag(path: Path, inputs: Sequence[Path], args: argparse.Namespace) -> Result:
+def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
     from . import _proof, _siblings
 
     wheel, binaries = read_and_analyse(path)
@@ -83,7 +106,7 @@ def retag(path: Path, inputs: Sequence[Path], args: argparse.Namespace) -> Resul
                       warnings=plan.warnings, binaries=info, siblings=tuple(choices))
     out = _rewrite.rewrite(wheel, python_tags=wheel.python_tags, abi_tags=wheel.abi_tags,
                            platform_tags=plan.new_platform_tags, build=wheel.build,
-                           out_dir=_out_dir(args, path))
+                           out_dir=_out_dir(args.out_dir, path))
     if args.remove and out.resolve() != path.resolve():
         path.unlink()
     return Result(str(path), "retagged", 0, output=str(out), added_tags=plan.added,
@@ -101,7 +124,7 @@ def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:
     return tuple(sorted(set(spec.split("."))))
 
 
-def tags(path: Path, args: argparse.Namespace) -> Result:
+def tags(path: Path, args: TagEdit) -> Result:
     wheel = _wheelfile.read_wheel(path)
     python = edit_tags(wheel.python_tags, args.python_tag)
     abi = edit_tags(wheel.abi_tags, args.abi_tag)
@@ -111,7 +134,7 @@ def tags(path: Path, args: argparse.Namespace) -> Result:
         return Result(str(path), "error", 2, reasons=(f"{path.name}: removing every tag of a "
                                                       "kind leaves no valid wheel name",))
     out = _rewrite.rewrite(wheel, python_tags=python, abi_tags=abi, platform_tags=platform,
-                           build=build, out_dir=_out_dir(args, path))
+                           build=build, out_dir=_out_dir(args.out_dir, path))
     status = "unchanged" if out.resolve() == path.resolve() else "retagged"
     if args.remove and status == "retagged":
         path.unlink()

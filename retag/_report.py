@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
+
+from sdistcheck._annotations import SarifResult, gh_escape, write_sarif
 
 SCHEMA_VERSION = 1
 
@@ -64,7 +67,7 @@ _STYLE = {
 }
 
 
-def write_text(results: list[Result], stream: IO[str]) -> None:
+def write_text(results: list[Result], stream: IO[str], skipped: Sequence[str] = ()) -> None:
     from rich.console import Console  # imported here: JSON runs do not pay for it
     from rich.markup import escape
 
@@ -87,17 +90,31 @@ def write_text(results: list[Result], stream: IO[str]) -> None:
                 f"{escape(s['winner'] or ('a tie' if s['tie'] else 'neither'))}",
                 style="dim",
             )
+    for name in skipped:
+        console.print(f"skipped {escape(name)}: an sdist (`sdistcheck` checks sdists)", style="dim")
     if len(results) > 1:
-        counts: dict[str, int] = {}
-        for r in results:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        _summary(console, results)
 
 
-def gh_escape(text: str, prop: bool = False) -> str:
-    # GitHub workflow commands: %, CR and LF are escaped everywhere; : and , in properties too.
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+def _summary(console: Any, results: list[Result]) -> None:
+    """The table at the end of a run over several wheels (a dist/ directory)."""
+    from pathlib import Path
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="retag")
+    for column in ("wheel", "result", "written", "exit"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        written = Path(r.output).name if r.output and r.output != r.wheel else ""
+        table.add_row(escape(Path(r.wheel).name), f"[{_STYLE.get(r.status, '')}]{r.status}[/]",
+                      escape(written), str(r.exit_code))
+    console.print(table)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
 def write_github(results: list[Result], stream: IO[str]) -> None:
@@ -113,3 +130,22 @@ def write_github(results: list[Result], stream: IO[str]) -> None:
         for warning in r.warnings:
             where = gh_escape(r.wheel, True)
             stream.write(f"::warning file={where},title=retag::{gh_escape(warning)}\n")
+
+
+SARIF_RULES = {
+    "retag/refused": "the wheel's binaries do not prove static linkage: no manylinux tags",
+    "retag/flagged": "the wheel's tags promise what its binaries do not keep",
+    "retag/error": "the wheel could not be read safely",
+    "retag/warning": "a tag worth a second look (order, a floor below the binaries')",
+}
+
+
+def write_sarif_report(results: list[Result], version: str, stream: IO[str]) -> None:
+    """SARIF 2.1.0: a result per refusal, finding and warning, located at the wheel file."""
+    out = []
+    for r in results:
+        level = "error" if r.exit_code else "warning"
+        rule = f"retag/{r.status}" if f"retag/{r.status}" in SARIF_RULES else "retag/warning"
+        out += [SarifResult(rule, level, reason, r.wheel) for reason in r.reasons]
+        out += [SarifResult("retag/warning", "warning", w, r.wheel) for w in r.warnings]
+    write_sarif("retag", version, SARIF_RULES, out, stream)

@@ -4,12 +4,13 @@ JSON (schema `retag-validate-report`, version 1, see README) and GitHub annotati
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from sdistcheck._annotations import SarifResult, gh_escape, write_sarif
+
 from ._images import EMPTY_REPO
-from ._report import gh_escape
 from ._validate import Cell, Probe, WheelResult
 
 SCHEMA_VERSION = 1
@@ -116,18 +117,46 @@ def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
     console.print(table)
 
 
-def write_github(results: Sequence[WheelResult], stream: IO[str]) -> None:
-    """An `::error` per finding and failed cell, a `::warning` per unchecked target cell."""
+def _problems(results: Sequence[WheelResult]) -> Iterator[tuple[str, str, str, str]]:
+    """(level, title, wheel, text) for each finding, failed and unchecked target cell."""
     for r in results:
-        where = f"file={gh_escape(r.wheel, True)}"
         for finding in r.findings:
-            stream.write(f"::error {where},title=retag validate::{gh_escape(finding)}\n")
+            yield "error", "retag validate finding", r.wheel, finding
         for c in r.cells:
             if c.status not in ("fail", "unchecked") or not c.target:
                 continue
-            level = "error" if c.status == "fail" else "warning"
             failed = [p for p in c.probes if not p.verdict.outcome.works]
             detail = "; ".join(f"{p.command}: {p.verdict.evidence}" for p in failed[:3])
             text = f"{_short(c.image)}: {c.note or c.reason}" + (f" ({detail})" if detail else "")
-            title = gh_escape(f"retag validate {c.status}", True)
-            stream.write(f"::{level} {where},title={title}::{gh_escape(text)}\n")
+            level = "error" if c.status == "fail" else "warning"
+            yield level, f"retag validate {c.status}", r.wheel, text
+
+
+def write_github(results: Sequence[WheelResult], stream: IO[str],
+                 error: str | None = None) -> None:  # fmt: skip
+    """An `::error` per finding and failed cell, a `::warning` per unchecked target cell."""
+    if error:
+        stream.write(f"::error title=retag validate::{gh_escape(error)}\n")
+    for level, title, wheel, text in _problems(results):
+        stream.write(f"::{level} file={gh_escape(wheel, True)},title={gh_escape(title, True)}"
+                     f"::{gh_escape(text)}\n")
+
+
+SARIF_RULES = {
+    "retag-validate/finding": "the wheel's binaries are for another architecture than its tags",
+    "retag-validate/fail": "an executable does not load or run where the wheel's tags say",
+    "retag-validate/unchecked": "a target image could not be checked (no image, no emulation)",
+    "retag-validate/engine": "no usable container engine",
+}
+
+
+def write_sarif_report(results: Sequence[WheelResult], version: str, stream: IO[str],
+                       error: str | None = None) -> None:  # fmt: skip
+    rule = {"retag validate finding": "retag-validate/finding",
+            "retag validate fail": "retag-validate/fail",
+            "retag validate unchecked": "retag-validate/unchecked"}
+    out = [SarifResult(rule[title], level, text, wheel)
+           for level, title, wheel, text in _problems(results)]
+    if error:
+        out.insert(0, SarifResult("retag-validate/engine", "error", error))
+    write_sarif("retag", version, SARIF_RULES, out, stream)

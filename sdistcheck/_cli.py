@@ -10,14 +10,14 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from . import __version__, _archive
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
-from ._report import Outcome, write_github, write_json, write_text
+from ._report import Outcome, write_github, write_json, write_sarif_report, write_text
 from ._source import source_files
 
 DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
@@ -48,7 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
         "(fetched from the index, sha256-verified, cached)",
     )
-    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
+                   help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code "
+                   "scanning")
+    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                   help="sdists checked in parallel (default: one per CPU, for several sdists)")
     p.add_argument(
         "--index-url",
         default=DEFAULT_INDEX,
@@ -122,8 +126,10 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
-    """(label, local path) for each sdist a target names.  Raises SdistCheckError."""
+def _expand(target: str, args: argparse.Namespace,
+            skipped: list[str]) -> list[tuple[str, Path]]:  # fmt: skip
+    """(label, local path) for each sdist a target names; wheels in a directory go to SKIPPED.
+    Raises SdistCheckError."""
     path = Path(target)
     if "==" in target and not path.exists():
         from . import _fetch  # imported here: networking costs start-up time otherwise
@@ -134,7 +140,8 @@ def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
             return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
     if path.is_dir():
         found = sorted(p for p in path.iterdir() if p.name.endswith(_SDIST_SUFFIXES))
-        if not found:
+        skipped.extend(str(p) for p in sorted(path.glob("*.whl")))
+        if not found and not skipped:
             raise SdistCheckError(f"{target}: no sdists (.tar.gz or .zip) in this directory")
         return [(str(p), p) for p in found]
     if not path.exists():
@@ -206,26 +213,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = Options(
         ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
     )
-    outcomes: list[Outcome] = []
+    outcomes: list[Outcome | None] = []
+    work: list[tuple[int, str, Path]] = []
+    skipped: list[str] = []
     for target in args.targets:
         try:
-            expanded = _expand(target, args)
+            expanded = _expand(target, args, skipped)
         except SdistCheckError as exc:
             outcomes.append(Outcome(target, error=str(exc)))
             continue
-        outcomes.extend(_check_one(label, path, args, options) for label, path in expanded)
+        for label, path in expanded:
+            work.append((len(outcomes), label, path))
+            outcomes.append(None)
+    for index, outcome in _run_all(work, args, options):
+        outcomes[index] = outcome
+    done = [o for o in outcomes if o is not None]
+    if not done and skipped:
+        print(f"sdistcheck: no sdists, only wheels: {', '.join(skipped)}", file=sys.stderr)
+        return 2
     try:
         if args.format == "json":
-            write_json(outcomes, __version__, sys.stdout)
+            write_json(done, __version__, sys.stdout)
         elif args.format == "github":
-            write_github(outcomes, sys.stdout)
+            write_github(done, sys.stdout)
+        elif args.format == "sarif":
+            write_sarif_report(done, __version__, sys.stdout)
         else:
-            write_text(outcomes, sys.stdout, verbose=args.verbose)
+            write_text(done, sys.stdout, verbose=args.verbose, skipped=skipped)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return max(o.exit_code for o in outcomes)
+    return max(o.exit_code for o in done)
+
+
+def _run_all(work: list[tuple[int, str, Path]], args: argparse.Namespace,
+             options: Options) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
+    """Each sdist's outcome, in processes when there are several (each is CPU-bound: inflating
+    and scanning), except with --build, whose live output needs the terminal to itself."""
+    jobs = args.jobs or os.cpu_count() or 1
+    if len(work) < 2 or jobs < 2 or args.build:
+        for index, label, path in work:
+            yield index, _check_one(label, path, args, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        futures = [(i, pool.submit(_check_one, label, path, args, options))
+                   for i, label, path in work]
+        for index, future in futures:
+            yield index, future.result()
 
 
 if __name__ == "__main__":  # pragma: no cover

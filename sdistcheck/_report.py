@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from ._annotations import SarifResult, gh_escape, printable, write_sarif
 from ._model import Finding, Reference, Report, Severity
 
 if TYPE_CHECKING:
@@ -128,11 +130,6 @@ _STYLE = {
 }
 
 
-def _printable(text: str) -> str:
-    """Names that were not UTF-8 carry surrogate escapes; show their bytes as \\xNN."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def _build_text(console: Any, b: BuildOutcome, escape: Any) -> None:
     if b.ok:
         console.print(f"  [green]build ok[/] in {b.seconds} s: {escape(b.wheel or '?')}")
@@ -151,12 +148,13 @@ def _build_text(console: Any, b: BuildOutcome, escape: Any) -> None:
             console.print(f"      hint: {escape(c.hint)}", style="dim")
 
 
-def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) -> None:
+def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False,
+               skipped: Sequence[str] = ()) -> None:
     from rich.console import Console  # imported here: JSON runs do not pay for it
     from rich.markup import escape as rich_escape
 
     def escape(text: str) -> str:
-        return rich_escape(_printable(text))
+        return rich_escape(printable(text))
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for o in outcomes:
@@ -214,19 +212,35 @@ def write_text(outcomes: list[Outcome], stream: IO[str], verbose: bool = False) 
         if verbose:
             for note in r.notes:
                 console.print(f"  note: {escape(note)}", style="dim")
+    for name in skipped:
+        console.print(f"skipped {escape(name)}: a wheel (`retag check` audits wheels)", style="dim")
     if len(outcomes) > 1:
-        bad = sum(o.exit_code == 1 for o in outcomes)
-        err = sum(o.exit_code == 2 for o in outcomes)
-        console.print(
-            f"{len(outcomes)} targets: {len(outcomes) - bad - err} complete, "
-            f"{bad} incomplete, {err} unreadable"
-        )
+        _summary(console, outcomes, escape)
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
-    # GitHub workflow commands: %, CR and LF are escaped everywhere; : and , in properties too.
-    text = _printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+def _summary(console: Any, outcomes: list[Outcome], escape: Any) -> None:
+    """The table at the end of a run over several sdists (a dist/ directory)."""
+    from rich.table import Table
+
+    table = Table(title="sdistcheck")
+    for column in ("sdist", "result", "errors", "warnings", "exit"):
+        table.add_column(column, overflow="fold")
+    for o in outcomes:
+        r = o.report
+        if r is None:
+            table.add_row(escape(o.target), "[bold red]unreadable[/]", "", "", "2")
+            continue
+        result = "[bold red]INCOMPLETE[/]" if r.errors else "[green]complete[/]"
+        if o.build is not None:
+            result += ", builds" if o.build.ok else ", build fails"
+        warnings = sum(f.severity is Severity.WARNING for f in r.findings)
+        table.add_row(escape(r.artifact), result, str(len(r.errors)), str(warnings),
+                      str(o.exit_code))
+    console.print(table)
+    bad = sum(o.exit_code == 1 for o in outcomes)
+    err = sum(o.exit_code == 2 for o in outcomes)
+    console.print(f"{len(outcomes)} targets: {len(outcomes) - bad - err} complete, "
+                  f"{bad} incomplete, {err} unreadable")
 
 
 def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
@@ -235,18 +249,53 @@ def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     for o in outcomes:
         if o.report is None:
-            stream.write(f"::error title={_gh_escape('sdistcheck', True)}::"
-                         f"{_gh_escape(o.error or '')}\n")
+            stream.write(f"::error title={gh_escape('sdistcheck', True)}::"
+                         f"{gh_escape(o.error or '')}\n")
             continue
         for f in o.report.findings:
             if f.severity is Severity.INFO:
                 continue
             for ref in f.references:
-                where = f"file={_gh_escape(ref.source, True)}"
+                where = f"file={gh_escape(ref.source, True)}"
                 if ref.line:
                     where += f",line={ref.line}"
-                title = _gh_escape(f"{o.report.artifact}: missing {f.path}", True)
+                title = gh_escape(f"{o.report.artifact}: missing {f.path}", True)
                 detail = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
                 if ref.condition:
                     detail += f" under {ref.condition}"
-                stream.write(f"::{level[f.severity]} {where},title={title}::{_gh_escape(detail)}\n")
+                stream.write(f"::{level[f.severity]} {where},title={title}::{gh_escape(detail)}\n")
+
+
+SARIF_RULES = {
+    "missing-file/always": "a file every build needs is missing from the sdist",
+    "missing-file/platform": "a file some platforms' builds need is missing from the sdist",
+    "missing-file/option": "a file an optional feature or build option needs is missing",
+    "missing-file/test": "a file the tests or benchmarks need is missing",
+    "missing-file/guarded": "a file read only when present is missing",
+    "unreadable-sdist": "the sdist could not be read safely",
+    "build-failed": "the sdist did not build (--build)",
+}
+
+
+def write_sarif_report(outcomes: list[Outcome], version: str, stream: IO[str]) -> None:
+    """SARIF 2.1.0: a result per missing file and referencing line (uri relative to the sdist's
+    root, which is the repository's root for most projects), one per unreadable sdist."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    results = []
+    for o in outcomes:
+        if o.report is None:
+            results.append(SarifResult("unreadable-sdist", "error", o.error or "", o.target))
+            continue
+        for f in o.report.findings:
+            if f.severity is Severity.INFO:
+                continue
+            for ref in f.references:
+                text = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
+                text += f" under {ref.condition}" if ref.condition else ""
+                results.append(SarifResult(f"missing-file/{f.scope.value}", level[f.severity],
+                                           text, ref.source, ref.line or None))
+        if o.build is not None and not o.build.ok:
+            for cause in o.build.causes or ():
+                results.append(SarifResult("build-failed", "error", f"{o.report.artifact}: "
+                                           f"{cause.kind}: {cause.summary}", o.target))
+    write_sarif("sdistcheck", version, SARIF_RULES, results, stream)

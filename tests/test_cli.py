@@ -186,9 +186,9 @@ def test_github_annotations_point_at_the_referencing_lines(pypi: Fetch) -> None:
 
 
 def test_github_format_escapes_and_reports_unreadable(tmp_path: Path) -> None:
-    from sdistcheck._report import _gh_escape
+    from sdistcheck._annotations import gh_escape
 
-    assert _gh_escape("a:b,c%\nd", prop=True) == "a%3Ab%2Cc%25%0Ad"
+    assert gh_escape("a:b,c%\nd", prop=True) == "a%3Ab%2Cc%25%0Ad"
     bad = tmp_path / "broken.tar.gz"
     bad.write_bytes(b"not an archive")
     result = run("--format", "github", str(bad))
