@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Literal
 
 import build
 import build.env
@@ -161,7 +161,7 @@ def _pump(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
     lines.put(None)
 
 
-class _Session:
+class Session:
     """One build's log file, progress callback and deadline; runs every subprocess of it."""
 
     def __init__(self, log: IO[str], progress: Callable[[str], None] | None, timeout: float):
@@ -254,7 +254,7 @@ def _pip(env: build.env.DefaultIsolatedEnv) -> list[str]:
 
 
 def _install(
-    session: _Session, env: build.env.DefaultIsolatedEnv, reqs: Collection[str], what: str
+    session: Session, env: build.env.DefaultIsolatedEnv, reqs: Collection[str], what: str
 ) -> None:
     if not reqs:
         return
@@ -271,28 +271,29 @@ def _install(
         raise build.BuildException(msg) from None
 
 
-def _build_wheel(project: Path, outdir: Path, isolation: bool, session: _Session) -> Path:
+def build_distribution(project: Path, outdir: Path, isolation: bool, session: Session,
+                       distribution: Literal["sdist", "wheel"] = "wheel") -> Path:  # fmt: skip
+    """Build PROJECT's DISTRIBUTION ("wheel" or "sdist") into OUTDIR, as `python -m build`."""
     if not isolation:
         builder = build.ProjectBuilder(
             project, python_executable=sys.executable, runner=session.hook
         )
-        missing = builder.check_dependencies("wheel")
+        missing = builder.check_dependencies(distribution)
         if missing:
             chains = sorted(" -> ".join(chain) for chain in missing)
             session.emit(f"{MISSING_DEPS_MARKER} (without isolation): {'; '.join(chains)}")
             raise build.BuildException("missing build dependencies")
-        return Path(builder.build("wheel", outdir))
+        return Path(builder.build(distribution, outdir))
     with build.env.DefaultIsolatedEnv() as env:
         builder = build.ProjectBuilder.from_isolated_env(env, project, runner=session.hook)
         _install(session, env, builder.build_system_requires, "the build system requirements")
-        _install(
-            session, env, builder.get_requires_for_build("wheel"), "the backend's requirements"
-        )
-        session.note("building the wheel")
-        return Path(builder.build("wheel", outdir))
+        _install(session, env, builder.get_requires_for_build(distribution),
+                 "the backend's requirements")
+        session.note(f"building the {distribution}")
+        return Path(builder.build(distribution, outdir))
 
 
-def _failure(exc: Exception) -> str:
+def failure(exc: Exception) -> str:
     """What to log for a failure the build tools report: the log has the output already."""
     inner = getattr(exc, "exception", None)
     traceback = getattr(inner, "traceback", "")  # pyproject_hooks.BackendUnavailable has one
@@ -344,7 +345,7 @@ def verify_wheel(wheel: Path, project: Path | None = None) -> tuple[str, ...]:
 
 
 @contextmanager
-def _log_file(path: Path) -> Iterator[IO[str]]:
+def log_file(path: Path) -> Iterator[IO[str]]:
     try:
         f = open(path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
     except OSError as exc:
@@ -386,19 +387,19 @@ def build_sdist_wheel(
     files = frozenset(tree.all_paths())
     log_path, outdir = workdir / "build.log", workdir / "dist"
     wheel: Path | None = None
-    with _log_file(log_path) as log:
-        session = _Session(log, progress, timeout)
+    with log_file(log_path) as log:
+        session = Session(log, progress, timeout)
         mode = "isolated" if isolation else "without isolation"
         session.note(f"building a wheel from {sdist.name} in {project} ({mode})")
         try:
             with warnings.catch_warnings():  # restores showwarning
                 warnings.simplefilter("always")
                 warnings.showwarning = session.warning
-                wheel = _build_wheel(project, outdir, isolation, session)
+                wheel = build_distribution(project, outdir, isolation, session)
         except (build.BuildBackendException, build.BuildException, build.FailedProcessError,
                 subprocess.CalledProcessError, _TimedOut) as exc:  # fmt: skip
             if not session.timed_out:
-                session.note(_failure(exc))
+                session.note(failure(exc))
         except Exception as exc:  # build or pyproject_hooks failing in a way they do not wrap
             log.write(f"{NOTE}unexpected {type(exc).__name__}: {exc}\n")
             first = str(exc).strip().partition("\n")[0]

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "targets",
-        nargs="+",
+        nargs="*",
         metavar="TARGET",
         help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
         "(fetched from the index, sha256-verified, cached)",
@@ -92,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build = p.add_argument_group(
         "building (RUNS THE PACKAGE'S BUILD CODE: its setup.py, backend and compilers)"
+    )
+    build.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="build the sdist of the project in DIR (as `python -m build --sdist`, isolated) "
+        "and check it, against DIR's files too; what the pre-commit hook runs",
     )
     build.add_argument(
         "--build",
@@ -210,12 +217,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SdistCheckError as exc:
         print(f"sdistcheck: error: {exc}", file=sys.stderr)
         return 2
-    options = Options(
-        ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
-    )
+    if not args.targets and args.project is None:
+        _parser().error("give a TARGET or --project DIR")
     outcomes: list[Outcome | None] = []
     work: list[tuple[int, str, Path]] = []
     skipped: list[str] = []
+    if args.project is not None:
+        try:
+            built = _project_sdist(args)
+            files = files if files is not None else source_files(args.project)
+        except SdistCheckError as exc:
+            print(f"sdistcheck: error: {exc}", file=sys.stderr)
+            return 2
+        work.append((0, str(built), built))
+        outcomes.append(None)
+    options = Options(
+        ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
+    )
     for target in args.targets:
         try:
             expanded = _expand(target, args, skipped)
@@ -245,6 +263,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return max(o.exit_code for o in done)
+
+
+def _project_sdist(args: argparse.Namespace) -> Path:
+    """Build the --project's sdist into a temporary directory removed at exit (kept, with its
+    log, when the build fails)."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from ._project import build_project_sdist
+
+    workdir = Path(tempfile.mkdtemp(prefix="sdistcheck-project-"))
+    sdist = build_project_sdist(args.project, workdir, isolation=not args.no_isolation,
+                                timeout=args.build_timeout, progress=_progress(args.project.name))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    return sdist
 
 
 def _run_all(work: list[tuple[int, str, Path]], args: argparse.Namespace,
