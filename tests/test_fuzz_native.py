@@ -222,7 +222,65 @@ CMAKE_BITS = [
     "cmake_dependent_option(", "add_custom_command(", "OUTPUT", "DEPENDS", "aux_source_directory(",
     "set_source_files_properties(", "CACHE", "STRING", "PARENT_SCOPE",
 ]  # fmt: skip
-cmake_text = soup(CMAKE_BITS, sep=" ")
+CMAKE_COMMANDS = [
+    "add_library", "add_executable", "set", "list", "string", "file", "include",
+    "add_subdirectory", "target_sources", "target_include_directories", "target_link_libraries",
+    "include_directories", "option", "configure_file", "python_add_library", "nanobind_add_module",
+    "cython_transpile", "get_filename_component", "cmake_path", "math", "unset", "set_property",
+    "project", "message", "install", "add_custom_command", "aux_source_directory", "f", "m",
+    "set_source_files_properties", "check_include_file", "cmake_parse_arguments", "return",
+    "execute_process", "cmake_dependent_option", "break", "continue", "find_package",
+]  # fmt: skip
+CMAKE_ARGS = [
+    "a", "a.c", "src/m.c", "${SRC}", "${A}", "SRC", "A", "x", "${x}", "${${A}}", "$ENV{X}",
+    "${CMAKE_CURRENT_SOURCE_DIR}/a.c", "${CMAKE_CURRENT_LIST_DIR}", "${PROJECT_SOURCE_DIR}", "sub",
+    "cmake/x.cmake", "..", "/abs", "include", "PRIVATE", "PUBLIC", "INTERFACE", "APPEND", "GLOB",
+    "GLOB_RECURSE", "*.c", "src/*.c", "REPLACE", "REGEX", "MATCH", ".c", ".h", "ON", "OFF",
+    "CACHE", "STRING", "PARENT_SCOPE", "OUTPUT", "DEPENDS", "x.h.in", "x.h", "${ARGV0}", "${ARGN}",
+    "ARGN", "IN", "LISTS", "ITEMS", "RANGE", "3", "1", "0", "-1", "EXPR", "1+2", "$<IF:1,a.c,b.c>",
+    "$<$<PLATFORM_ID:Windows>:w.c>", "$<TARGET_OBJECTS:a>", '"a b.c"', '"${A};${B}"', "[[x.c]]",
+    "a\\;b", "SOURCES", "FILES", "NAME", "DIRECTORY", "ABSOLUTE", "REALPATH", "GET", "LENGTH",
+    "REMOVE_ITEM", "JOIN", "WIN32", "APPLE", "MSVC", "SKBUILD", "MODULE", "WITH_SOABI", "sub/s.c",
+]  # fmt: skip
+CMAKE_CONDITIONS = [
+    "WIN32", "NOT WIN32", "APPLE AND NOT IOS", "DEFINED ENV{X}", "DEFINED A", "OPT", "TARGET a",
+    "EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/a.c", 'A STREQUAL "x"', 'A MATCHES "^a"', "(A OR B) AND C",
+    "CMAKE_VERSION VERSION_LESS 3.20", "1", "0", '""', "IS_DIRECTORY sub", "COMMAND f", "NOT (",
+    "A IN_LIST B", "CMAKE_SIZEOF_VOID_P EQUAL 8", "MSVC OR MINGW", "SKBUILD", "${A}", "x)",
+]  # fmt: skip
+_CMAKE_LOOPS = ["IN ITEMS a.c b.c", "IN LISTS SRC", "RANGE 3", "a b c", "${SRC}", "IN ZIP_LISTS A"]
+CMAKE_GOOD = [
+    "add_library(a a.c src/m.c)", "python_add_library(m MODULE src/m.c WITH_SOABI)",
+    "target_include_directories(a PRIVATE include)", "add_subdirectory(sub)", "set(SRC a.c)",
+    "include(cmake/x.cmake)", "add_executable(e ${SRC})", "file(GLOB G src/*.c)",
+    "target_sources(a PRIVATE ${G})", "configure_file(x.h.in x.h)", "add_library(s sub/s.c)",
+    "list(APPEND SRC src/m.c)", "target_link_libraries(m PRIVATE a)",
+]  # fmt: skip
+_cmake_command = st.one_of(
+    st.sampled_from(CMAKE_GOOD),
+    st.builds("{}({})".format, st.sampled_from(CMAKE_COMMANDS),
+              st.lists(st.sampled_from(CMAKE_ARGS), max_size=6).map(" ".join)),
+)  # fmt: skip
+_cmake_cond = st.sampled_from(CMAKE_CONDITIONS)
+
+
+def _cmake_blocks(body: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(body, min_size=1, max_size=5).map("\n".join),
+        st.builds("if({})\n{}\nelseif({})\n{}\nelse()\n{}\nendif()".format,
+                  _cmake_cond, body, _cmake_cond, body, body),
+        st.builds("if({})\n{}\nendif()".format, _cmake_cond, body),
+        st.builds("foreach(x {})\n{}\nendforeach()".format, st.sampled_from(_CMAKE_LOOPS), body),
+        st.builds("{0}({1} a)\n{2}\nend{0}()\n{1}(b.c)".format,
+                  st.sampled_from(["function", "macro"]), st.sampled_from(["f", "m"]), body),
+        st.builds("while({})\n{}\nendwhile()".format, _cmake_cond, body),
+        st.builds("block()\n{}\nendblock()".format, body),
+    )  # fmt: skip
+
+
+# A program that parses (so that the interpreter runs), or tokens that mostly do not.
+cmake_text = st.one_of(st.recursive(_cmake_command, _cmake_blocks, max_leaves=24),
+                       soup(CMAKE_BITS, sep=" "))  # fmt: skip
 NATIVE_SOURCES = {
     "src/m.c": '#include "a.h"\n#include <b.h>\n#include "x.h"\n',
     "src/a.h": '#ifdef _WIN32\n#include "w.h"\n#endif\n', "include/b.h": "", "a.c": "",
@@ -277,7 +335,62 @@ MESON_BITS = [
     "structured_sources(", "install_data(", "cc = meson.get_compiler('c')", "cc.has_header(",
     "'\\n'", "'\\x'", "x.to_upper()", "x.join(", "x.get(", "x.keys()", "{'a': 1}",
 ]  # fmt: skip
-meson_text = soup(MESON_BITS, sep=" ")
+MESON_EXPRS = [
+    "'a.c'", "'src/m.c'", "files('a.c', 'src/m.c')", "src", "x", "inc", "['a.c', 'sub/s.c']",
+    "{'a': 'a.c'}", "true", "false", "1", "get_option('opt')", "meson.current_source_dir() / 'a.c'",
+    "'@0@.c'.format('a')", "f'@x@.c'", "x + 'y'", "[x, 'a.c']", "x[0]", "not true", "'gone.c'",
+    "host_machine.system() == 'windows'", "x ? 'a.c' : 'b.c'", "'a' in ['a']", "'/abs.c'",
+    "dependency('zlib')", "include_directories('include')", "fs.exists('a.c')", "'../up.c'",
+    "configure_file(input: 'x.h.in', output: 'x.h', configuration: {})", "range(3)",
+    "custom_target('t', output: 'gen.c', command: ['x'])", "py.extension_module('m', 'a.c')",
+    "declare_dependency(include_directories: inc)", "join_paths('src', 'm.c')", "disabler()",
+    "'a.c'.split('.')", "cc.has_header('x.h')", "x.get('a', 'b.c')", "[]", "{}", "-1", "x.length()",
+    "generator(py, output: '@BASENAME@.c', arguments: ['@INPUT@']).process('m.pyx')",
+]  # fmt: skip
+MESON_CALLS = [
+    "executable", "library", "static_library", "shared_library", "py.extension_module", "files",
+    "subdir", "include_directories", "install_data", "install_subdir", "configure_file", "error",
+    "custom_target", "declare_dependency", "assert", "message", "set_variable", "subdir_done",
+    "project", "both_libraries", "py.install_sources", "structured_sources", "summary",
+]  # fmt: skip
+MESON_KEYWORDS = ["sources", "include_directories", "dependencies", "input", "output", "install",
+                  "c_args", "link_with", "subdir", "if_found", "required", "command"]  # fmt: skip
+_meson_expr = st.sampled_from(MESON_EXPRS)
+_meson_call = st.builds(
+    "{}('t'{}, {}: {})".format, st.sampled_from(MESON_CALLS),
+    st.lists(_meson_expr, max_size=3).map(lambda args: "".join(", " + a for a in args)),
+    st.sampled_from(MESON_KEYWORDS), _meson_expr,
+)  # fmt: skip
+_meson_statement = st.one_of(
+    _meson_call,
+    st.builds("{} {} {}".format, st.sampled_from(["x", "src", "inc", "y"]),
+              st.sampled_from(["=", "+="]), _meson_expr),
+    st.sampled_from(["subdir('sub')", "break", "continue", "subdir_done()", "subdir('gone')",
+                     "executable('e', 'src/m.c', include_directories: 'include')",
+                     "py.extension_module('m', files('a.c'), dependencies: declare_dependency())",
+                     "src = files('src/m.c')", "inc = include_directories('include')",
+                     "library('l', src, include_directories: inc)"]),
+)  # fmt: skip
+
+
+def _meson_blocks(body: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(body, min_size=1, max_size=5).map("\n".join),
+        st.builds("if {}\n{}\nelif {}\n{}\nelse\n{}\nendif".format,
+                  _meson_expr, body, _meson_expr, body, body),
+        st.builds("if {}\n{}\nendif".format, _meson_expr, body),
+        st.builds("foreach {} : {}\n{}\nendforeach".format,
+                  st.sampled_from(["x", "k, v", "f"]), _meson_expr, body),
+    )  # fmt: skip
+
+
+MESON_PRELUDE = ("project('p', 'c')\npy = import('python').find_installation()\n"
+                 "cc = meson.get_compiler('c')\nfs = import('fs')\n")  # fmt: skip
+# A program that parses (so that the evaluator runs), or tokens that mostly do not.
+meson_text = st.one_of(
+    st.recursive(_meson_statement, _meson_blocks, max_leaves=24).map(MESON_PRELUDE.__add__),
+    soup(MESON_BITS, sep=" "),
+)
 OPTION_BITS = ["option('opt', type: 'boolean', value: true)", "option(", "'opt'", "type:",
                "'combo'", "'feature'", "choices:", "value:", "['a', 'b']", ")", ",", "'"]
 
@@ -592,10 +705,15 @@ def _analyse_binary(name: str, data: bytes) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(BINARIES), st.lists(MUTATION, min_size=1, max_size=8))
-def test_binary_analysis_raises_only_binary_format_error(name: str, ops: list[Mutation]) -> None:
+@given(st.sampled_from(BINARIES), st.lists(MUTATION, min_size=1, max_size=8), st.booleans())
+def test_binary_analysis_raises_only_binary_format_error(
+    name: str, ops: list[Mutation], any_magic: bool
+) -> None:
     data, regions = binary_seed(name)
-    _analyse_binary(name, mutate(data, ops, regions))
+    mutated = mutate(data, ops, regions)
+    if not any_magic:  # mostly still a binary by its magic, so that it is parsed
+        mutated = data[:8] + mutated[8:]
+    _analyse_binary(name, mutated)
 
 
 _BINARY_MAGICS = [b"\x7fELF\x02\x01\x01", b"\x7fELF\x01\x02\x01", b"\x7fELF", b"MZ",
