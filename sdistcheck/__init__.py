@@ -7,6 +7,7 @@ from pathlib import Path
 __version__ = "0.1.0"
 
 from ._config import Options
+from ._errors import SdistCheckError
 from ._model import Finding, Fix, Reference, Report, Scope, Severity
 
 
@@ -25,6 +26,7 @@ __all__ = [
     "Reference",
     "Report",
     "Scope",
+    "SdistCheckError",
     "Severity",
     "__version__",
     "check_sdist",
