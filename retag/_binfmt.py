@@ -82,15 +82,19 @@ def handlers(root: Path | None = None) -> list[Handler]:
 
 
 def _register_fix(arch: str) -> str:
+    qemu = _platforms.qemu_name(arch)
     return (f"install qemu-user-static (apt-get install qemu-user-static) and register it as "
-            f"root: cat /usr/lib/binfmt.d/qemu-{arch}.conf > {BINFMT_DIR}/register (or `docker "
+            f"root: cat /usr/lib/binfmt.d/qemu-{qemu}.conf > {BINFMT_DIR}/register (or `docker "
             f"run --privileged --rm tonistiigi/binfmt --install {arch}`)")
 
 
 def emulation(arch: str, head: bytes, root: Path | None = None,
               host: str | None = None) -> Emulation:  # fmt: skip
-    """Can a binary of ARCH whose first bytes are HEAD run here, natively or through binfmt?"""
+    """Can a binary of ARCH whose first bytes are HEAD (b"": a typical ARCH executable) run
+    here, natively or through binfmt?"""
     root = root or BINFMT_DIR
+    if not head and _platforms.known(arch):
+        head = _platforms.elf_header(arch)
     if _platforms.runs_natively(arch, host):
         return Emulation(arch, native=True)
     if not (root / "register").exists():
@@ -103,9 +107,10 @@ def emulation(arch: str, head: bytes, root: Path | None = None,
     if status != "enabled":
         return Emulation(arch, native=False, problem="binfmt_misc is disabled on this host",
                          fix=f"as root: echo 1 > {root}/status")
-    for handler in handlers(root):
-        if not handler.matches(head):
-            continue
+    matching = [h for h in handlers(root) if h.matches(head)]
+    # an enabled handler with flag F wins over others that match the same header
+    matching.sort(key=lambda h: (not h.enabled, "F" not in h.flags))
+    for handler in matching[:1]:
         if not handler.enabled:
             return Emulation(arch, native=False, handler=handler.name,
                              problem=f"the binfmt handler {handler.name} for {arch} is disabled",

@@ -64,11 +64,19 @@ _MISSING_SYMBOL = (
     re.compile(r"Error relocating [^:]+: ([^:\s]+): symbol not found"),  # musl
 )
 _EXEC_FORMAT = re.compile(r"exec format error|cannot execute binary file", re.IGNORECASE)
-# how an exec of an existing file whose loader is absent is told (ENOENT from execve)
-_ENOENT = re.compile(r"no such file or directory|required file not found|: not found\s*$",
-                     re.IGNORECASE | re.MULTILINE)
-_ENGINE_NOT_FOUND = re.compile(r"executable file .* not found|command that was not found|"
-                               r"stat .*: no such file or directory: OCI", re.IGNORECASE)
+# the engine's own lines: podman "Error: ...", docker "docker: Error response from daemon: ..."
+_ENGINE_LINE = re.compile(r"^(?:Error: |docker: )", re.MULTILINE)
+
+
+def _exec_failure(path: str) -> re.Pattern[str]:
+    """How an exec of PATH that the kernel answered with ENOENT (the file is there, its loader
+    or #! interpreter is not) is told: by runc (podman and docker alike), dash, busybox, bash."""
+    name = re.escape(path.rsplit("/", 1)[-1])
+    return re.compile(
+        rf"^(?:exec (?:\S*/)?{name}: no such file or directory"
+        rf"|\S*sh: (?:line )?(?:\d+: )?(?:\S*/)?{name}: "
+        r"(?:not found|cannot execute: required file not found|No such file or directory))\s*$",
+        re.MULTILINE)
 
 
 def first_line(text: str) -> str:
@@ -85,10 +93,6 @@ def _line_with(pattern: re.Pattern[str], text: str) -> str:
     return first_line(text)
 
 
-def _names(path: str) -> tuple[str, ...]:
-    return (path, path.rsplit("/", 1)[-1]) if path else ()
-
-
 def classify_run(exit_code: int | None, output: str, path: str, binary: Binary | None,
                  timeout: float = 0.0) -> Verdict:  # fmt: skip
     """The verdict on running PATH (whose ELF analysis is BINARY, None for a script)."""
@@ -96,6 +100,12 @@ def classify_run(exit_code: int | None, output: str, path: str, binary: Binary |
         return Verdict(Outcome.TIMEOUT, f"no answer within {timeout:.0f} s")
     if exit_code == 0:
         return Verdict(Outcome.RUNS, first_line(output))
+    engine = _ENGINE_LINE.search(output) if exit_code in (125, 126, 127) else None
+    if engine:
+        line = output[engine.start():].partition("\n")[0].strip()
+        if "no such file or directory" in line.lower():
+            return Verdict(Outcome.NOT_FOUND, f"not in the image: {line[:200]}")
+        return Verdict(Outcome.ENGINE_ERROR, line[:200])
     for pattern in _MISSING_LIB:
         if m := pattern.search(output):
             return Verdict(Outcome.MISSING_LIBRARY, f"needs {m[1]}, which the image lacks: "
@@ -104,25 +114,21 @@ def classify_run(exit_code: int | None, output: str, path: str, binary: Binary |
         if m := pattern.search(output):
             return Verdict(Outcome.MISSING_SYMBOL, f"needs {m[1]}, which the image's libc "
                            f"lacks: {_line_with(pattern, output)}")
-    if _EXEC_FORMAT.search(output):
+    named = [line for line in output.splitlines() if path.rsplit("/", 1)[-1] in line]
+    if any(_EXEC_FORMAT.search(line) for line in named):
         arch = f"{binary.arch} code: " if binary else ""
         return Verdict(Outcome.EXEC_FORMAT, f"the kernel cannot execute it ({arch}"
-                       f"{_line_with(_EXEC_FORMAT, output)})")
-    enoent = [line for line in output.splitlines()
-              if _ENOENT.search(line) and any(n in line for n in _names(path))]
-    if enoent and _ENGINE_NOT_FOUND.search(enoent[0]):
-        return Verdict(Outcome.NOT_FOUND, f"not in the image: {enoent[0].strip()[:200]}")
-    if enoent:
+                       f"{_line_with(_EXEC_FORMAT, chr(10).join(named))})")
+    if m := _exec_failure(path).search(output):
+        evidence = m[0].strip()[:200]
         if binary is not None and binary.interpreter:
             return Verdict(Outcome.MISSING_LOADER, f"needs the loader {binary.interpreter}, "
-                           f"which the image lacks: {enoent[0].strip()[:200]}")
+                           f"which the image lacks: {evidence}")
         if binary is not None:  # a static binary never needs a file to start
             return Verdict(Outcome.ENGINE_ERROR, f"a static binary reported missing, so the "
-                           f"engine did not see the file: {enoent[0].strip()[:200]}")
+                           f"engine did not see the file: {evidence}")
         return Verdict(Outcome.MISSING_LOADER, f"its interpreter (#! line) is missing: "
-                       f"{enoent[0].strip()[:200]}")
-    if exit_code in (125, 126) and re.search(r"^Error:|OCI runtime|docker: ", output, re.M):
-        return Verdict(Outcome.ENGINE_ERROR, _line_with(re.compile(r"Error|OCI|docker"), output))
+                       f"{evidence}")
     return Verdict(Outcome.EXITS_NONZERO, f"exit {exit_code}: {first_line(output)}")
 
 

@@ -14,6 +14,16 @@ from ._cli_common import add_common, failure, quiet_broken_pipe, reraise_bugs, w
 DEFAULT_TIMEOUT = 120.0
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"not a number of seconds between 0 and 86400: {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="retag validate", description="Run each wheel's executables in container images "
@@ -34,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-args", metavar="ARGS",
                    help="arguments to run each executable with, e.g. --probe-args=-V "
                    "(default: --version, then --help)")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help=f"per container run (default {DEFAULT_TIMEOUT:.0f})")
     p.add_argument("--keep", action="store_true",
                    help="leave containers and the empty images for debugging")
@@ -67,8 +77,14 @@ def validate_main(argv: Sequence[str]) -> int:
         else _validate.Options.probes
     opts = _validate.Options(tuple(args.image), probes, args.timeout or DEFAULT_TIMEOUT,
                              args.keep, not args.no_empty)
+    if args.timeout is not None and not 0 < args.timeout < 86400:  # from [tool.retag]
+        raise _config.ConfigError(f"[tool.retag] timeout must be seconds between 0 and 86400, "
+                                  f"not {args.timeout}")
     skipped: list[str] = []
     found = wheels(args.wheels, skipped)
+    if not found:
+        print("retag validate: error: no wheels found", file=sys.stderr)
+        return 2
     results: list[_validate.WheelResult] = []
     engine_name, error = None, None
     try:
@@ -83,7 +99,7 @@ def validate_main(argv: Sequence[str]) -> int:
                 except Exception as exc:
                     reraise_bugs(exc)
                     results.append(_validate.WheelResult(
-                        str(w), None, (), (), (), (), (), (failure(w, exc),), 2))
+                        str(w), None, (), (), (), (), (), (), 2, error=failure(w, exc)))
     except EngineError as exc:
         error = str(exc)
     try:
@@ -94,7 +110,7 @@ def validate_main(argv: Sequence[str]) -> int:
         elif args.format == "sarif":
             _validate_report.write_sarif_report(results, __version__, sys.stdout, error)
         else:
-            _validate_report.write_text(results, sys.stdout)
+            _validate_report.write_text(results, sys.stdout, skipped)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_broken_pipe()

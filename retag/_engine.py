@@ -9,6 +9,7 @@ with the setting that fixes them: they must never be reported as a broken wheel.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import resource
@@ -113,7 +114,7 @@ class Engine:
 
     def image_arch(self, ref: str) -> tuple[str, str | None] | None:
         """(OCI architecture, variant) of a local image; None when it is not here."""
-        done = self._call(["image", "inspect", ref], INFO_TIMEOUT)
+        done = self._call(["image", "inspect", "--", checked_ref(ref)], INFO_TIMEOUT)
         if done.returncode != 0:
             return None
         try:
@@ -125,7 +126,8 @@ class Engine:
     def pull(self, ref: str, platform: str) -> str | None:
         """Pull REF for PLATFORM; the engine's reason on failure, None on success."""
         try:
-            done = self._call(["pull", "--platform", platform, ref], PULL_TIMEOUT)
+            done = self._call(["pull", "--platform", platform, "--", checked_ref(ref)],
+                              PULL_TIMEOUT)
         except EngineError as exc:
             return str(exc)
         return None if done.returncode == 0 else _last_line(done.stderr)
@@ -138,9 +140,15 @@ class Engine:
             if known:
                 raise EngineError(f"{self.name} build: {known[0]}", known[1])
             raise EngineError(f"{self.name} could not build {tag}: {_last_line(done.stderr)}")
+        if self.image_arch(tag) is None:  # e.g. a buildx builder that does not --load
+            raise EngineError(f"{self.name} built {tag} but the image is not in its store",
+                              "use a builder that loads images (docker buildx --load)")
 
     def remove_image(self, ref: str) -> None:
-        self._call(["image", "rm", "--force", ref], INFO_TIMEOUT)
+        self._call(["image", "rm", "--force", "--", checked_ref(ref)], INFO_TIMEOUT)
+
+    def tag(self, ref: str, new: str) -> bool:
+        return self._call(["tag", "--", checked_ref(ref), new], INFO_TIMEOUT).returncode == 0
 
     def run(self, image: str, command: Sequence[str], *, platform: str | None = None,
             mounts: Mapping[str, str] = {}, env: Mapping[str, str] = {},
@@ -156,25 +164,54 @@ class Engine:
         if platform:
             argv += ["--platform", platform]
         for host, inside in mounts.items():
+            if "," in host or "," in inside:  # --mount's own separator: refuse, never inject
+                raise EngineError(f"cannot mount {host!r}: the path contains ','",
+                                  "set TMPDIR to a directory whose path has no comma")
             argv += ["--mount", f"type=bind,source={host},target={inside},readonly"]
         for key, value in env.items():
             argv += ["--env", f"{key}={value}"]
-        argv += ["--entrypoint", command[0], image, *command[1:]]
+        argv += ["--entrypoint", command[0], "--", checked_ref(image), *command[1:]]
         started = time.monotonic()
         try:
             done = subprocess.run([self.exe, *argv], capture_output=True, text=True,
                                   errors="replace", timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
-            if not keep:
-                self._call(["rm", "--force", name], INFO_TIMEOUT)
+            self._stop(name, keep)
             return RunResult(tuple(command), None, _text(exc.stdout), _text(exc.stderr),
                              time.monotonic() - started, name)
+        except BaseException:  # Ctrl-C, SIGTERM: the client dies, the container would not
+            self._stop(name, keep)
+            raise
         result = RunResult(tuple(command), done.returncode, done.stdout, done.stderr,
                            time.monotonic() - started, name)
-        known = host_problem(done.stderr) if done.returncode != 0 else None
-        if known:
-            raise EngineError(f"{self.name}: {known[0]}", known[1])
+        # Only the engine's own failures (125: engine, 126: cannot invoke, 127: not found) can
+        # be the host's fault; a program may print anything, "error setting rlimit" included.
+        if done.returncode in (125, 126, 127):
+            known = host_problem(_engine_lines(done.stderr))
+            if known:
+                raise EngineError(f"{self.name}: {known[0]}", known[1])
         return result
+
+    def _stop(self, name: str, keep: bool) -> None:
+        """End a container that outlived its client: killed (--keep leaves it) or removed."""
+        args = ["kill", name] if keep else ["rm", "--force", name]
+        if self.name == "podman" and not keep:
+            args[2:2] = ["--time", "0"]  # podman would wait 10 s for a SIGTERM PID 1 ignores
+        with contextlib.suppress(EngineError):
+            self._call(args, INFO_TIMEOUT)
+
+
+def _engine_lines(text: str) -> str:
+    """The lines an engine itself writes ("Error: ...", "docker: ..."), not the program's."""
+    return "\n".join(line for line in text.splitlines()
+                     if line.startswith(("Error", "docker:", "time=")))
+
+
+def checked_ref(ref: str) -> str:
+    """REF, unless it could be read as an option of the engine's CLI."""
+    if not ref or ref.startswith("-") or any(c.isspace() for c in ref):
+        raise EngineError(f"not an image reference: {ref!r}")
+    return ref
 
 
 def _text(data: bytes | str | None) -> str:

@@ -9,16 +9,19 @@ static linkage.
 
 from __future__ import annotations
 
+import re
 import secrets
+import shutil
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import _platforms, _probe
 from ._engine import Engine
+from ._errors import RetagError
 
 EMPTY_REPO = "localhost/releasenet-empty"
+PULLED_REPO = "localhost/releasenet-pulled"
 
 
 def default_refs(arch: str) -> list[str]:
@@ -54,36 +57,41 @@ def resolve(engine: Engine, ref: str, origin: str, arch: str) -> Image:
                          "never pulled; scripts/build-test-images builds the test images)")
         other = _platforms.arch_of_oci(*found) or "/".join(x for x in found if x)
         return Image(ref, origin, other, problem=f"the image is {other}, the wheel {arch}")
+    # Pulled for one platform under a private per-arch name: a mixed dist/ does not pull the
+    # same reference again for each architecture it alternates between.
+    private = f"{PULLED_REPO}/{re.sub(r'[^a-z0-9._-]+', '-', ref.lower()).strip('-.')}:{arch}"
+    if engine.image_arch(private) is not None:
+        return Image(private, origin, arch, run_platform)
     failure = engine.pull(ref, platform)
     if failure is not None:
         return Image(ref, origin, None, problem=f"cannot pull it for {platform}: {failure}")
     found = engine.image_arch(ref)
     if found is None or _platforms.arch_of_oci(*found) != arch:
         return Image(ref, origin, None, problem=f"the registry has no {platform} variant")
-    return Image(ref, origin, arch, run_platform)
+    return Image(private if engine.tag(ref, private) else ref, origin, arch, run_platform)
 
 
-def build_empty(engine: Engine, arch: str, executables: Mapping[str, bytes]) -> Image:
-    """An image of nothing but EXECUTABLES (name -> content) in `_probe.BIN_DIR`."""
+def build_empty(engine: Engine, arch: str, files: Path, inside: str) -> Image:
+    """An image of nothing but the tree FILES (the wheel's executables), at INSIDE."""
     tag = f"{EMPTY_REPO}:{arch}-{secrets.token_hex(4)}"
     with tempfile.TemporaryDirectory(prefix="releasenet-empty-") as tmp:
         context = Path(tmp)
-        (context / "bin").mkdir()
-        for name, data in executables.items():
-            target = context / "bin" / name
-            target.write_bytes(data)
-            target.chmod(0o755)
-        (context / "Containerfile").write_text(
-            f"FROM scratch\nCOPY bin/ {_probe.BIN_DIR}/\n", "utf-8")
+        shutil.copytree(files, context / "files", symlinks=False)
+        (context / "Containerfile").write_text(f"FROM scratch\nCOPY files/ {inside}/\n", "utf-8")
         engine.build(context, tag, _platforms.oci_platform(arch))
     run_platform = None if _platforms.runs_natively(arch) else _platforms.oci_platform(arch)
     return Image(tag, "empty", arch, run_platform)
 
 
+class ImageProbeError(RetagError):
+    """The image's platform could not be read (the probe timed out or failed): not checked."""
+
+
 def facts(engine: Engine, image: Image, timeout: float) -> _probe.ImageFacts:
-    """The image's libc (asked of its loader) and a python with pip, if any."""
+    """The image's libc (asked of its loader) and its pythons with pip.  Raises ImageProbeError
+    when the probe does not finish: a target must never pass as "not a target" by accident."""
     if image.empty:
-        return _probe.ImageFacts(None, None, None, None, None)
+        return _probe.ImageFacts(None, None, None)
     assert image.arch is not None
     glibc, musl = _platforms.glibc_loader(image.arch), _platforms.musl_loader(image.arch)
     token = _probe.new_token()
@@ -92,9 +100,19 @@ def facts(engine: Engine, image: Image, timeout: float) -> _probe.ImageFacts:
     found = _probe.sections(done.output, token)
     if any(s.kind == "end" for s in found):
         return _probe.image_facts(found)
+    if done.timed_out or done.exit_code not in (126, 127):
+        why = "timed out" if done.timed_out else f"exit {done.exit_code}: {_last(done.output)}"
+        raise ImageProbeError(f"reading the image's platform failed ({why})")
     # no shell (distroless and the like): ask the loaders directly
-    outputs = []
+    outputs: list[str | None] = []
     for argv in ([glibc, "--version"], [musl]):
         run = engine.run(image.ref, argv, platform=image.platform, timeout=timeout)
-        outputs.append(run.output if "no such file" not in run.output.lower() else None)
+        if run.timed_out:
+            raise ImageProbeError("reading the image's platform timed out")
+        outputs.append(None if run.exit_code in (126, 127) else run.output)
     return _probe.facts_from_loaders(outputs[0], outputs[1])
+
+
+def _last(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:200] if lines else "no output"

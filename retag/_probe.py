@@ -55,18 +55,25 @@ def sections(output: str, token: str) -> list[Section]:
     return found
 
 
+def _marker(token: str, *words: str) -> str:
+    # on a line of its own even after output without a final newline
+    return f"printf '\\n%s\\n' {shlex.quote(' '.join((token, *words)))}"
+
+
 def platform_script(token: str, glibc_loader: str, musl_loader: str) -> str:
-    """Which libc (by its loader, which prints its version) and which python with pip."""
+    """Which libc (by its loader, which prints its version) and every python with pip."""
     pythons = " ".join(PYTHONS)
+    version = "import sys; print('%d.%d' % sys.version_info[:2])"
     return f"""
-if [ -e {glibc_loader} ]; then echo "{token} glibc"; {glibc_loader} --version 2>&1; fi
-if [ -e {musl_loader} ]; then echo "{token} musl"; {musl_loader} 2>&1; fi
+if [ -e {glibc_loader} ]; then {_marker(token, "glibc")}; {glibc_loader} --version 2>&1; fi
+if [ -e {musl_loader} ]; then {_marker(token, "musl")}; {musl_loader} 2>&1; fi
 for p in {pythons}; do
-  if command -v "$p" >/dev/null 2>&1 && v=$("$p" -m pip --version 2>/dev/null); then
-    echo "{token} python $p"; echo "$v"; break
+  if command -v "$p" >/dev/null 2>&1 && v=$("$p" -c "{version}" 2>/dev/null) \\
+      && w=$("$p" -m pip --version 2>/dev/null); then
+    printf '\\n%s python %s %s\\n%s\\n' "{token}" "$p" "$v" "$w"
   fi
 done
-echo "{token} end"
+{_marker(token, "end")}
 """
 
 
@@ -75,8 +82,7 @@ class ImageFacts:
     libc: str | None  # "glibc" | "musl" | None (no loader: an empty or static-only image)
     version: tuple[int, int] | None
     libc_line: str | None  # the loader's own words
-    python: str | None  # a command whose `-m pip` works
-    pip: str | None  # its `pip --version` line
+    pythons: tuple[tuple[str, tuple[int, int], str], ...] = ()  # (command, version, pip line)
 
 
 _GLIBC_VERSION = re.compile(r"version (\d+)\.(\d+)")
@@ -84,16 +90,20 @@ _MUSL_VERSION = re.compile(r"^Version (\d+)\.(\d+)", re.MULTILINE)
 
 
 def image_facts(found: Sequence[Section]) -> ImageFacts:
-    libc = version = line = python = pip = None
+    libc = version = line = None
+    pythons = []
     for section in found:
         first = section.text.strip().splitlines()[0] if section.text.strip() else ""
         if section.kind == "glibc" and (m := _GLIBC_VERSION.search(first)):
             libc, version, line = "glibc", (int(m[1]), int(m[2])), first
         elif section.kind == "musl" and (m := _MUSL_VERSION.search(section.text)) and not libc:
             libc, version, line = "musl", (int(m[1]), int(m[2])), f"{first} {m[0]}".strip()
-        elif section.kind == "python" and section.args:
-            python, pip = section.args[0], first
-    return ImageFacts(libc, version, line, python, pip)
+        elif section.kind == "python" and len(section.args) == 2:
+            major, _, minor = section.args[1].partition(".")
+            seen = {v for _, v, _ in pythons}  # python3 and python3.11: one interpreter
+            if major.isdigit() and minor.isdigit() and (int(major), int(minor)) not in seen:
+                pythons.append((section.args[0], (int(major), int(minor)), first))
+    return ImageFacts(libc, version, line, tuple(pythons))
 
 
 def facts_from_loaders(glibc_output: str | None, musl_output: str | None) -> ImageFacts:
@@ -109,27 +119,31 @@ def facts_from_loaders(glibc_output: str | None, musl_output: str | None) -> Ima
 def install_script(token: str, python: str, wheel: str, commands: Sequence[str],
                    probes: Sequence[Sequence[str]]) -> str:  # fmt: skip
     """Install WHEEL with the image's own pip (it judges the tags), then run each installed
-    command with the probes in turn, stopping at the first that exits 0."""
+    command with the probes in turn, stopping at the first that exits 0.  COMMANDS are plain
+    file names (the caller checks); the probes' arguments are quoted one by one."""
     q = shlex.quote
-    probe_lines = " ".join(q(" ".join(p)) for p in probes)
     runs = ""
     for command in commands:
+        chain = ""
+        for args in reversed(probes):  # nested: the next probe only if this one failed
+            call = " ".join(q(a) for a in args)
+            inner = f"\n    if [ $r -ne 0 ]; then{chain}\n    fi" if chain else ""
+            chain = (f"\n    {_marker(token, 'run', command, *args)}"
+                     f"\n    \"$x\" {call} >/tmp/releasenet.out 2>&1; r=$?"
+                     f"\n    cat /tmp/releasenet.out; printf '\\n%s rc %s\\n' \"{token}\" \"$r\""
+                     f"{inner}")
         runs += f"""
   if [ -x "$S/{command}" ]; then x="$S/{command}"; else x=$(command -v {q(command)}); fi
-  if [ -z "$x" ]; then echo "{token} missing {command}"; fi
-  [ -n "$x" ] && for a in {probe_lines}; do
-    echo "{token} run {command} $a"
-    "$x" $a >/tmp/releasenet.out 2>&1; r=$?; cat /tmp/releasenet.out; echo "{token} rc $r"
-    [ $r -eq 0 ] && break
-  done"""
+  if [ -z "$x" ]; then {_marker(token, "missing", command)}; else{chain}
+  fi"""
     return f"""
 {q(python)} -m pip install --no-index --no-deps {q(wheel)} >/tmp/releasenet.pip 2>&1
 rc=$?
-echo "{token} pip $rc"; cat /tmp/releasenet.pip
+printf '\\n%s pip %s\\n' "{token}" "$rc"; cat /tmp/releasenet.pip
 if [ $rc -eq 0 ]; then
   S=$({q(python)} -c 'import sysconfig; print(sysconfig.get_path("scripts"))'){runs}
 fi
-echo "{token} end"
+{_marker(token, "end")}
 """
 
 

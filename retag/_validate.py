@@ -1,12 +1,14 @@
 """`retag validate`: run a wheel's executables in container images and judge every cell.
 
-For each wheel and each image of its architecture (and always the empty image of the wheel's
+For each wheel and each image of its architecture (and the empty image of the wheel's
 executables), a cell: the executables run directly with the probes (`--version`, then
-`--help`), and where the image has pip, the wheel is installed by that pip, which judges the
-tags, and the installed commands run.  A cell is a *target* when the wheel's tags name the
-image's platform (its libc and version, read from the image's own loader); a target cell must
-work.  The empty image is always a target: it is the proof of static linkage.  Elsewhere,
-failures are shown as evidence, not counted.
+`--help`), at their paths in the unpacked wheel (so `$ORIGIN` libraries and sibling tools are
+where they expect), and where the image has a python with pip that takes the wheel's
+interpreter tags, that pip installs the wheel, judging the platform tags, and the installed
+commands (`.data/scripts`, console entry points) run.  A cell is a *target* when the wheel's
+tags name the image's platform (libc and version, read from the image's own loader); a target
+cell must work.  The empty image is always a target: it is the proof of static linkage.
+Elsewhere, failures are shown as evidence, not counted (see `_judge`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import _binfmt, _images, _platforms, _policy, _probe, _wheelfile
+from . import _binfmt, _images, _judge, _platforms, _probe, _wheelfile
 from ._binaries import Binary, wheel_arch_of_platform_tag
 from ._classify import Outcome, Verdict, classify_install, classify_run
 from ._engine import Engine
+from ._judge import Probe
 
 _SAFE_COMMAND = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 EXECUTABLE_KINDS = ("executable", "static-pie")
+TREE = f"{_probe.MOUNT}/wheel"  # the unpacked wheel (the empty image: only its executables)
 
 
 @dataclass(frozen=True)
@@ -38,19 +42,10 @@ class Options:
 
 
 @dataclass(frozen=True)
-class Probe:
-    where: str  # "direct" (the file from the wheel) | "installed" (after pip install)
-    command: str
-    args: tuple[str, ...]
-    verdict: Verdict
-    container: str | None = None  # its name, when --keep left it for debugging
-
-
-@dataclass(frozen=True)
 class Cell:
     image: str
     origin: str  # "empty" | "given" | "default"
-    status: str  # "pass" | "fail" | "not-target" | "unchecked"
+    status: str  # "pass" | "fail" | "not-target" | "unchecked" | "nothing-run"
     target: bool
     reason: str  # why it is (not) a target, or why it was not checked
     platform: str | None = None  # "glibc 2.36", "musl 1.2", "no libc"
@@ -65,39 +60,27 @@ class WheelResult:
     wheel: str
     arch: str | None
     platform_tags: tuple[str, ...]
-    executables: tuple[str, ...]
+    executables: tuple[str, ...]  # wheel members
     commands: tuple[str, ...]  # what is run after install
     cells: tuple[Cell, ...]
     skipped: tuple[str, ...]  # what was not run and why: images of another arch, odd commands
     findings: tuple[str, ...]  # release bugs: code of another architecture than the tags
     exit_code: int
+    error: str | None = None  # the wheel could not be read (exit 2)
 
 
 def _exit_code(cells: Sequence[Cell], findings: Sequence[str]) -> int:
     if findings or any(c.status == "fail" for c in cells):
         return 1
-    return 2 if any(c.status == "unchecked" and c.target for c in cells) else 0
+    if not cells or any(c.status == "unchecked" and c.target for c in cells):
+        return 2  # nothing or not everything could be checked: never a silent pass
+    return 0
 
 
-def is_target(tags: Sequence[str], libc: str | None, version: tuple[int, int] | None,
-              static: bool) -> tuple[bool, str]:  # fmt: skip
-    """Whether a wheel with platform TAGS belongs on an image with LIBC VERSION, and why."""
-    if libc is None or version is None:
-        return static, ("no libc in the image: a target only for static binaries" if static
-                        else "no libc in the image and the binaries need one")
-    shown = f"{libc} {version[0]}.{version[1]}"
-    for tag in tags:
-        if tag.startswith("linux_"):
-            return True, f"{tag} claims any Linux"
-        need = _policy.libc_requirement(tag)
-        if need is not None and need[0] == libc and need[1] <= version:
-            return True, f"{shown} satisfies {tag}"
-    return False, f"no tag of the wheel names {shown} ({', '.join(tags)})"
-
-
-def _commands(wheel: _wheelfile.Wheel, executables: Sequence[str]) -> tuple[list[str], list[str]]:
+def _commands(wheel: _wheelfile.Wheel) -> tuple[list[str], list[str]]:
     """(commands to run after install, what was skipped): scripts and console entry points."""
-    names, skipped = list(executables), []
+    names: list[str] = []
+    skipped: list[str] = []
     data_scripts = f"{wheel.name}-{wheel.version}.data/scripts/"
     entry = f"{wheel.dist_info}/entry_points.txt"
     for member in wheel.members:
@@ -118,17 +101,18 @@ def _commands(wheel: _wheelfile.Wheel, executables: Sequence[str]) -> tuple[list
     return list(dict.fromkeys(n for n in names if n not in unsafe)), skipped
 
 
-def _direct(engine: Engine, image: _images.Image, name: str, binary: Binary, bin_dir: Path,
+def _direct(engine: Engine, image: _images.Image, binary: Binary, tree: Path,
             opts: Options) -> list[Probe]:  # fmt: skip
-    """Run one executable from the wheel with the probes until one exits 0 or it fails to load."""
-    path = f"{_probe.BIN_DIR}/{name}"
-    mounts = {} if image.empty else {str(bin_dir): _probe.BIN_DIR}
+    """Run one executable of the wheel with the probes until one exits 0 or it fails to load."""
+    path = f"{TREE}/{binary.member}"
+    mounts = {} if image.empty else {str(tree): TREE}
     probes = []
     for args in opts.probes:
         run = engine.run(image.ref, [path, *args], platform=image.platform, mounts=mounts,
                          timeout=opts.timeout, keep=opts.keep)
         verdict = classify_run(run.exit_code, run.output, path, binary, opts.timeout)
-        probes.append(Probe("direct", name, args, verdict, run.container if opts.keep else None))
+        probes.append(Probe("direct", binary.member, args, verdict,
+                            run.container if opts.keep else None))
         if verdict.outcome is not Outcome.EXITS_NONZERO:
             break
     return probes
@@ -159,33 +143,19 @@ def _installed(engine: Engine, image: _images.Image, python: str, wheel_file: st
     return install, probes
 
 
-def _works(probes: Sequence[Probe], where: str, names: Sequence[str]) -> list[str]:
-    """The NAMES that no probe made run (`where` the probes ran)."""
-    ran = {p.command for p in probes if p.where == where and p.verdict.outcome.works}
-    return [n for n in names if n not in ran]
-
-
-def _judge(target: bool, install: Verdict | None, probes: Sequence[Probe],
-           executables: Sequence[str], commands: Sequence[str]) -> tuple[str, str | None]:
-    broken = _works(probes, "direct", executables)
-    if install is not None and install.outcome.works:
-        broken += [f"{n} (installed)" for n in _works(probes, "installed", commands)]
-    if not target:
-        note = None
-        if install is not None and install.outcome is Outcome.REFUSED and not broken:
-            note = ("the binaries run here, but the tags keep installers away: "
-                    "`retag` adds the manylinux tags a static wheel deserves")
-        elif install is not None and install.outcome.works:
-            note = "the image's pip installed it although no tag names this platform"
-        return "not-target", note
-    if install is not None and not install.outcome.works:
-        return "fail", f"the image's pip did not install it: {install.evidence}"
-    if broken:
-        return "fail", f"did not run: {', '.join(broken)}"
-    return "pass", None
-
-
 Progress = Callable[[str], None]
+
+
+def _unpack(wheel: _wheelfile.Wheel, tree: Path, executables: Sequence[Binary]) -> None:
+    """Every member of the wheel (names `_wheelfile` vetted) under TREE; executables 0755."""
+    wanted = {b.member for b in executables}
+    for name, data in _wheelfile.iter_members(wheel):
+        if name.endswith("/"):
+            continue
+        target = tree / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        target.chmod(0o755 if name in wanted else 0o644)
 
 
 def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> WheelResult:
@@ -194,64 +164,64 @@ def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> W
     wheel, binaries = read_and_analyse(path)
     arches = {a for t in wheel.platform_tags if (a := wheel_arch_of_platform_tag(t))}
     arch = next(iter(arches)) if len(arches) == 1 else None
-    elf = [b for b in binaries if b.format == "elf" and b.kind in EXECUTABLE_KINDS]
     findings = [f"{b.member} is {b.arch} code, but the wheel's tags say {arch}"
                 for b in binaries if b.format == "elf" and arch and b.arch != arch]
-    linux = any(t.startswith(("manylinux", "musllinux", "linux_")) for t in wheel.platform_tags)
-    if arch is None or not linux or not _platforms.known(arch):
-        # pure-Python, macOS or Windows wheels beside the Linux ones in dist/: not a defect
-        why = f"not a Linux wheel of one known architecture ({', '.join(wheel.platform_tags)})"
+    linux = [t for t in wheel.platform_tags if t.startswith(("manylinux", "musllinux", "linux_"))]
+    if not linux or arch is None:  # pure-Python, macOS or Windows: not a defect
+        why = f"not a Linux wheel of one architecture ({', '.join(wheel.platform_tags)})"
         return WheelResult(str(path), arch, wheel.platform_tags, (), (), (),
                            (f"{why}: nothing to run in Linux containers",), tuple(findings),
                            1 if findings else 0)
-    names: dict[str, Binary] = {}
-    for b in elf:
-        base = b.member.rsplit("/", 1)[-1]
-        names.setdefault(base if _SAFE_COMMAND.fullmatch(base) else f"exe{len(names)}", b)
-    commands, skipped = _commands(wheel, list(names))
-    static = all(b.static or b.kind == "static-pie" for b in names.values()) and bool(names)
+    if not _platforms.known(arch):
+        return WheelResult(str(path), arch, wheel.platform_tags, (), (), (),
+                           (f"no container platform is known for {arch}: not checked",),
+                           tuple(findings), 1 if findings else 2)
+    executables = [b for b in binaries if b.format == "elf" and b.kind in EXECUTABLE_KINDS]
+    commands, skipped = _commands(wheel)
+    static = bool(executables) and all(b.static or b.kind == "static-pie" for b in executables)
     cells: list[Cell] = []
+    images: list[_images.Image] = []
     with tempfile.TemporaryDirectory(prefix="releasenet-validate-") as tmp:
-        bin_dir, wheel_dir = Path(tmp, "bin"), Path(tmp, "wheels")
-        bin_dir.mkdir()
+        tree, wheel_dir, empty_dir = Path(tmp, "tree"), Path(tmp, "wheels"), Path(tmp, "empty")
         wheel_dir.mkdir()
-        contents = {n: _wheelfile.read_member(wheel, b.member) for n, b in names.items()}
-        for n, data in contents.items():
-            (bin_dir / n).write_bytes(data)
-            (bin_dir / n).chmod(0o755)
+        _unpack(wheel, tree, executables)
         shutil.copyfile(path, wheel_dir / path.name)
-        head = next(iter(contents.values()), b"")[:64]
+        head = (tree / executables[0].member).read_bytes()[:64] if executables else b""
         emulation = _binfmt.emulation(arch, head)
-        images: list[_images.Image] = []
-        if names and opts.empty:
-            progress(f"{path.name}: building the empty image")
-            images.append(_images.build_empty(engine, arch, contents))
-        refs = [(r, "given") for r in opts.images] or [(r, "default")
-                                                         for r in _images.default_refs(arch)]
-        for ref, origin in refs:
-            progress(f"{path.name}: resolving {ref}")
-            images.append(_images.resolve(engine, ref, origin, arch))
         try:
+            if executables and opts.empty:
+                progress(f"{path.name}: building the empty image")
+                for b in executables:  # only the executables, at the same paths
+                    (empty_dir / b.member).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(tree / b.member, empty_dir / b.member)
+                images.append(_images.build_empty(engine, arch, empty_dir, TREE))
+            refs = [(r, "given") for r in opts.images] or [
+                (r, "default") for r in _images.default_refs(arch)]
+            for ref, origin in refs:
+                progress(f"{path.name}: resolving {ref}")
+                images.append(_images.resolve(engine, ref, origin, arch))
             for image in images:
                 if image.arch is not None and image.arch != arch:
                     skipped.append(f"{image.ref}: {image.problem}")
                     continue
                 progress(f"{path.name}: in {image.ref}")
-                cells.append(_cell(engine, image, emulation, wheel, names, commands, static,
-                                   bin_dir, wheel_dir, opts))
+                cells.append(_cell(engine, image, emulation, wheel, executables, commands,
+                                   static, tree, wheel_dir, opts))
         finally:
             if not opts.keep:
                 for image in images:
                     if image.empty:
                         engine.remove_image(image.ref)
-    return WheelResult(str(path), arch, wheel.platform_tags, tuple(names), tuple(commands),
-                       tuple(cells), tuple(skipped), tuple(findings),
-                       _exit_code(cells, findings))
+    if not cells:
+        skipped.append(f"no image of the wheel's architecture ({arch}) to validate in")
+    return WheelResult(str(path), arch, wheel.platform_tags,
+                       tuple(b.member for b in executables), tuple(commands), tuple(cells),
+                       tuple(skipped), tuple(findings), _exit_code(cells, findings))
 
 
 def _cell(engine: Engine, image: _images.Image, emulation: _binfmt.Emulation,
-          wheel: _wheelfile.Wheel, names: dict[str, Binary], commands: Sequence[str],
-          static: bool, bin_dir: Path, wheel_dir: Path, opts: Options) -> Cell:  # fmt: skip
+          wheel: _wheelfile.Wheel, executables: Sequence[Binary], commands: Sequence[str],
+          static: bool, tree: Path, wheel_dir: Path, opts: Options) -> Cell:  # fmt: skip
     if image.arch is None:
         return Cell(image.ref, image.origin, "unchecked", True, image.problem or "unavailable")
     if not emulation.ok:
@@ -259,22 +229,28 @@ def _cell(engine: Engine, image: _images.Image, emulation: _binfmt.Emulation,
                     fix=emulation.fix)
     if image.empty:
         target, reason = True, "the proof of static linkage: nothing but the executables"
-        shown = "no libc, no files"
-        facts = _probe.ImageFacts(None, None, None, None, None)
+        facts, shown = _probe.ImageFacts(None, None, None), "no libc, no files"
     else:
-        facts = _images.facts(engine, image, opts.timeout)
-        target, reason = is_target(wheel.platform_tags, facts.libc, facts.version, static)
+        try:
+            facts = _images.facts(engine, image, opts.timeout)
+        except _images.ImageProbeError as exc:
+            return Cell(image.ref, image.origin, "unchecked", True, str(exc))
+        target, reason = _judge.is_target(wheel.platform_tags, facts.libc, facts.version, static)
         shown = f"{facts.libc} {facts.version[0]}.{facts.version[1]}" if facts.libc and \
             facts.version else "no libc"
     probes: list[Probe] = []
-    for name, binary in names.items():
-        probes += _direct(engine, image, name, binary, bin_dir, opts)
-    install = None
-    if facts.python is not None:
-        data_binaries = {n: b for n, b in names.items() if n in commands}
-        install, more = _installed(engine, image, facts.python, Path(wheel.path).name,
-                                   commands, data_binaries, wheel_dir, opts)
+    for binary in executables:
+        probes += _direct(engine, image, binary, tree, opts)
+    install, why_not = None, None
+    python, why = _judge.python_for(wheel.tags, facts.pythons)
+    if python is not None:
+        by_name = {b.member.rsplit("/", 1)[-1]: b for b in executables}
+        install, more = _installed(engine, image, python, wheel.path.name, commands, by_name,
+                                   wheel_dir, opts)
         probes += more
-    status, note = _judge(target, install, probes, list(names), commands)
+    elif facts.pythons:
+        why_not = f"not installed: {why}"
+    status, note = _judge.judge(target, install, probes, [b.member for b in executables],
+                                commands)
     return Cell(image.ref, image.origin, status, target, reason, shown, install, tuple(probes),
-                note)
+                note or why_not)

@@ -11,12 +11,13 @@ from typing import IO, Any
 from sdistcheck._annotations import SarifResult, gh_escape, write_sarif
 
 from ._images import EMPTY_REPO
-from ._validate import Cell, Probe, WheelResult
+from ._judge import Probe
+from ._validate import Cell, WheelResult
 
 SCHEMA_VERSION = 1
 _STATUS_STYLE = {"pass": "bold green", "fail": "bold red", "not-target": "dim",
-                 "unchecked": "yellow"}  # fmt: skip
-_MARK = {"pass": "✓", "fail": "✗", "not-target": "·", "unchecked": "?"}
+                 "unchecked": "yellow", "nothing-run": "dim"}  # fmt: skip
+_MARK = {"pass": "✓", "fail": "✗", "not-target": "·", "unchecked": "?", "nothing-run": "-"}
 
 
 def _verdict_json(v: Any) -> dict[str, str] | None:
@@ -46,7 +47,7 @@ def write_json(results: Sequence[WheelResult], engine: str | None, version: str,
         "exit_code": 2 if error else max((r.exit_code for r in results), default=0),
         "results": [
             {"wheel": r.wheel, "arch": r.arch, "platform_tags": list(r.platform_tags),
-             "exit_code": r.exit_code, "executables": list(r.executables),
+             "exit_code": r.exit_code, "error": r.error, "executables": list(r.executables),
              "commands": list(r.commands), "findings": list(r.findings),
              "skipped": list(r.skipped), "cells": [_cell_json(c) for c in r.cells]}
             for r in results
@@ -65,13 +66,17 @@ def _label(image: str) -> str:
     return _short(image).rsplit("/", 1)[-1]
 
 
-def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
+def write_text(results: Sequence[WheelResult], stream: IO[str],
+               skipped: Sequence[str] = ()) -> None:  # fmt: skip
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for r in results:
+        if r.error:
+            console.print(f"[bold red]error[/]: {escape(r.error)}")
+            continue
         console.print(f"[bold]{escape(Path(r.wheel).name)}[/] ({escape(r.arch or '?')}; "
                       f"executables: {escape(', '.join(r.executables) or 'none')})")
         for finding in r.findings:
@@ -97,6 +102,8 @@ def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
                 console.print(f"      fix: {escape(c.fix)}", style="yellow")
         for skipped in r.skipped:
             console.print(f"  skipped {escape(skipped)}", style="dim")
+    for name in skipped:
+        console.print(f"skipped {escape(name)}: an sdist (`sdistcheck` checks sdists)", style="dim")
     images = list(dict.fromkeys(_label(c.image) for r in results for c in r.cells))
     if not results or not images:
         return
@@ -120,6 +127,8 @@ def write_text(results: Sequence[WheelResult], stream: IO[str]) -> None:
 def _problems(results: Sequence[WheelResult]) -> Iterator[tuple[str, str, str, str]]:
     """(level, title, wheel, text) for each finding, failed and unchecked target cell."""
     for r in results:
+        if r.error:
+            yield "error", "retag validate error", r.wheel, r.error
         for finding in r.findings:
             yield "error", "retag validate finding", r.wheel, finding
         for c in r.cells:
@@ -147,6 +156,7 @@ SARIF_RULES = {
     "retag-validate/fail": "an executable does not load or run where the wheel's tags say",
     "retag-validate/unchecked": "a target image could not be checked (no image, no emulation)",
     "retag-validate/engine": "no usable container engine",
+    "retag-validate/error": "the wheel could not be read safely",
 }
 
 
@@ -154,7 +164,8 @@ def write_sarif_report(results: Sequence[WheelResult], version: str, stream: IO[
                        error: str | None = None) -> None:  # fmt: skip
     rule = {"retag validate finding": "retag-validate/finding",
             "retag validate fail": "retag-validate/fail",
-            "retag validate unchecked": "retag-validate/unchecked"}
+            "retag validate unchecked": "retag-validate/unchecked",
+            "retag validate error": "retag-validate/error"}
     out = [SarifResult(rule[title], level, text, wheel)
            for level, title, wheel, text in _problems(results)]
     if error:

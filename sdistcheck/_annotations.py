@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -57,8 +58,10 @@ def _result(r: SarifResult, rule_index: int) -> dict[str, Any]:
     out: dict[str, Any] = {"ruleId": r.rule, "ruleIndex": rule_index, "level": r.level,
                            "message": {"text": printable(r.message)}}
     if r.uri:
-        location: dict[str, Any] = {"artifactLocation": {"uri": printable(r.uri),
-                                                         "uriBaseId": "%SRCROOT%"}}
+        # relative paths are the repository's; an absolute one becomes a file: URI of its own
+        artifact = ({"uri": Path(r.uri).as_uri()} if Path(r.uri).is_absolute()
+                    else {"uri": printable(r.uri), "uriBaseId": "%SRCROOT%"})
+        location: dict[str, Any] = {"artifactLocation": artifact}
         if r.line:
             location["region"] = {"startLine": r.line}
         out["locations"] = [{"physicalLocation": location}]

@@ -252,7 +252,7 @@ class Interp(Conditions):
         pairs = self.expand_all(c.args[1:], ctx)
         words = [_restore(p[0].text) for p in pairs]
         if words[:1] == ["RANGE"]:
-            numbers = [int(w) for w in words[1:4] if re.fullmatch(r"-?\d+", w)]
+            numbers = [int(w) for w in words[1:4] if re.fullmatch(r"-?\d{1,18}", w)]  # int()able
             if numbers:
                 start, stop_n = (0, numbers[0]) if len(numbers) == 1 else (numbers[0], numbers[1])
                 step = numbers[2] if len(numbers) > 2 and numbers[2] > 0 else 1

@@ -75,7 +75,7 @@ def _constant(text: str) -> bool | None:
 
 
 def _version(text: str) -> tuple[int, ...]:
-    m = re.match(r"\d+(?:\.\d+)*", text.strip())
+    m = re.match(r"\d{1,18}(?:\.\d{1,18})*", text.strip())  # longer: more than int() takes
     return tuple(int(p) for p in m.group().split(".")) if m else (0,)
 
 

@@ -198,7 +198,8 @@ class _Meson(Recorder):
             numbers = [_known(a) for a in args]
             if numbers and all(isinstance(n, int) for n in numbers):
                 bounds = [int(n) for n in numbers if isinstance(n, int)]
-                return _Arr(items=tuple(_Num(n=n) for n in range(*bounds[:3])[:512]))
+                if bounds[2:3] != [0]:  # a zero step is meson's error: not known statically
+                    return _Arr(items=tuple(_Num(n=n) for n in range(*bounds[:3])[:512]))
             return _Unknown()
         if name == "project":
             self.paths(

@@ -60,6 +60,17 @@ from ._meson_values import (
 from ._native import BuildAnalysis
 from ._tree import SdistTree
 
+_MAX_BITS = 256  # numbers grown past this (x = x * x in a loop) are not known statically
+
+
+def _options(value: _V, guard: Guard = TRUE) -> tuple[_V, ...]:
+    """`value`'s alternatives, each under `guard` and its own; a nested `_Alt`'s flattened into
+    them, so that alternatives stay one level deep and work on them never compounds."""
+    if not isinstance(value, _Alt):
+        return (_tag(value, guard),)
+    guard = guard.and_(value.g)
+    return tuple(leaf for option in value.options for leaf in _options(option, guard))
+
 
 class Evaluator:
     """Meson statements and expressions run over guarded values."""
@@ -204,8 +215,7 @@ class Evaluator:
         if certain or old is None or old.g == value.g:
             self.vars[node.name] = value
         else:  # assigned in one branch: the earlier value remains in the other builds
-            options = old.options if isinstance(old, _Alt) else (old,)
-            self.vars[node.name] = _Alt(options=(*options[-7:], value))
+            self.vars[node.name] = _Alt(options=(*_options(old), *_options(value))[-8:])
 
     def truth(self, value: _V) -> Guard:
         if isinstance(value, _Alt):
@@ -302,7 +312,7 @@ class Evaluator:
             cond = self.truth(values[0])
             if cond in (TRUE, FALSE):
                 return values[1] if cond is TRUE else values[2]
-            return _Alt(options=(_tag(values[1], cond), _tag(values[2], cond.not_())))
+            return _Alt(options=(*_options(values[1], cond), *_options(values[2], cond.not_())))
         if node.op == "index":
             return self.index(values[0], values[1])
         return self.binary(node.op, values[0], values[1])
@@ -320,8 +330,7 @@ class Evaluator:
     def binary(self, op: str, a: _V, b: _V) -> _V:
         if isinstance(a, _Alt) or (isinstance(b, _Alt) and not isinstance(a, _Arr)):
             # `name + '.c'` with name set in two branches: one value per branch.
-            left = a.options if isinstance(a, _Alt) else (a,)
-            right = b.options if isinstance(b, _Alt) else (b,)
+            left, right = _options(a), _options(b)
             options = [self.binary(op, x, y) for x in left for y in right][:8]
             return _Alt(options=tuple(_tag(o, a.g.and_(b.g)) for o in options))
         g = a.g.and_(b.g)
@@ -349,6 +358,8 @@ class Evaluator:
             return _Str(s=kb if kb.startswith(("/", "\x00")) else posixpath.join(ka, kb), g=g)
         if isinstance(a, _Num) and isinstance(b, _Num) and op in ("+", "-", "*"):
             x, y = a.n, b.n
+            if x.bit_length() + y.bit_length() > _MAX_BITS:
+                return _Unknown()
             return _Num(n=x + y if op == "+" else x - y if op == "-" else x * y, g=g)
         return _Unknown(atom=min(_atom(a), _atom(b), key=lambda u: u.true_in))
 

@@ -334,7 +334,10 @@ class _Parser:
         if tok.kind in ("str", "fstr"):
             return _Lit(tok.line, tok.value, tok.kind == "fstr")
         if tok.kind == "num":
-            return _Lit(tok.line, int(tok.value, 0))
+            try:
+                return _Lit(tok.line, int(tok.value, 0))
+            except ValueError:  # `01` (no leading zeros in meson), or too many digits for int()
+                raise _ParseError(f"line {tok.line}: bad number {tok.value[:20]!r}") from None
         if tok.kind == "id":
             if tok.value in ("true", "false"):
                 return _Lit(tok.line, tok.value == "true")

@@ -120,3 +120,36 @@ def test_install_verdicts() -> None:
     broken = classify_install(1, "ERROR: Wheel 'uv' located at /w/uv.whl is invalid.")
     assert broken.outcome is Outcome.INSTALL_FAILED and "invalid" in broken.evidence
     assert classify_install(None, "").outcome is Outcome.INSTALL_FAILED
+
+
+@pytest.mark.parametrize(("output", "path"), [
+    # ninja ran (the loader is there) and reported its own missing file
+    ("ninja: error: loading 'build.ninja': No such file or directory", "/r/ninja"),
+    ("tool: cannot open /r/tool.conf: No such file or directory", "/r/tool"),
+])
+def test_a_programs_own_enoent_is_not_a_missing_loader(output: str, path: str) -> None:
+    v = classify_run(1, output, path, _binary(MUSL_DYNAMIC))
+    assert v.outcome is Outcome.EXITS_NONZERO
+
+
+def test_docker_and_podman_engine_lines() -> None:
+    docker = ('docker: Error response from daemon: failed to create task for container: '
+              'failed to create shim task: OCI runtime create failed: runc create failed: '
+              'unable to start container process: exec: "/r/x": stat /r/x: no such file or '
+              'directory: unknown.')
+    assert classify_run(127, docker, "/r/x", _binary(STATIC)).outcome is Outcome.NOT_FOUND
+    # a program's output that merely starts with "Error" is not the engine's
+    v = classify_run(126, "Error loading config", "/r/x", _binary(STATIC))
+    assert v.outcome is Outcome.EXITS_NONZERO
+
+
+def test_host_problems_are_read_from_engine_lines_only() -> None:
+    from retag._engine import _engine_lines, host_problem
+
+    program = "error setting rlimit: this is my program's own message\n"
+    assert host_problem(_engine_lines(program)) is None
+    engine = ("Error: runc: runc create failed: unable to start container process: error during "
+              "container init: error setting rlimits for ready process: error setting rlimit "
+              "type 7: operation not permitted: OCI permission denied")
+    problem = host_problem(_engine_lines(program + engine))
+    assert problem is not None and "default_ulimits" in problem[1]

@@ -74,6 +74,10 @@ def soup(bits: Sequence[str], sep: str = "\n", max_size: int = 60) -> st.SearchS
                      .map(sep.join), mixed.map("".join))  # fmt: skip
 
 
+# More digits than int() and str() convert (sys.int_info.default_max_str_digits is 4300).
+LONG_DIGITS = "9" * 4301
+
+
 @functools.cache
 def _scratch() -> Path:
     """One temporary directory per process for the files the readers take (removed at exit)."""
@@ -107,7 +111,7 @@ _REGION = st.integers(0, 63)
 
 
 def _mutation(kind: str, **fields: st.SearchStrategy[object]) -> st.SearchStrategy[Mutation]:
-    return st.builds(Mutation, st.just(kind), _REGION, _POS, **fields)  # type: ignore[arg-type]
+    return st.builds(Mutation, st.just(kind), _REGION, _POS, **fields)
 
 
 MUTATION = st.one_of(
@@ -239,6 +243,7 @@ CMAKE_ARGS = [
     "CACHE", "STRING", "PARENT_SCOPE", "OUTPUT", "DEPENDS", "x.h.in", "x.h", "${ARGV0}", "${ARGN}",
     "ARGN", "IN", "LISTS", "ITEMS", "RANGE", "3", "1", "0", "-1", "EXPR", "1+2", "$<IF:1,a.c,b.c>",
     "$<$<PLATFORM_ID:Windows>:w.c>", "$<TARGET_OBJECTS:a>", '"a b.c"', '"${A};${B}"', "[[x.c]]",
+    LONG_DIGITS, "1." + LONG_DIGITS, "VERSION_LESS", "99999999999999999999",
     "a\\;b", "SOURCES", "FILES", "NAME", "DIRECTORY", "ABSOLUTE", "REALPATH", "GET", "LENGTH",
     "REMOVE_ITEM", "JOIN", "WIN32", "APPLE", "MSVC", "SKBUILD", "MODULE", "WITH_SOABI", "sub/s.c",
 ]  # fmt: skip
@@ -247,8 +252,10 @@ CMAKE_CONDITIONS = [
     "EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/a.c", 'A STREQUAL "x"', 'A MATCHES "^a"', "(A OR B) AND C",
     "CMAKE_VERSION VERSION_LESS 3.20", "1", "0", '""', "IS_DIRECTORY sub", "COMMAND f", "NOT (",
     "A IN_LIST B", "CMAKE_SIZEOF_VOID_P EQUAL 8", "MSVC OR MINGW", "SKBUILD", "${A}", "x)",
+    f"1.{LONG_DIGITS} VERSION_LESS 2", f"{LONG_DIGITS} GREATER 1", "A VERSION_GREATER_EQUAL 1.2",
 ]  # fmt: skip
-_CMAKE_LOOPS = ["IN ITEMS a.c b.c", "IN LISTS SRC", "RANGE 3", "a b c", "${SRC}", "IN ZIP_LISTS A"]
+_CMAKE_LOOPS = ["IN ITEMS a.c b.c", "IN LISTS SRC", "RANGE 3", "a b c", "${SRC}", "IN ZIP_LISTS A",
+                "RANGE 1 9 0", "RANGE -5", f"RANGE {LONG_DIGITS}", "RANGE 99999999999999999999"]
 CMAKE_GOOD = [
     "add_library(a a.c src/m.c)", "python_add_library(m MODULE src/m.c WITH_SOABI)",
     "target_include_directories(a PRIVATE include)", "add_subdirectory(sub)", "set(SRC a.c)",
@@ -346,6 +353,8 @@ MESON_EXPRS = [
     "declare_dependency(include_directories: inc)", "join_paths('src', 'm.c')", "disabler()",
     "'a.c'.split('.')", "cc.has_header('x.h')", "x.get('a', 'b.c')", "[]", "{}", "-1", "x.length()",
     "generator(py, output: '@BASENAME@.c', arguments: ['@INPUT@']).process('m.pyx')",
+    "x * x", "x * 99999999999", "x - 1", "01", "0o17", "0b101", "0xff", LONG_DIGITS, "range(64)",
+    "range(1, 5, 0)", "range(x)", "range(-3)", "'@0@'.format(x)", "x / 'a.c'",
 ]  # fmt: skip
 MESON_CALLS = [
     "executable", "library", "static_library", "shared_library", "py.extension_module", "files",
@@ -428,7 +437,7 @@ _TAR_KINDS = {"file": tarfile.REGTYPE, "dir": tarfile.DIRTYPE, "sym": tarfile.SY
               "cont": tarfile.CONTTYPE, "odd": b"Z"}  # fmt: skip
 _ZIP_MODES = {"file": 0o100644, "dir": 0o040755, "sym": 0o120777, "hard": 0, "fifo": 0o010644,
               "chr": 0o020644, "cont": 0o100755, "odd": 0o170000}  # fmt: skip
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=16)
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=16)  # no lone surrogates
 Member = tuple[str, str, str, bytes]  # name, kind, link target, data
 # Mostly plausible members (so that reading gets past the first one), some hostile or odd ones.
 MEMBER = st.tuples(

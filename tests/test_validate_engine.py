@@ -37,7 +37,9 @@ def _cells(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _ran(cell: dict[str, Any], where: str) -> dict[str, str]:
-    return {p["command"]: p["evidence"] for p in cell["probes"]
+    """{command: first line} of the runs that worked; direct runs are named by their member,
+    shown here by file name."""
+    return {p["command"].rsplit("/", 1)[-1]: p["evidence"] for p in cell["probes"]
             if p["where"] == where and p["outcome"] == "runs"}
 
 
@@ -187,3 +189,66 @@ def test_code_of_another_architecture_than_the_tag_is_a_finding(tmp_path: Path) 
     assert code == 1
     assert report["results"][0]["findings"] == [
         "demo-1.0.data/scripts/hello is aarch64 code, but the wheel's tags say x86_64"]
+
+
+def _leftovers() -> list[str]:
+    done = subprocess.run(["podman", "ps", "--all", "--filter", "name=releasenet-",
+                           "--format", "{{.Names}}"], capture_output=True, text=True)
+    images = subprocess.run(["podman", "images", "--format", "{{.Repository}}:{{.Tag}}",
+                             "localhost/releasenet-empty"], capture_output=True, text=True)
+    return done.stdout.split() + images.stdout.split()
+
+
+def test_every_executable_runs_even_when_two_share_a_name(tmp_path: Path) -> None:
+    # a static tool in .data/scripts must not vouch for a dynamic one of the same name
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from make_test_wheels import make_wheel
+
+    require_images(MUSL)
+    files = {"demo/__init__.py": b"",
+             "demo-1.0.data/scripts/tool": (BIN / "musl-static-x86_64").read_bytes(),
+             "demo/bin/tool": (BIN / "musl-dynamic-x86_64").read_bytes()}
+    wheel = make_wheel(tmp_path, tags=("py3-none-musllinux_1_1_x86_64",), files=files)
+    code, report = _validate(str(wheel), "--image", MUSL)
+    result = report["results"][0]
+    assert code == 1 and sorted(result["executables"]) == [
+        "demo-1.0.data/scripts/tool", "demo/bin/tool"]
+    assert result["commands"] == ["tool"]  # only .data/scripts and entry points are installed
+    empty = _cells(result)["empty"]
+    verdicts = {p["command"]: p["outcome"] for p in empty["probes"]}
+    assert verdicts == {"demo-1.0.data/scripts/tool": "runs", "demo/bin/tool": "missing-loader"}
+    assert _cells(result)[MUSL]["status"] == "pass"
+    assert _leftovers() == []
+
+
+def test_a_wheel_for_another_python_is_judged_by_its_binaries(tmp_path: Path) -> None:
+    require_images(DEBIAN)
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from make_test_wheels import make_wheel
+
+    files = {"demo/__init__.py": b"",
+             "demo-1.0.data/scripts/hello": (BIN / "glibc-dynamic-x86_64").read_bytes()}
+    wheel = make_wheel(tmp_path, tags=("cp313-cp313-manylinux_2_34_x86_64",), files=files)
+    code, report = _validate(str(wheel), "--no-empty", "--image", DEBIAN)
+    cell = _cells(report["results"][0])[DEBIAN]
+    assert code == 0 and cell["status"] == "pass" and cell["install"] is None
+    assert cell["note"] == ("not installed: no python of the image (3.11) takes the wheel's "
+                            "interpreter tags")
+
+
+def test_a_hanging_binary_times_out_and_leaves_no_container(tmp_path: Path) -> None:
+    # static-pie-aarch64 is freestanding and never exits: a timeout, through qemu
+    require_images()
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from make_test_wheels import make_wheel
+
+    if not _binfmt.emulation("aarch64", b"").ok:
+        pytest.skip("no aarch64 emulation")
+    files = {"demo/__init__.py": b"",
+             "demo-1.0.data/scripts/spin": (BIN / "static-pie-aarch64").read_bytes()}
+    wheel = make_wheel(tmp_path, tags=("py3-none-manylinux_2_17_aarch64",), files=files)
+    code, report = _validate(str(wheel), "--timeout", "3", "--image", DEBIAN)
+    (cell,) = report["results"][0]["cells"]
+    assert code == 1 and cell["status"] == "fail"
+    assert [p["outcome"] for p in cell["probes"]] == ["timeout"]
+    assert _leftovers() == []
