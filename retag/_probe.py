@@ -91,7 +91,7 @@ _MUSL_VERSION = re.compile(r"^Version (\d+)\.(\d+)", re.MULTILINE)
 
 def image_facts(found: Sequence[Section]) -> ImageFacts:
     libc = version = line = None
-    pythons = []
+    pythons: list[tuple[str, tuple[int, int], str]] = []
     for section in found:
         first = section.text.strip().splitlines()[0] if section.text.strip() else ""
         if section.kind == "glibc" and (m := _GLIBC_VERSION.search(first)):
