@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -243,27 +243,33 @@ def _summary(console: Any, outcomes: list[Outcome], escape: Any) -> None:
                   f"{bad} incomplete, {err} unreadable")
 
 
-def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
-    """`::error file=...,line=...::` annotations at the build-file line that references each
-    missing file (a pull request shows them on the diff), one line per unreadable target."""
-    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+def _located(outcomes: list[Outcome]) -> Iterator[tuple[Outcome, Finding | None,
+                                                       Reference | None, str]]:
+    """(outcome, finding, reference, message) for each referencing line of each missing file
+    (warnings and errors), and (outcome, None, None, reason) for each unreadable target."""
     for o in outcomes:
         if o.report is None:
-            stream.write(f"::error title={gh_escape('sdistcheck', True)}::"
-                         f"{gh_escape(o.error or '')}\n")
+            yield o, None, None, o.error or ""
             continue
         for f in o.report.findings:
             if f.severity is Severity.INFO:
                 continue
             for ref in f.references:
-                where = f"file={gh_escape(ref.source, True)}"
-                if ref.line:
-                    where += f",line={ref.line}"
-                title = gh_escape(f"{o.report.artifact}: missing {f.path}", True)
-                detail = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
-                if ref.condition:
-                    detail += f" under {ref.condition}"
-                stream.write(f"::{level[f.severity]} {where},title={title}::{gh_escape(detail)}\n")
+                text = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
+                yield o, f, ref, text + (f" under {ref.condition}" if ref.condition else "")
+
+
+def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
+    """`::error file=...,line=...::` annotations at the build-file line that references each
+    missing file (a pull request shows them on the diff), one line per unreadable target."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    for o, f, ref, text in _located(outcomes):
+        if f is None or ref is None or o.report is None:
+            stream.write(f"::error title={gh_escape('sdistcheck', True)}::{gh_escape(text)}\n")
+            continue
+        where = f"file={gh_escape(ref.source, True)}" + (f",line={ref.line}" if ref.line else "")
+        title = gh_escape(f"{o.report.artifact}: missing {f.path}", True)
+        stream.write(f"::{level[f.severity]} {where},title={title}::{gh_escape(text)}\n")
 
 
 SARIF_RULES = {
@@ -282,18 +288,15 @@ def write_sarif_report(outcomes: list[Outcome], version: str, stream: IO[str]) -
     root, which is the repository's root for most projects), one per unreadable sdist."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     results = []
+    for o, f, ref, text in _located(outcomes):
+        if f is None or ref is None:
+            results.append(SarifResult("unreadable-sdist", "error", text, o.target))
+        else:
+            results.append(SarifResult(f"missing-file/{f.scope.value}", level[f.severity], text,
+                                       ref.source, ref.line or None))
     for o in outcomes:
         if o.report is None:
-            results.append(SarifResult("unreadable-sdist", "error", o.error or "", o.target))
             continue
-        for f in o.report.findings:
-            if f.severity is Severity.INFO:
-                continue
-            for ref in f.references:
-                text = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
-                text += f" under {ref.condition}" if ref.condition else ""
-                results.append(SarifResult(f"missing-file/{f.scope.value}", level[f.severity],
-                                           text, ref.source, ref.line or None))
         if o.build is not None and not o.build.ok:
             for cause in o.build.causes or ():
                 results.append(SarifResult("build-failed", "error", f"{o.report.artifact}: "
