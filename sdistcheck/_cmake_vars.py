@@ -220,7 +220,9 @@ class Variables:
         return items
 
     def expand_all(self, args: Iterable[Arg], ctx: _Ctx) -> list[_Pair]:
-        return [(item, arg.line) for arg in args for item in self.expand(arg, ctx)]
+        pairs = [(item, arg.line) for arg in args for item in self.expand(arg, ctx)]
+        self.budget += len(pairs) // 2  # long lists are work too: a loop growing one is bounded
+        return pairs
 
     def word(self, arg: Arg, ctx: _Ctx) -> str:
         """An argument used as a name or keyword: its first value, restored."""

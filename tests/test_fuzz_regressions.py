@@ -73,3 +73,16 @@ def test_cmake_numbers_int_cannot_read_never_raise(text: str) -> None:
     # test_cmake_never_raises once its grammar had long digit runs: ValueError from int().
     out = cmake(text)
     assert [r.target for r in out.references] == ["a.c"]
+
+
+def test_cmake_growing_list_used_by_every_call_stays_bounded() -> None:
+    # Found by scripts/fuzz.py (its hang watchdog, test_cmake_never_raises): each call appends
+    # to a list and adds it to a target, so each command did more work than the last while the
+    # budget counted commands only.  Now the items a command expands count too.
+    started = time.perf_counter()
+    out = cmake(
+        "macro(m)\nlist(APPEND SRC a.c)\nadd_executable(e ${SRC})\nm()\nm()\nendmacro()\nm()\n"
+    )
+    assert "a.c" in {r.target for r in out.references}
+    assert any("stopped early" in n for n in out.notes)
+    assert time.perf_counter() - started < 30  # hours before; a few seconds at most now
