@@ -86,6 +86,8 @@ class ElfInfo:
 def binary_error(member: str, what: str, reason: object) -> BinaryFormatError:
     """One line: MEMBER, what it claims to be, and why it cannot be read."""
     text = " ".join(str(reason).split()) or type(reason).__name__
+    if "<_io." in text or text.startswith("("):  # construct's raw (offset, size, stream) tuples
+        text = "a structure runs past the end of the file or is malformed"
     return BinaryFormatError(f"{member}: unreadable {what}: {text}")
 
 

@@ -171,3 +171,12 @@ def test_corrupted_headers_never_escape_as_tracebacks(name: str) -> None:
             read_elf(name, data)
         except BinaryFormatError as exc:
             assert "\n" not in str(exc)
+
+
+def test_raw_parser_tuples_become_a_readable_reason() -> None:
+    # pyelftools/construct sometimes raise with (offset, size, stream): not for people
+    from retag._elf import binary_error
+
+    exc = binary_error("x/bin", "ELF file", ValueError((52, -8, "<_io.BytesIO object at 0x7f>")))
+    assert str(exc) == ("x/bin: unreadable ELF file: a structure runs past the end of the file "
+                        "or is malformed")
