@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from ._config import Options
-from ._errors import SdistCheckError
-from ._model import Finding, Fix, Reference, Report, Scope, Severity
+if TYPE_CHECKING:
+    from ._config import Options
+    from ._errors import SdistCheckError
+    from ._model import Finding, Fix, Reference, Report, Scope, Severity
+
+# The API's names are loaded when first used: importing one submodule (retag uses
+# sdistcheck._annotations) must not pay for the model and config modules (about 9 ms).
+_LAZY = {"Options": "_config", "SdistCheckError": "_errors", "Finding": "_model",
+         "Fix": "_model", "Reference": "_model", "Report": "_model", "Scope": "_model",
+         "Severity": "_model"}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_sdist(path: str | Path, options: Options | None = None) -> Report:
     """Check one sdist file.  Raises `SdistCheckError` subclasses for unreadable input."""
     from ._archive import read_sdist
     from ._check import check
+    from ._config import Options
 
     return check(read_sdist(Path(path)), options or Options())
 
