@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,17 +49,21 @@ def _out_dir(out_dir: Path | None, path: Path) -> Path:
     return out
 
 
-def read_and_analyse(path: Path) -> tuple[_wheelfile.Wheel, list[Binary]]:
+def read_and_analyse(path: Path, sink: Callable[[str, bytes], None] | None = None
+                     ) -> tuple[_wheelfile.Wheel, list[Binary]]:  # fmt: skip
     """The wheel, every member hash-checked against RECORD, and its binaries found by magic.
 
     One decompression pass: the structure is read first, then each member is hashed as it is
-    analysed, and the rewrite trusts that verification.
+    analysed (and handed to SINK, which `retag validate` unpacks with), and the rewrite trusts
+    that verification.
     """
     from . import _binaries
 
     wheel = _wheelfile.read_wheel(path, verify=False)
     found = []
     for name, data in _wheelfile.iter_members(wheel):  # checks each member against RECORD
+        if sink is not None:
+            sink(name, data)
         binary = _binaries.analyse(name, data)
         if binary is not None:
             found.append(binary)

@@ -77,7 +77,7 @@ def _exit_code(cells: Sequence[Cell], findings: Sequence[str]) -> int:
     return 0
 
 
-def _commands(wheel: _wheelfile.Wheel) -> tuple[list[str], list[str]]:
+def _commands(wheel: _wheelfile.Wheel, tree: Path) -> tuple[list[str], list[str]]:
     """(commands to run after install, what was skipped): scripts and console entry points."""
     names: list[str] = []
     skipped: list[str] = []
@@ -91,7 +91,7 @@ def _commands(wheel: _wheelfile.Wheel) -> tuple[list[str], list[str]]:
         parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
         parser.optionxform = str  # type: ignore[assignment,method-assign]
         try:
-            parser.read_string(_wheelfile.read_member(wheel, entry).decode("utf-8", "replace"))
+            parser.read_string((tree / entry).read_text("utf-8", "replace"))
             if parser.has_section("console_scripts"):
                 names.extend(parser["console_scripts"])
         except configparser.Error as exc:
@@ -146,22 +146,29 @@ def _installed(engine: Engine, image: _images.Image, python: str, wheel_file: st
 Progress = Callable[[str], None]
 
 
-def _unpack(wheel: _wheelfile.Wheel, tree: Path, executables: Sequence[Binary]) -> None:
-    """Every member of the wheel (names `_wheelfile` vetted) under TREE; executables 0755."""
-    wanted = {b.member for b in executables}
-    for name, data in _wheelfile.iter_members(wheel):
+def _unpacker(tree: Path) -> Callable[[str, bytes], None]:
+    """Writes each member of the wheel (names `_wheelfile` vetted) under TREE, as read."""
+    def write(name: str, data: bytes) -> None:
         if name.endswith("/"):
-            continue
+            return
         target = tree / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        target.chmod(0o755 if name in wanted else 0o644)
+
+    return write
 
 
 def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> WheelResult:
+    with tempfile.TemporaryDirectory(prefix="releasenet-validate-") as tmp:
+        return _validate(path, Path(tmp), engine, opts, progress)
+
+
+def _validate(path: Path, tmp: Path, engine: Engine, opts: Options,
+              progress: Progress) -> WheelResult:  # fmt: skip
     from ._jobs import read_and_analyse
 
-    wheel, binaries = read_and_analyse(path)
+    tree = tmp / "tree"
+    wheel, binaries = read_and_analyse(path, _unpacker(tree))  # one pass: verify, analyse, unpack
     arches = {a for t in wheel.platform_tags if (a := wheel_arch_of_platform_tag(t))}
     arch = next(iter(arches)) if len(arches) == 1 else None
     findings = [f"{b.member} is {b.arch} code, but the wheel's tags say {arch}"
@@ -177,41 +184,41 @@ def validate(path: Path, engine: Engine, opts: Options, progress: Progress) -> W
                            (f"no container platform is known for {arch}: not checked",),
                            tuple(findings), 1 if findings else 2)
     executables = [b for b in binaries if b.format == "elf" and b.kind in EXECUTABLE_KINDS]
-    commands, skipped = _commands(wheel)
+    commands, skipped = _commands(wheel, tree)
     static = bool(executables) and all(b.static or b.kind == "static-pie" for b in executables)
     cells: list[Cell] = []
     images: list[_images.Image] = []
-    with tempfile.TemporaryDirectory(prefix="releasenet-validate-") as tmp:
-        tree, wheel_dir, empty_dir = Path(tmp, "tree"), Path(tmp, "wheels"), Path(tmp, "empty")
-        wheel_dir.mkdir()
-        _unpack(wheel, tree, executables)
-        shutil.copyfile(path, wheel_dir / path.name)
-        head = (tree / executables[0].member).read_bytes()[:64] if executables else b""
-        emulation = _binfmt.emulation(arch, head)
-        try:
-            if executables and opts.empty:
-                progress(f"{path.name}: building the empty image")
-                for b in executables:  # only the executables, at the same paths
-                    (empty_dir / b.member).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(tree / b.member, empty_dir / b.member)
-                images.append(_images.build_empty(engine, arch, empty_dir, TREE))
-            refs = [(r, "given") for r in opts.images] or [
-                (r, "default") for r in _images.default_refs(arch)]
-            for ref, origin in refs:
-                progress(f"{path.name}: resolving {ref}")
-                images.append(_images.resolve(engine, ref, origin, arch))
+    wheel_dir, empty_dir = tmp / "wheels", tmp / "empty"
+    wheel_dir.mkdir()
+    for b in executables:
+        (tree / b.member).chmod(0o755)
+    shutil.copyfile(path, wheel_dir / path.name)
+    head = (tree / executables[0].member).read_bytes()[:64] if executables else b""
+    emulation = _binfmt.emulation(arch, head)
+    try:
+        if executables and opts.empty:
+            progress(f"{path.name}: building the empty image")
+            for b in executables:  # only the executables, at the same paths
+                (empty_dir / b.member).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(tree / b.member, empty_dir / b.member)
+            images.append(_images.build_empty(engine, arch, empty_dir, TREE))
+        refs = [(r, "given") for r in opts.images] or [
+            (r, "default") for r in _images.default_refs(arch)]
+        for ref, origin in refs:
+            progress(f"{path.name}: resolving {ref}")
+            images.append(_images.resolve(engine, ref, origin, arch))
+        for image in images:
+            if image.arch is not None and image.arch != arch:
+                skipped.append(f"{image.ref}: {image.problem}")
+                continue
+            progress(f"{path.name}: in {image.ref}")
+            cells.append(_cell(engine, image, emulation, wheel, executables, commands,
+                               static, tree, wheel_dir, opts))
+    finally:
+        if not opts.keep:
             for image in images:
-                if image.arch is not None and image.arch != arch:
-                    skipped.append(f"{image.ref}: {image.problem}")
-                    continue
-                progress(f"{path.name}: in {image.ref}")
-                cells.append(_cell(engine, image, emulation, wheel, executables, commands,
-                                   static, tree, wheel_dir, opts))
-        finally:
-            if not opts.keep:
-                for image in images:
-                    if image.empty:
-                        engine.remove_image(image.ref)
+                if image.empty:
+                    engine.remove_image(image.ref)
     if not cells:
         skipped.append(f"no image of the wheel's architecture ({arch}) to validate in")
     return WheelResult(str(path), arch, wheel.platform_tags,
