@@ -15,19 +15,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from ._cli_common import add_common, failure, quiet_broken_pipe, reraise_bugs, wheels
+from . import __version__, _config
+from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
 from ._errors import RetagError
 from ._jobs import RetagOptions, TagEdit
 from ._report import Result, write_github, write_json, write_sarif_report, write_text
-
-
-def _floor(text: str) -> tuple[int, int]:
-    try:
-        major, minor = (int(x) for x in text.replace(".", "_").split("_"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a glibc version: {text!r} (e.g. 2_28)") from None
-    return major, minor
 
 
 def _jobs_arg(p: argparse.ArgumentParser) -> None:
@@ -50,7 +42,7 @@ def _retag_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
     p.add_argument("--remove", action="store_true", help="delete the input after success")
     p.add_argument("--dry-run", action="store_true", help="decide and report, write nothing")
-    p.add_argument("--manylinux", type=_floor, metavar="X_Y",
+    p.add_argument("--manylinux", type=argtype(_config.parse_floor, str), metavar="X_Y",
                    help="raise the manylinux floor (default: 2_17, the static-binary floor)")
     p.add_argument("--force", action="store_true", default=None,
                    help="retag even when a glibc sibling wheel would tie with the result")
@@ -154,8 +146,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    from . import _config
-
     if args_list[:1] == ["validate"]:
         from ._cli_validate import validate_main
 

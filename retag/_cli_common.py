@@ -6,13 +6,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from . import __version__
 from ._errors import RetagError
 
 FORMATS = ("text", "json", "github", "sarif")
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 def wheels(targets: Sequence[str], skipped: list[str] | None = None) -> list[Path]:
@@ -37,6 +40,17 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, metavar="FILE",
                    help="read [tool.retag] from FILE (default: ./pyproject.toml if present)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def argtype(parse: Callable[[T], U], convert: Callable[[str], T]) -> Callable[[str], U]:
+    """An argparse `type` from a parser that raises ValueError (shared with [tool.retag])."""
+    def parsed(text: str) -> U:
+        try:
+            return parse(convert(text))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parsed
 
 
 def failure(path: Path, exc: Exception) -> str:

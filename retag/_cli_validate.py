@@ -9,19 +9,9 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from . import __version__, _config
-from ._cli_common import add_common, failure, quiet_broken_pipe, reraise_bugs, wheels
+from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
 
 DEFAULT_TIMEOUT = 120.0
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < 86400:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(f"not a number of seconds between 0 and 86400: {text!r}")
-    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--probe-args", metavar="ARGS",
                    help="arguments to run each executable with, e.g. --probe-args=-V "
                    "(default: --version, then --help)")
-    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+    p.add_argument("--timeout", type=argtype(_config.parse_seconds, float), metavar="SECONDS",
                    help=f"per container run (default {DEFAULT_TIMEOUT:.0f})")
     p.add_argument("--keep", action="store_true",
                    help="leave containers and the empty images for debugging")
@@ -77,9 +67,6 @@ def validate_main(argv: Sequence[str]) -> int:
         else _validate.Options.probes
     opts = _validate.Options(tuple(args.image), probes, args.timeout or DEFAULT_TIMEOUT,
                              args.keep, not args.no_empty)
-    if args.timeout is not None and not 0 < args.timeout < 86400:  # from [tool.retag]
-        raise _config.ConfigError(f"[tool.retag] timeout must be seconds between 0 and 86400, "
-                                  f"not {args.timeout}")
     skipped: list[str] = []
     found = wheels(args.wheels, skipped)
     if not found:

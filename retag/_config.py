@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,16 +17,41 @@ class ConfigError(RetagError):
     """An unreadable pyproject.toml, an unknown key or a value of the wrong type (exit 2)."""
 
 
-# key -> (argparse destination, type check, what it must be)
-_KEYS: dict[str, tuple[str, type | tuple[type, ...], str]] = {
-    "manylinux": ("manylinux", str, 'a glibc version such as "2_28"'),
-    "force": ("force", bool, "true or false"),
-    "out-dir": ("out_dir", str, "a directory"),
-    "images": ("image", list, "a list of image references"),
-    "engine": ("engine", str, '"podman" or "docker"'),
-    "probe-args": ("probe_args", str, 'a string such as "--version"'),
-    "timeout": ("timeout", (int, float), "seconds"),
-    "empty-image": ("empty", bool, "true or false"),
+MAX_TIMEOUT = 86400.0
+
+
+def parse_floor(text: str) -> tuple[int, int]:
+    """A manylinux floor, "2_28" or "2.28" (`--manylinux` and the `manylinux` key)."""
+    try:
+        major, minor = (int(x) for x in text.replace(".", "_").split("_"))
+    except ValueError:
+        raise ValueError(f"not a glibc version: {text!r} (e.g. 2_28)") from None
+    return major, minor
+
+
+def parse_seconds(value: float) -> float:
+    """A per-run timeout (`--timeout` and the `timeout` key); refuses nan and inf too."""
+    if not 0 < value < MAX_TIMEOUT:
+        raise ValueError(f"not a number of seconds between 0 and {MAX_TIMEOUT:.0f}: {value!r}")
+    return value
+
+
+def _engine(name: str) -> str:
+    if name not in ("podman", "docker"):
+        raise ValueError(f'{name!r} is not "podman" or "docker"')
+    return name
+
+
+# key -> (argparse destination, type check, what it must be, conversion to the option's value)
+_KEYS: dict[str, tuple[str, type | tuple[type, ...], str, Callable[[Any], Any]]] = {
+    "manylinux": ("manylinux", str, 'a glibc version such as "2_28"', parse_floor),
+    "force": ("force", bool, "true or false", bool),
+    "out-dir": ("out_dir", str, "a directory", Path),
+    "images": ("image", list, "a list of image references", list),
+    "engine": ("engine", str, '"podman" or "docker"', _engine),
+    "probe-args": ("probe_args", str, 'a string such as "--version"', str),
+    "timeout": ("timeout", (int, float), "seconds", lambda v: parse_seconds(float(v))),
+    "empty-image": ("no_empty", bool, "true or false", lambda v: not v),  # the flag: --no-empty
 }
 
 
@@ -56,21 +82,15 @@ def apply(args: argparse.Namespace, table: dict[str, Any], source: str,
         if key not in _KEYS:
             raise ConfigError(f"{source}: [tool.retag] has unknown key {key!r} "
                               f"(known: {', '.join(sorted(_KEYS))})")
-        dest, kind, shown = _KEYS[key]
+        dest, kind, shown, convert = _KEYS[key]
         if not _valid(value, kind):
             raise ConfigError(f"{source}: [tool.retag] {key} must be {shown}")
-        if key not in keys or getattr(args, dest, None) not in (None, []):
-            continue  # not this command's, or the command line said it
-        if key == "manylinux":
-            value = _floor(value, source)
-        elif key == "out-dir":
-            value = Path(value)
-        elif key == "empty-image":
-            value = not value  # the flag is --no-empty
-            dest = "no_empty"
-            if getattr(args, dest, False):
-                continue
-        setattr(args, dest, value)
+        try:  # every key is checked, also those of the other commands
+            converted = convert(value)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: [tool.retag] {key}: {exc}") from None
+        if key in keys and getattr(args, dest, None) in (None, []):
+            setattr(args, dest, converted)  # unless not this command's, or the flag said it
 
 
 def _valid(value: Any, kind: type | tuple[type, ...]) -> bool:
@@ -79,15 +99,6 @@ def _valid(value: Any, kind: type | tuple[type, ...]) -> bool:
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     return isinstance(value, kind)
-
-
-def _floor(text: str, source: str) -> tuple[int, int]:
-    try:
-        major, minor = (int(x) for x in text.replace(".", "_").split("_"))
-    except ValueError:
-        raise ConfigError(f"{source}: [tool.retag] manylinux: not a glibc version: {text!r} "
-                          "(e.g. \"2_28\")") from None
-    return major, minor
 
 
 RETAG_KEYS = frozenset({"manylinux", "force", "out-dir"})

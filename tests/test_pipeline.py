@@ -124,6 +124,8 @@ def test_tool_retag_config_and_flags_over_it(pypi: Fetch, tmp_path: Path) -> Non
     ("manylinux = 2.28", "[tool.retag] manylinux must be a glibc version"),
     ("timeout = true", "[tool.retag] timeout must be seconds"),
     ('manylinux = "two"', "not a glibc version: 'two'"),
+    ('engine = "sh"', "[tool.retag] engine: 'sh' is not \"podman\" or \"docker\""),
+    ("timeout = -3", "[tool.retag] timeout: not a number of seconds between 0 and 86400"),
 ])
 def test_bad_tool_retag_is_one_line_exit_2(pypi: Fetch, tmp_path: Path, body: str,
                                            message: str) -> None:
