@@ -83,7 +83,8 @@ def host_problem(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _last_line(text: str) -> str:
+def last_line(text: str) -> str:
+    """The last non-blank line of TEXT: where an engine puts its reason."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else "(no output)"
 
@@ -110,7 +111,7 @@ class Engine:
             known = host_problem(done.stderr)
             if known:
                 raise EngineError(f"{self.name}: {known[0]}", known[1])
-            raise EngineError(f"{self.name} does not work here: {_last_line(done.stderr)}")
+            raise EngineError(f"{self.name} does not work here: {last_line(done.stderr)}")
 
     def image_arch(self, ref: str) -> tuple[str, str | None] | None:
         """(OCI architecture, variant) of a local image; None when it is not here."""
@@ -130,7 +131,7 @@ class Engine:
                               PULL_TIMEOUT)
         except EngineError as exc:
             return str(exc)
-        return None if done.returncode == 0 else _last_line(done.stderr)
+        return None if done.returncode == 0 else last_line(done.stderr)
 
     def build(self, context: Path, tag: str, platform: str) -> None:
         done = self._call(["build", "--platform", platform, "--tag", tag,
@@ -139,7 +140,7 @@ class Engine:
             known = host_problem(done.stderr)
             if known:
                 raise EngineError(f"{self.name} build: {known[0]}", known[1])
-            raise EngineError(f"{self.name} could not build {tag}: {_last_line(done.stderr)}")
+            raise EngineError(f"{self.name} could not build {tag}: {last_line(done.stderr)}")
         if self.image_arch(tag) is None:  # e.g. a buildx builder that does not --load
             raise EngineError(f"{self.name} built {tag} but the image is not in its store",
                               "use a builder that loads images (docker buildx --load)")

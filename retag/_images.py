@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _platforms, _probe
-from ._engine import Engine
+from ._engine import Engine, last_line
 from ._errors import RetagError
 
 EMPTY_REPO = "localhost/releasenet-empty"
@@ -101,7 +101,7 @@ def facts(engine: Engine, image: Image, timeout: float) -> _probe.ImageFacts:
     if any(s.kind == "end" for s in found):
         return _probe.image_facts(found)
     if done.timed_out or done.exit_code not in (126, 127):
-        why = "timed out" if done.timed_out else f"exit {done.exit_code}: {_last(done.output)}"
+        why = "timed out" if done.timed_out else f"exit {done.exit_code}: {last_line(done.output)}"
         raise ImageProbeError(f"reading the image's platform failed ({why})")
     # no shell (distroless and the like): ask the loaders directly
     outputs: list[str | None] = []
@@ -112,7 +112,3 @@ def facts(engine: Engine, image: Image, timeout: float) -> _probe.ImageFacts:
         outputs.append(None if run.exit_code in (126, 127) else run.output)
     return _probe.facts_from_loaders(outputs[0], outputs[1])
 
-
-def _last(text: str) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else "no output"
