@@ -9,11 +9,12 @@ or (validate) no usable container engine or a target image that could not be che
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from sdistcheck._parallel import run_all
 
 from . import __version__, _config
 from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
@@ -116,14 +117,7 @@ def run_job(kind: str, path: Path, inputs: Sequence[Path], options: object) -> R
 def _run_all(kind: str, paths: list[Path], options: object, jobs: int) -> list[Result]:
     """Each wheel's result in order; in processes when there are several (reading, hashing and
     analysing a wheel is CPU-bound)."""
-    jobs = jobs or os.cpu_count() or 1
-    if len(paths) < 2 or jobs < 2:
-        return [run_job(kind, p, paths, options) for p in paths]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(run_job, kind, p, paths, options) for p in paths]
-        return [f.result() for f in futures]
+    return run_all(run_job, [(kind, p, paths, options) for p in paths], jobs)
 
 
 def _terminate(signum: int, frame: object) -> None:

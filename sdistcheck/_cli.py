@@ -10,13 +10,14 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__, _archive
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
+from ._parallel import run_all
 from ._report import Outcome, write_github, write_json, write_sarif_report, write_text
 from ._source import source_files
 
@@ -243,7 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label, path in expanded:
             work.append((len(outcomes), label, path))
             outcomes.append(None)
-    for index, outcome in _run_all(work, args, options):
+    # --build's live output needs the terminal to itself: one sdist at a time
+    done_work = run_all(_check_one, [(label, path, args, options) for _, label, path in work],
+                        1 if args.build else args.jobs)
+    for (index, _, _), outcome in zip(work, done_work, strict=True):
         outcomes[index] = outcome
     done = [o for o in outcomes if o is not None]
     if not done and skipped:
@@ -279,24 +283,6 @@ def _project_sdist(args: argparse.Namespace) -> Path:
                                 timeout=args.build_timeout, progress=_progress(args.project.name))
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     return sdist
-
-
-def _run_all(work: list[tuple[int, str, Path]], args: argparse.Namespace,
-             options: Options) -> Iterator[tuple[int, Outcome]]:  # fmt: skip
-    """Each sdist's outcome, in processes when there are several (each is CPU-bound: inflating
-    and scanning), except with --build, whose live output needs the terminal to itself."""
-    jobs = args.jobs or os.cpu_count() or 1
-    if len(work) < 2 or jobs < 2 or args.build:
-        for index, label, path in work:
-            yield index, _check_one(label, path, args, options)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-        futures = [(i, pool.submit(_check_one, label, path, args, options))
-                   for i, label, path in work]
-        for index, future in futures:
-            yield index, future.result()
 
 
 if __name__ == "__main__":  # pragma: no cover
