@@ -135,6 +135,16 @@ def test_bad_tool_retag_is_one_line_exit_2(pypi: Fetch, tmp_path: Path, body: st
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_unreadable_config_file_is_one_line_exit_2(pypi: Fetch, tmp_path: Path) -> None:
+    wheel = pypi(UV_MUSL_X86_64.filename, UV_MUSL_X86_64.sha256)
+    (tmp_path / "pyproject.toml").write_text("[tool.retag\nmanylinux = ")
+    done = _run("retag", "--dry-run", str(wheel), cwd=tmp_path)
+    assert done.returncode == 2 and "pyproject.toml: not valid TOML" in done.stderr
+    done = _run("retag", "--dry-run", "--config", str(tmp_path / "absent.toml"), str(wheel))
+    assert done.returncode == 2 and "absent.toml: cannot read the configuration" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 def test_python_api(pypi: Fetch, tmp_path: Path) -> None:
     report: Any = sdistcheck.check_sdist(pypi(UV_BROKEN.filename, UV_BROKEN.sha256))
     assert len(report.errors) == 6

@@ -252,3 +252,22 @@ def test_a_hanging_binary_times_out_and_leaves_no_container(tmp_path: Path) -> N
     assert code == 1 and cell["status"] == "fail"
     assert [p["outcome"] for p in cell["probes"]] == ["timeout"]
     assert _leftovers() == []
+
+
+def test_hostile_wheels_are_one_line_exit_2_and_nothing_escapes(tmp_path: Path) -> None:
+    # every broken wheel of the retag suite, through `retag validate`: read before any run
+    require_images(MUSL)
+    sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+    from make_test_wheels import build_hostile
+
+    hostile = build_hostile(tmp_path / "in")
+    before = set(Path("/tmp").iterdir())
+    for case, wheel in sorted(hostile.items()):
+        code, report = _validate(str(wheel), "--image", MUSL)
+        (result,) = report["results"]
+        assert code == 2 and result["exit_code"] == 2, case
+        assert result["error"] and "\n" not in result["error"] and result["cells"] == [], case
+    assert not (tmp_path / "evil.py").exists() and not Path("/evil.py").exists()
+    assert {p for p in set(Path("/tmp").iterdir()) - before
+            if p.name.startswith(("releasenet-validate-", "releasenet-empty-"))} == set()
+    assert _leftovers() == []
