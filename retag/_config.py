@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sdistcheck import _toml
-
 from ._errors import RetagError
 
 
@@ -57,6 +55,8 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str, Callable[[Any], Any]]]
 
 def load(path: Path | None) -> tuple[dict[str, Any], str]:
     """The [tool.retag] table of PATH (default: ./pyproject.toml if it exists) and its name."""
+    from sdistcheck import _toml  # here: `retag tags` does not read the configuration
+
     explicit = path is not None
     path = path or Path("pyproject.toml")
     if not explicit and not path.is_file():
