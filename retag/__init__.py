@@ -16,13 +16,19 @@ from ._errors import RetagError
 from ._report import Result
 
 if TYPE_CHECKING:
-    from ._validate import WheelResult
+    from .validate.run import WheelResult
 
 
-def retag_wheel(path: str | Path, *, out_dir: str | Path | None = None,
-                manylinux: tuple[int, int] | None = None, force: bool = False,
-                dry_run: bool = False, remove: bool = False,
-                siblings: Sequence[str | Path] = ()) -> Result:  # fmt: skip
+def retag_wheel(
+    path: str | Path,
+    *,
+    out_dir: str | Path | None = None,
+    manylinux: tuple[int, int] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    remove: bool = False,
+    siblings: Sequence[str | Path] = (),
+) -> Result:
     """Prove PATH's binaries static and write it with the manylinux tags it deserves.
 
     `Result.status` is "retagged" (`Result.output` is the new file), "would-retag" (dry run),
@@ -32,8 +38,9 @@ def retag_wheel(path: str | Path, *, out_dir: str | Path | None = None,
     from ._jobs import RetagOptions, retag
 
     wheel = Path(path)
-    options = RetagOptions(Path(out_dir) if out_dir is not None else None, remove, dry_run,
-                           manylinux, force)
+    options = RetagOptions(
+        Path(out_dir) if out_dir is not None else None, remove, dry_run, manylinux, force
+    )
     return retag(wheel, [wheel, *map(Path, siblings)], options)
 
 
@@ -44,13 +51,20 @@ def check_wheel(path: str | Path) -> Result:
     return check(Path(path))
 
 
-def validate_wheel(path: str | Path, *, images: Sequence[str] = (), engine: str | None = None,
-                   probe_args: Sequence[str] | None = None, timeout: float = 120.0,
-                   keep: bool = False, empty_image: bool = True) -> WheelResult:  # fmt: skip
+def validate_wheel(
+    path: str | Path,
+    *,
+    images: Sequence[str] = (),
+    engine: str | None = None,
+    probe_args: Sequence[str] | None = None,
+    timeout: float = 120.0,
+    keep: bool = False,
+    empty_image: bool = True,
+) -> WheelResult:
     """Run PATH's executables in container images (see `retag validate`); raises
-    `retag._engine.EngineError` (a RetagError) when no engine is usable."""
-    from . import _validate
-    from ._engine import select_engine
+    `retag.validate.engine.EngineError` (a RetagError) when no engine is usable."""
+    from .validate import run as _validate
+    from .validate.engine import select_engine
 
     probes = (tuple(probe_args),) if probe_args is not None else _validate.Options.probes
     options = _validate.Options(tuple(images), probes, timeout, keep, empty_image)

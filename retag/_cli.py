@@ -24,8 +24,14 @@ from ._report import Result, write_github, write_json, write_sarif_report, write
 
 
 def _jobs_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="wheels handled in parallel (default: one per CPU)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="wheels handled in parallel (default: one per CPU)",
+    )
 
 
 def _retag_parser() -> argparse.ArgumentParser:
@@ -43,10 +49,18 @@ def _retag_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
     p.add_argument("--remove", action="store_true", help="delete the input after success")
     p.add_argument("--dry-run", action="store_true", help="decide and report, write nothing")
-    p.add_argument("--manylinux", type=argtype(_config.parse_floor, str), metavar="X_Y",
-                   help="raise the manylinux floor (default: 2_17, the static-binary floor)")
-    p.add_argument("--force", action="store_true", default=None,
-                   help="retag even when a glibc sibling wheel would tie with the result")
+    p.add_argument(
+        "--manylinux",
+        type=argtype(_config.parse_floor, str),
+        metavar="X_Y",
+        help="raise the manylinux floor (default: 2_17, the static-binary floor)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        default=None,
+        help="retag even when a glibc sibling wheel would tie with the result",
+    )
     _jobs_arg(p)
     add_common(p)
     return p
@@ -54,8 +68,10 @@ def _retag_parser() -> argparse.ArgumentParser:
 
 def _tags_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="retag tags", description="Change a wheel's tags, as `wheel tags` does, without "
-        "recompressing: `+tag` adds, `-tag` removes, a plain value replaces; dots separate tags.")
+        prog="retag tags",
+        description="Change a wheel's tags, as `wheel tags` does, without "
+        "recompressing: `+tag` adds, `-tag` removes, a plain value replaces; dots separate tags.",
+    )
     p.add_argument("wheels", nargs="+", metavar="WHEEL")
     p.add_argument("--python-tag", metavar="TAG")
     p.add_argument("--abi-tag", metavar="TAG")
@@ -69,8 +85,10 @@ def _tags_parser() -> argparse.ArgumentParser:
 
 def _check_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="retag check", description="Audit wheels without changing them: tags against "
-        "binaries (architecture, libc, glibc symbol floor, static claims), RECORD, tag order.")
+        prog="retag check",
+        description="Audit wheels without changing them: tags against "
+        "binaries (architecture, libc, glibc symbol floor, static claims), RECORD, tag order.",
+    )
     p.add_argument("wheels", nargs="+", metavar="WHEEL")
     _jobs_arg(p)
     add_common(p)
@@ -146,8 +164,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return validate_main(args_list[1:])
     if args_list[:1] == ["tags"]:
         args = _tags_parser().parse_args(args_list[1:])
-        edit = TagEdit(args.python_tag, args.abi_tag, args.platform_tag, args.build,
-                       args.out_dir, args.remove)
+        edit = TagEdit(
+            args.python_tag, args.abi_tag, args.platform_tag, args.build, args.out_dir, args.remove
+        )
         return _emit("tags", _run_all("tags", wheels(args.wheels), edit, 1), args.format)
     if args_list[:1] == ["check"]:
         args = _check_parser().parse_args(args_list[1:])
@@ -161,8 +180,9 @@ def _main(argv: Sequence[str] | None) -> int:
     if not found:
         print("retag: error: no wheels found", file=sys.stderr)
         return 2
-    options = RetagOptions(args.out_dir, args.remove, args.dry_run, args.manylinux,
-                           bool(args.force))
+    options = RetagOptions(
+        args.out_dir, args.remove, args.dry_run, args.manylinux, bool(args.force)
+    )
     return _emit("retag", _run_all("retag", found, options, args.jobs), args.format, skipped)
 
 

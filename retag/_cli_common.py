@@ -27,23 +27,33 @@ def wheels(targets: Sequence[str], skipped: list[str] | None = None) -> list[Pat
         if path.is_dir():
             out.extend(sorted(path.glob("*.whl")))
             if skipped is not None:
-                skipped.extend(str(p) for p in sorted(path.iterdir())
-                               if p.name.endswith((".tar.gz", ".zip")))
+                skipped.extend(
+                    str(p) for p in sorted(path.iterdir()) if p.name.endswith((".tar.gz", ".zip"))
+                )
         else:
             out.append(path)
     return out
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=FORMATS, default="text",
-                   help="github: workflow-command annotations; sarif: SARIF 2.1.0")
-    p.add_argument("--config", type=Path, metavar="FILE",
-                   help="read [tool.retag] from FILE (default: ./pyproject.toml if present)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="github: workflow-command annotations; sarif: SARIF 2.1.0",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="read [tool.retag] from FILE (default: ./pyproject.toml if present)",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
 
 
 def argtype(parse: Callable[[T], U], convert: Callable[[str], T]) -> Callable[[str], U]:
     """An argparse `type` from a parser that raises ValueError (shared with [tool.retag])."""
+
     def parsed(text: str) -> U:
         try:
             return parse(convert(text))
@@ -60,8 +70,10 @@ def failure(path: Path, exc: Exception) -> str:
     if isinstance(exc, OSError):
         return f"{path.name}: {exc.strerror or exc}"
     # a bug of ours: still one line and exit 2 in a release pipeline
-    return (f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it "
-            "(RETAG_DEBUG=1 shows the traceback)")
+    return (
+        f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it "
+        "(RETAG_DEBUG=1 shows the traceback)"
+    )
 
 
 def reraise_bugs(exc: Exception) -> None:

@@ -1,4 +1,4 @@
-"""`retag validate WHEEL... [--image REF]...`: the command line over `retag._validate`."""
+"""`retag validate WHEEL... [--image REF]...`: the command line over `retag.validate.run`."""
 
 from __future__ import annotations
 
@@ -16,30 +16,52 @@ DEFAULT_TIMEOUT = 120.0
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="retag validate", description="Run each wheel's executables in container images "
+        prog="retag validate",
+        description="Run each wheel's executables in container images "
         "of its architecture (foreign ones through qemu binfmt): directly, and after the "
         "image's own pip installed the wheel; plus an image built on the fly that holds "
         "nothing but the executables, the proof of static linkage.  A cell whose platform the "
         "wheel's tags name must load and run.",
         epilog="exit codes: 0 every target cell works, 1 a target cell fails or a finding, "
         "2 no usable engine, a target image unavailable, no emulation, or unreadable input; "
-        "[tool.retag] keys: images, engine, probe-args, timeout, empty-image")
+        "[tool.retag] keys: images, engine, probe-args, timeout, empty-image",
+    )
     p.add_argument("wheels", nargs="+", metavar="WHEEL")
-    p.add_argument("--image", action="append", default=[], metavar="REF",
-                   help="an image to validate in (repeat; default: quay.io/pypa/manylinux2014_"
-                   "<arch>, docker.io/library/python:3.12-slim and python:3.12-alpine); "
-                   "localhost/ images are never pulled")
-    p.add_argument("--engine", choices=("podman", "docker"),
-                   help="default: the first of podman, docker that works")
-    p.add_argument("--probe-args", metavar="ARGS",
-                   help="arguments to run each executable with, e.g. --probe-args=-V "
-                   "(default: --version, then --help)")
-    p.add_argument("--timeout", type=argtype(_config.parse_seconds, float), metavar="SECONDS",
-                   help=f"per container run (default {DEFAULT_TIMEOUT:.0f})")
-    p.add_argument("--keep", action="store_true",
-                   help="leave containers and the empty images for debugging")
-    p.add_argument("--no-empty", action="store_true", default=None,
-                   help="skip the empty image (for wheels that do not claim static linkage)")
+    p.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="an image to validate in (repeat; default: quay.io/pypa/manylinux2014_"
+        "<arch>, docker.io/library/python:3.12-slim and python:3.12-alpine); "
+        "localhost/ images are never pulled",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("podman", "docker"),
+        help="default: the first of podman, docker that works",
+    )
+    p.add_argument(
+        "--probe-args",
+        metavar="ARGS",
+        help="arguments to run each executable with, e.g. --probe-args=-V "
+        "(default: --version, then --help)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=argtype(_config.parse_seconds, float),
+        metavar="SECONDS",
+        help=f"per container run (default {DEFAULT_TIMEOUT:.0f})",
+    )
+    p.add_argument(
+        "--keep", action="store_true", help="leave containers and the empty images for debugging"
+    )
+    p.add_argument(
+        "--no-empty",
+        action="store_true",
+        default=None,
+        help="skip the empty image (for wheels that do not claim static linkage)",
+    )
     add_common(p)
     return p
 
@@ -58,15 +80,20 @@ def _progress(fmt: str) -> Iterator[Callable[[str], None]]:
 
 
 def validate_main(argv: Sequence[str]) -> int:
-    from . import _validate, _validate_report
-    from ._engine import EngineError, select_engine
+    from .validate import report as _validate_report
+    from .validate import run as _validate
+    from .validate.engine import EngineError, select_engine
 
     args = _parser().parse_args(argv)
     _config.apply(args, *_config.load(args.config), _config.VALIDATE_KEYS)
-    probes = (tuple(shlex.split(args.probe_args)),) if args.probe_args is not None \
+    probes = (
+        (tuple(shlex.split(args.probe_args)),)
+        if args.probe_args is not None
         else _validate.Options.probes
-    opts = _validate.Options(tuple(args.image), probes, args.timeout or DEFAULT_TIMEOUT,
-                             args.keep, not args.no_empty)
+    )
+    opts = _validate.Options(
+        tuple(args.image), probes, args.timeout or DEFAULT_TIMEOUT, args.keep, not args.no_empty
+    )
     skipped: list[str] = []
     found = wheels(args.wheels, skipped)
     if not found:
@@ -85,8 +112,11 @@ def validate_main(argv: Sequence[str]) -> int:
                     raise
                 except Exception as exc:
                     reraise_bugs(exc)
-                    results.append(_validate.WheelResult(
-                        str(w), None, (), (), (), (), (), (), 2, error=failure(w, exc)))
+                    results.append(
+                        _validate.WheelResult(
+                            str(w), None, (), (), (), (), (), (), 2, error=failure(w, exc)
+                        )
+                    )
     except EngineError as exc:
         error = str(exc)
     try:

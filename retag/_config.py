@@ -55,7 +55,9 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str, Callable[[Any], Any]]]
 
 def load(path: Path | None) -> tuple[dict[str, Any], str]:
     """The [tool.retag] table of PATH (default: ./pyproject.toml if it exists) and its name."""
-    from sdistcheck import _toml  # here: `retag tags` does not read the configuration
+    from sdistcheck.backends import (
+        toml as _toml,  # here: `retag tags` does not read the configuration
+    )
 
     explicit = path is not None
     path = path or Path("pyproject.toml")
@@ -73,15 +75,18 @@ def load(path: Path | None) -> tuple[dict[str, Any], str]:
     return table, str(path)
 
 
-def apply(args: argparse.Namespace, table: dict[str, Any], source: str,
-          keys: frozenset[str]) -> None:  # fmt: skip
+def apply(
+    args: argparse.Namespace, table: dict[str, Any], source: str, keys: frozenset[str]
+) -> None:
     """Fill ARGS' unset options (None, or an empty --image list) from TABLE, for the KEYS this
     command takes; raise ConfigError naming an unknown key or a bad value."""
     value: Any
     for key, value in table.items():
         if key not in _KEYS:
-            raise ConfigError(f"{source}: [tool.retag] has unknown key {key!r} "
-                              f"(known: {', '.join(sorted(_KEYS))})")
+            raise ConfigError(
+                f"{source}: [tool.retag] has unknown key {key!r} "
+                f"(known: {', '.join(sorted(_KEYS))})"
+            )
         dest, kind, shown, convert = _KEYS[key]
         if not _valid(value, kind):
             raise ConfigError(f"{source}: [tool.retag] {key} must be {shown}")

@@ -30,7 +30,11 @@ def oneline(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def fail(shown: str, reason: str, member: str | None = None,
-         error: type[WheelFormatError] = WheelFormatError) -> NoReturn:  # fmt: skip
+def fail(
+    shown: str,
+    reason: str,
+    member: str | None = None,
+    error: type[WheelFormatError] = WheelFormatError,
+) -> NoReturn:
     where = f"member {member!r}: " if member is not None else ""
     raise error(f"{shown}: {where}{reason}")

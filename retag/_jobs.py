@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.tags import Tag
 
-from . import _rewrite, _wheelfile
 from ._report import Result
+from .archive import rewrite as _rewrite
+from .archive import wheelfile as _wheelfile
 
 if TYPE_CHECKING:
-    from ._binaries import Binary
+    from .binaries.analysis import Binary
 
 # The binary analysis (pyelftools, pefile, macholib, auditwheel) is imported by the jobs that
 # need it: `retag tags` starts faster without it.
@@ -49,15 +50,16 @@ def _out_dir(out_dir: Path | None, path: Path) -> Path:
     return out
 
 
-def read_and_analyse(path: Path, sink: Callable[[str, bytes], None] | None = None
-                     ) -> tuple[_wheelfile.Wheel, list[Binary]]:  # fmt: skip
+def read_and_analyse(
+    path: Path, sink: Callable[[str, bytes], None] | None = None
+) -> tuple[_wheelfile.Wheel, list[Binary]]:
     """The wheel, every member hash-checked against RECORD, and its binaries found by magic.
 
     One decompression pass: the structure is read first, then each member is hashed as it is
     analysed (and handed to SINK, which `retag validate` unpacks with), and the rewrite trusts
     that verification.
     """
-    from . import _binaries
+    from .binaries import analysis as _binaries
 
     wheel = _wheelfile.read_wheel(path, verify=False)
     found = []
@@ -71,10 +73,18 @@ def read_and_analyse(path: Path, sink: Callable[[str, bytes], None] | None = Non
 
 
 def _binary_json(b: Binary) -> dict[str, Any]:
-    return {"member": b.member, "format": b.format, "arch": b.arch, "kind": b.kind,
-            "static": b.static, "interpreter": b.interpreter, "needed": list(b.needed),
-            "libc": b.libc, "max_glibc": ".".join(map(str, b.max_glibc)) if b.max_glibc else None,
-            "extension_module": b.extension_module}
+    return {
+        "member": b.member,
+        "format": b.format,
+        "arch": b.arch,
+        "kind": b.kind,
+        "static": b.static,
+        "interpreter": b.interpreter,
+        "needed": list(b.needed),
+        "libc": b.libc,
+        "max_glibc": ".".join(map(str, b.max_glibc)) if b.max_glibc else None,
+        "extension_module": b.extension_module,
+    }
 
 
 def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
@@ -84,37 +94,91 @@ def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
     plan = _proof.plan(wheel.platform_tags, binaries, args.manylinux)
     info = tuple(_binary_json(b) for b in binaries)
     if not plan.ok:
-        return Result(str(path), "refused", 1, reasons=tuple(map(str, plan.refusals)),
-                      warnings=plan.warnings, binaries=info)
+        return Result(
+            str(path),
+            "refused",
+            1,
+            reasons=tuple(map(str, plan.refusals)),
+            warnings=plan.warnings,
+            binaries=info,
+        )
     if plan.unchanged:
-        return Result(str(path), "unchanged", 0, output=str(path), warnings=plan.warnings,
-                      binaries=info)
-    new_name = _rewrite.compose_filename(wheel.name, wheel.version, wheel.build,
-                                         wheel.python_tags, wheel.abi_tags, plan.new_platform_tags)
-    new_tags = frozenset(Tag(i, a, p) for i in wheel.python_tags for a in wheel.abi_tags
-                         for p in plan.new_platform_tags)
+        return Result(
+            str(path), "unchanged", 0, output=str(path), warnings=plan.warnings, binaries=info
+        )
+    new_name = _rewrite.compose_filename(
+        wheel.name,
+        wheel.version,
+        wheel.build,
+        wheel.python_tags,
+        wheel.abi_tags,
+        plan.new_platform_tags,
+    )
+    new_tags = frozenset(
+        Tag(i, a, p)
+        for i in wheel.python_tags
+        for a in wheel.abi_tags
+        for p in plan.new_platform_tags
+    )
     choices = []
     assert plan.arch is not None
     for sibling in _siblings.find_siblings(path, inputs, plan.arch):
         for choice in _siblings.compare(new_name, new_tags, sibling, plan.arch):
-            choices.append({"sibling": sibling.name, "system": choice.system,
-                            "winner": choice.winner, "tie": choice.tie})
+            choices.append(
+                {
+                    "sibling": sibling.name,
+                    "system": choice.system,
+                    "winner": choice.winner,
+                    "tie": choice.tie,
+                }
+            )
     ties = [c for c in choices if c["tie"]]
     if ties and not args.force:
-        reasons = tuple(f"on {c['system']} the result would tie with {c['sibling']}: installers "
-                        "would pick either (use --force to retag anyway)" for c in ties)
-        return Result(str(path), "refused", 1, reasons=reasons, warnings=plan.warnings,
-                      binaries=info, siblings=tuple(choices))
+        reasons = tuple(
+            f"on {c['system']} the result would tie with {c['sibling']}: installers "
+            "would pick either (use --force to retag anyway)"
+            for c in ties
+        )
+        return Result(
+            str(path),
+            "refused",
+            1,
+            reasons=reasons,
+            warnings=plan.warnings,
+            binaries=info,
+            siblings=tuple(choices),
+        )
     if args.dry_run:
-        return Result(str(path), "would-retag", 0, output=new_name, added_tags=plan.added,
-                      warnings=plan.warnings, binaries=info, siblings=tuple(choices))
-    out = _rewrite.rewrite(wheel, python_tags=wheel.python_tags, abi_tags=wheel.abi_tags,
-                           platform_tags=plan.new_platform_tags, build=wheel.build,
-                           out_dir=_out_dir(args.out_dir, path))
+        return Result(
+            str(path),
+            "would-retag",
+            0,
+            output=new_name,
+            added_tags=plan.added,
+            warnings=plan.warnings,
+            binaries=info,
+            siblings=tuple(choices),
+        )
+    out = _rewrite.rewrite(
+        wheel,
+        python_tags=wheel.python_tags,
+        abi_tags=wheel.abi_tags,
+        platform_tags=plan.new_platform_tags,
+        build=wheel.build,
+        out_dir=_out_dir(args.out_dir, path),
+    )
     if args.remove and out.resolve() != path.resolve():
         path.unlink()
-    return Result(str(path), "retagged", 0, output=str(out), added_tags=plan.added,
-                  warnings=plan.warnings, binaries=info, siblings=tuple(choices))
+    return Result(
+        str(path),
+        "retagged",
+        0,
+        output=str(out),
+        added_tags=plan.added,
+        warnings=plan.warnings,
+        binaries=info,
+        siblings=tuple(choices),
+    )
 
 
 def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:
@@ -135,10 +199,20 @@ def tags(path: Path, args: TagEdit) -> Result:
     platform = edit_tags(wheel.platform_tags, args.platform_tag)
     build = wheel.build if args.build is None else (args.build or None)
     if not (python and abi and platform):
-        return Result(str(path), "error", 2, reasons=(f"{path.name}: removing every tag of a "
-                                                      "kind leaves no valid wheel name",))
-    out = _rewrite.rewrite(wheel, python_tags=python, abi_tags=abi, platform_tags=platform,
-                           build=build, out_dir=_out_dir(args.out_dir, path))
+        return Result(
+            str(path),
+            "error",
+            2,
+            reasons=(f"{path.name}: removing every tag of a kind leaves no valid wheel name",),
+        )
+    out = _rewrite.rewrite(
+        wheel,
+        python_tags=python,
+        abi_tags=abi,
+        platform_tags=platform,
+        build=build,
+        out_dir=_out_dir(args.out_dir, path),
+    )
     status = "unchanged" if out.resolve() == path.resolve() else "retagged"
     if args.remove and status == "retagged":
         path.unlink()
@@ -147,7 +221,8 @@ def tags(path: Path, args: TagEdit) -> Result:
 
 def check(path: Path) -> Result:
     """Read-only audit: what the tags promise against what the binaries are."""
-    from . import _binaries, _proof
+    from . import _proof
+    from .binaries import analysis as _binaries
 
     wheel, binaries = read_and_analyse(path)
     findings: list[str] = []
@@ -158,8 +233,10 @@ def check(path: Path) -> Result:
         arch = _binaries.wheel_arch_of_platform_tag(tag)
         for b in binaries:
             if arch is not None and not _binaries.arch_matches(b, tag):
-                findings.append(f"{b.member}: {b.format.upper()} code for {b.arch}, but the wheel "
-                                f"is tagged {tag}")
+                findings.append(
+                    f"{b.member}: {b.format.upper()} code for {b.arch}, but the wheel "
+                    f"is tagged {tag}"
+                )
         findings += _libc_findings(tag, binaries)
     static = bool(binaries) and all(b.static for b in binaries if b.format == "elf")
     for tag in wheel.platform_tags:
@@ -168,8 +245,14 @@ def check(path: Path) -> Result:
     findings = list(dict.fromkeys(findings))
     info = tuple(_binary_json(b) for b in binaries)
     if findings:
-        return Result(str(path), "flagged", 1, reasons=tuple(findings), warnings=tuple(warnings),
-                      binaries=info)
+        return Result(
+            str(path),
+            "flagged",
+            1,
+            reasons=tuple(findings),
+            warnings=tuple(warnings),
+            binaries=info,
+        )
     return Result(str(path), "clean", 0, warnings=tuple(warnings), binaries=info)
 
 
@@ -184,12 +267,16 @@ def _libc_findings(tag: str, binaries: Sequence[Binary]) -> list[str]:
         if tag.startswith("musllinux") and b.libc == "glibc":
             out.append(f"{b.member}: linked against glibc, but the wheel is tagged {tag}")
         if claimed is not None and b.libc == "musl":
-            out.append(f"{b.member}: dynamically linked against musl "
-                       f"({b.interpreter or ', '.join(b.needed)}), but the wheel is tagged {tag}")
+            out.append(
+                f"{b.member}: dynamically linked against musl "
+                f"({b.interpreter or ', '.join(b.needed)}), but the wheel is tagged {tag}"
+            )
         if claimed is not None and b.max_glibc is not None and b.max_glibc > claimed:
             need = ".".join(map(str, b.max_glibc))
             honest = _policy.policy_for_glibc(b.arch, b.max_glibc)
-            out.append(f"{b.member}: needs GLIBC_{need}, newer than {tag} promises "
-                       f"(glibc {claimed[0]}.{claimed[1]}): the honest tag is "
-                       f"manylinux_{honest[0]}_{honest[1]}_{b.arch}")
+            out.append(
+                f"{b.member}: needs GLIBC_{need}, newer than {tag} promises "
+                f"(glibc {claimed[0]}.{claimed[1]}): the honest tag is "
+                f"manylinux_{honest[0]}_{honest[1]}_{b.arch}"
+            )
     return out

@@ -53,11 +53,14 @@ def _policies(family: str) -> tuple[Policy, ...]:
         match = re.fullmatch(rf"{family}_(\d+)_(\d+)", entry["name"])
         if match is None:
             continue  # the "linux" pseudo-policy: no guarantees at all
-        found.append(Policy(
-            name=entry["name"], version=(int(match[1]), int(match[2])),
-            aliases=tuple(entry.get("aliases", ())),
-            arches=frozenset(entry["symbol_versions"]),
-        ))  # fmt: skip
+        found.append(
+            Policy(
+                name=entry["name"],
+                version=(int(match[1]), int(match[2])),
+                aliases=tuple(entry.get("aliases", ())),
+                arches=frozenset(entry["symbol_versions"]),
+            )
+        )
     return tuple(sorted(found, key=lambda p: p.version))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import _policy
-from ._binaries import Binary, wheel_arch_of_platform_tag
+from .binaries.analysis import Binary, wheel_arch_of_platform_tag
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,24 @@ class Plan:
 def _linux_arch(platform_tags: Sequence[str]) -> tuple[str | None, list[Refusal]]:
     if not all(t.startswith(("manylinux", "musllinux", "linux_")) for t in platform_tags):
         shown = ".".join(platform_tags)
-        return None, [Refusal("not-linux", None, f"platform tag {shown} is not a Linux tag: "
-                              "retag adds manylinux tags to Linux wheels only")]
+        return None, [
+            Refusal(
+                "not-linux",
+                None,
+                f"platform tag {shown} is not a Linux tag: "
+                "retag adds manylinux tags to Linux wheels only",
+            )
+        ]
     archs = {wheel_arch_of_platform_tag(t) for t in platform_tags}
     if len(archs) != 1:
-        return None, [Refusal("mixed-arch", None, "platform tags name several architectures: "
-                              + ", ".join(sorted(a or "?" for a in archs)))]
+        return None, [
+            Refusal(
+                "mixed-arch",
+                None,
+                "platform tags name several architectures: "
+                + ", ".join(sorted(a or "?" for a in archs)),
+            )
+        ]
     return archs.pop(), []
 
 
@@ -60,35 +72,65 @@ def binary_refusals(binary: Binary, arch: str) -> list[Refusal]:
     """Why one binary does not prove a static wheel of `arch` (empty when it does)."""
     out: list[Refusal] = []
     if binary.format != "elf":
-        out.append(Refusal("foreign-binary", binary.member,
-                           f"a {binary.format.upper()} binary ({binary.arch}) in a Linux wheel"))
+        out.append(
+            Refusal(
+                "foreign-binary",
+                binary.member,
+                f"a {binary.format.upper()} binary ({binary.arch}) in a Linux wheel",
+            )
+        )
         return out
     if binary.arch != arch:
-        out.append(Refusal("arch-mismatch", binary.member,
-                           f"ELF machine is {binary.arch}, the wheel is tagged {arch}"))
+        out.append(
+            Refusal(
+                "arch-mismatch",
+                binary.member,
+                f"ELF machine is {binary.arch}, the wheel is tagged {arch}",
+            )
+        )
     if binary.extension_module:
-        out.append(Refusal("extension-module", binary.member,
-                           "is a Python extension module (exports PyInit_): the interpreter "
-                           "loads it with its own libc, so it is never static"))
+        out.append(
+            Refusal(
+                "extension-module",
+                binary.member,
+                "is a Python extension module (exports PyInit_): the interpreter "
+                "loads it with its own libc, so it is never static",
+            )
+        )
     if binary.interpreter:
-        out.append(Refusal("interpreter", binary.member,
-                           f"is dynamically linked: PT_INTERP {binary.interpreter}"))
+        out.append(
+            Refusal(
+                "interpreter",
+                binary.member,
+                f"is dynamically linked: PT_INTERP {binary.interpreter}",
+            )
+        )
     if binary.needed:
-        out.append(Refusal("needed", binary.member,
-                           "needs shared libraries: " + ", ".join(binary.needed)))
+        out.append(
+            Refusal("needed", binary.member, "needs shared libraries: " + ", ".join(binary.needed))
+        )
     return out
 
 
-def plan(platform_tags: Sequence[str], binaries: Sequence[Binary],
-         manylinux: tuple[int, int] | None = None) -> Plan:
+def plan(
+    platform_tags: Sequence[str],
+    binaries: Sequence[Binary],
+    manylinux: tuple[int, int] | None = None,
+) -> Plan:
     """Decide the retag of a wheel with these platform tags and binaries."""
     tags = tuple(platform_tags)
     arch, refusals = _linux_arch(tags)
     if arch is None:
         return Plan(tags, tags, (), None, tuple(binaries), tuple(refusals))
     if not any(b.format == "elf" for b in binaries):
-        refusals.append(Refusal("no-binaries", None, "no ELF binary to prove static linkage: "
-                                "a wheel without native code should not be platform-tagged"))
+        refusals.append(
+            Refusal(
+                "no-binaries",
+                None,
+                "no ELF binary to prove static linkage: "
+                "a wheel without native code should not be platform-tagged",
+            )
+        )
     for binary in binaries:
         refusals.extend(binary_refusals(binary, arch))
     wanted: list[str] = []
@@ -119,6 +161,8 @@ def _below_floor(tag: str) -> str | None:
     version = _policy.manylinux_version(tag)
     if version is not None and version < _policy.STATIC_FLOOR:
         major, minor = _policy.STATIC_FLOOR
-        return (f"{tag} promises glibc {version[0]}.{version[1]}-era kernels, older than the "
-                f"Linux 3.2 a static Rust/musl binary needs (manylinux_{major}_{minor} era)")
+        return (
+            f"{tag} promises glibc {version[0]}.{version[1]}-era kernels, older than the "
+            f"Linux 3.2 a static Rust/musl binary needs (manylinux_{major}_{minor} era)"
+        )
     return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sdistcheck._annotations import SarifResult, gh_escape, write_sarif
+from sdistcheck.pipeline import SarifResult, gh_escape, write_sarif
 
 SCHEMA_VERSION = 1
 
@@ -108,8 +108,12 @@ def _summary(console: Any, results: list[Result]) -> None:
         table.add_column(column, overflow="fold")
     for r in results:
         written = Path(r.output).name if r.output and r.output != r.wheel else ""
-        table.add_row(escape(Path(r.wheel).name), f"[{_STYLE.get(r.status, '')}]{r.status}[/]",
-                      escape(written), str(r.exit_code))
+        table.add_row(
+            escape(Path(r.wheel).name),
+            f"[{_STYLE.get(r.status, '')}]{r.status}[/]",
+            escape(written),
+            str(r.exit_code),
+        )
     console.print(table)
     counts: dict[str, int] = {}
     for r in results:

@@ -44,8 +44,10 @@ def musl_system(arch: str, version: tuple[int, int] = (1, 2)) -> System:
 
 def supported_tags(system: System) -> list[Tag]:
     interpreter = f"cp{_PYTHON[0]}{_PYTHON[1]}"
-    return [*cpython_tags(_PYTHON, platforms=system.platforms),
-            *compatible_tags(_PYTHON, interpreter, system.platforms)]
+    return [
+        *cpython_tags(_PYTHON, platforms=system.platforms),
+        *compatible_tags(_PYTHON, interpreter, system.platforms),
+    ]
 
 
 def rank(tags: Iterable[Tag], supported: Sequence[Tag]) -> int | None:
@@ -114,7 +116,10 @@ def find_siblings(wheel: Path, inputs: Iterable[Path], arch: str) -> list[Path]:
         platforms = {t.platform for t in tags}
         glibc_only = all(p.startswith("manylinux") for p in platforms)
         same_arch = all(p.endswith("_" + arch) for p in platforms)
-        if (canonicalize_name(other_name), other_version) == (canonicalize_name(name), version) \
-                and glibc_only and same_arch:
+        if (
+            (canonicalize_name(other_name), other_version) == (canonicalize_name(name), version)
+            and glibc_only
+            and same_arch
+        ):
             seen[path.name] = path
     return list(seen.values())

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the small real binaries under testdata/bin/ that tests/test_elf.py and
-# tests/test_binaries.py analyse, with real toolchains from Debian bookworm, and write
+# Build the small real binaries under testdata/bin/ that tests/retag/binaries/test_elf.py and
+# tests/retag/binaries/test_analysis.py analyse, with real toolchains from Debian bookworm, and write
 # testdata/bin/README.md (what each file is, how it was made, the toolchain versions).
 #
 #   scripts/build_test_binaries.sh            # build (fails, naming the packages, if tools lack)
@@ -162,7 +162,7 @@ first() { "$@" 2>&1 | head -n1; }
 cat <<'EOF'
 # Test binaries
 
-Small real binaries analysed by `tests/test_elf.py` and `tests/test_binaries.py`.  Built by
+Small real binaries analysed by `tests/retag/binaries/test_elf.py` and `test_analysis.py`.  Built by
 `scripts/build_test_binaries.sh` (idempotent; `--install` apt-gets the toolchains), stripped,
 reproducible.  Do not edit by hand: rerun the script.
 

@@ -3,7 +3,7 @@
 
     python scripts/corpus.py [--jobs N] [--format text|json] [--only NAME...]
 
-Every sdist pinned in tests/real_artifacts.py (and tests/real_incomplete.py, bad and fixed
+Every sdist pinned in tests/support/real_artifacts.py (and real_incomplete.py, bad and fixed
 releases, when present) is fetched by sha256 into the test cache, checked in worker processes,
 and reported with its verdict, the expected one, the time and the worker's peak memory.
 Exit 1 when any verdict differs from the expected one.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from pypi import artifact  # noqa: E402
 from real_artifacts import REAL_SDISTS  # noqa: E402
@@ -62,10 +62,17 @@ def check(item: Item) -> dict[str, object]:
     elapsed = time.perf_counter() - start
     complete = not errors and failure is None
     expected = complete == item.expect_complete and all(m in errors for m in item.expect_missing)
-    return {"sdist": item.filename, "size_mb": round(path.stat().st_size / 1e6, 1),
-            "complete": complete, "expected": expected, "errors": errors, "warnings": warnings,
-            "failure": failure, "seconds": round(elapsed, 3),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "sdist": item.filename,
+        "size_mb": round(path.stat().st_size / 1e6, 1),
+        "complete": complete,
+        "expected": expected,
+        "errors": errors,
+        "warnings": warnings,
+        "failure": failure,
+        "seconds": round(elapsed, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def main() -> int:
@@ -85,19 +92,31 @@ def main() -> int:
     peak = max(int(r["peak_rss_mb"]) for r in results)  # type: ignore[call-overload]
     wrong = [r for r in results if not r["expected"]]
     if args.format == "json":
-        json.dump({"results": results, "wall_seconds": round(wall, 2), "total_mb": total_mb,
-                   "peak_rss_mb": peak, "unexpected": len(wrong)}, sys.stdout, indent=2)
+        json.dump(
+            {
+                "results": results,
+                "wall_seconds": round(wall, 2),
+                "total_mb": total_mb,
+                "peak_rss_mb": peak,
+                "unexpected": len(wrong),
+            },
+            sys.stdout,
+            indent=2,
+        )
         print()
     else:
         for r in results:
             verdict = "complete" if r["complete"] else ("FAILED" if r["failure"] else "incomplete")
             mark = "ok " if r["expected"] else "!! "
-            print(f"{mark}{r['sdist']:48s} {r['size_mb']:6.1f} MB {r['seconds']:6.2f} s "
-                  f"{r['peak_rss_mb']:4d} MB  {verdict}"
-                  + (f"  {r['failure'] or ', '.join(r['errors'])[:120]}" if not r["complete"]
-                     else ""))
-        print(f"{len(results)} sdists, {total_mb:.0f} MB, {wall:.1f} s wall with {args.jobs} "
-              f"workers, peak worker RSS {peak} MB, {len(wrong)} unexpected")
+            print(
+                f"{mark}{r['sdist']:48s} {r['size_mb']:6.1f} MB {r['seconds']:6.2f} s "
+                f"{r['peak_rss_mb']:4d} MB  {verdict}"
+                + (f"  {r['failure'] or ', '.join(r['errors'])[:120]}" if not r["complete"] else "")
+            )
+        print(
+            f"{len(results)} sdists, {total_mb:.0f} MB, {wall:.1f} s wall with {args.jobs} "
+            f"workers, peak worker RSS {peak} MB, {len(wrong)} unexpected"
+        )
     return 1 if wrong else 0
 
 

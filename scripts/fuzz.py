@@ -4,8 +4,8 @@
     python3 scripts/fuzz.py --minutes 10 --target all --jobs 2
     python3 scripts/fuzz.py --minutes 1 --target meson
 
-A target is one or more of the hypothesis tests in tests/test_fuzz_parsers.py and
-tests/test_fuzz_native.py (see TARGETS); each asserts that a parser raises only its own error
+A target is one or more of the hypothesis tests in tests/fuzz/test_parsers.py and
+tests/fuzz/test_native.py (see TARGETS); each asserts that a parser raises only its own error
 class.  Each target runs in its own process for --minutes: its tests are called in turn, in
 rounds of --round examples (FUZZ_EXAMPLES), each round with a fresh random seed
 (`hypothesis.seed`, which also turns the example database off), until the budget is spent.
@@ -41,22 +41,28 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PARSERS, NATIVE = "test_fuzz_parsers", "test_fuzz_native"
+PARSERS, NATIVE = "test_parsers", "test_native"
 TARGETS: dict[str, tuple[tuple[str, str], ...]] = {
     "rust": ((PARSERS, "test_rust_scan_never_raises"),),
     "cfg": ((PARSERS, "test_cfg_parse_raises_only_its_own_error"),),
     "setuppy": ((PARSERS, "test_setup_py_and_cfg_never_raise"),),
     "pyproject": ((PARSERS, "test_pyproject_and_whole_check_never_raise"),),
-    "c": ((NATIVE, "test_c_scan_and_mask_never_raise"),
-          (NATIVE, "test_c_include_walk_never_raises")),
+    "c": (
+        (NATIVE, "test_c_scan_and_mask_never_raise"),
+        (NATIVE, "test_c_include_walk_never_raises"),
+    ),
     "cmake": ((NATIVE, "test_cmake_never_raises"),),
     "meson": ((NATIVE, "test_meson_never_raises"),),
     "archive": ((NATIVE, "test_sdist_reader_raises_only_its_own_errors"),),
-    "wheel": ((NATIVE, "test_wheel_reader_raises_only_retag_errors"),
-              (NATIVE, "test_wheel_and_record_parsers_raise_only_wheel_format_error")),
-    "binary": ((NATIVE, "test_binary_analysis_raises_only_binary_format_error"),
-               (NATIVE, "test_binary_analysis_of_random_bytes")),
-}  # fmt: skip
+    "wheel": (
+        (NATIVE, "test_wheel_reader_raises_only_retag_errors"),
+        (NATIVE, "test_wheel_and_record_parsers_raise_only_wheel_format_error"),
+    ),
+    "binary": (
+        (NATIVE, "test_binary_analysis_raises_only_binary_format_error"),
+        (NATIVE, "test_binary_analysis_of_random_bytes"),
+    ),
+}
 
 
 @dataclass
@@ -89,9 +95,12 @@ class Watchdog(threading.Thread):
             if current is None or time.monotonic() - current[0] < self.limit:
                 continue
             started, name, args, kwargs = current
-            print(f"HANG in {self.stats.target} ({name}): one example ran "
-                  f"{time.monotonic() - started:.0f} s; arguments:\n  args={args!r:.4000}\n"
-                  f"  kwargs={kwargs!r:.4000}", flush=True)  # fmt: skip
+            print(
+                f"HANG in {self.stats.target} ({name}): one example ran "
+                f"{time.monotonic() - started:.0f} s; arguments:\n  args={args!r:.4000}\n"
+                f"  kwargs={kwargs!r:.4000}",
+                flush=True,
+            )
             faulthandler.dump_traceback(all_threads=True)
             self.stats.crashes, self.stats.hang = self.stats.crashes + 1, True
             self.stats.minutes = (time.monotonic() - self.begin) / 60
@@ -129,7 +138,12 @@ def _instrument(test: Any, stats: Stats, watchdog: Watchdog, end: float) -> dict
 def work(target: str, minutes: float, round_size: int, hang: float, result: Path) -> int:
     """Run one target's tests for `minutes` (in this process); write its Stats to `result`."""
     os.environ["FUZZ_EXAMPLES"] = str(round_size)  # read by the test modules at import
-    sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+    sys.path[:0] = [
+        str(ROOT / "tests" / "fuzz"),
+        str(ROOT / "tests" / "support"),
+        str(ROOT / "scripts"),
+        str(ROOT),
+    ]
     from hypothesis import seed
 
     stats = Stats(target)
@@ -156,8 +170,11 @@ def work(target: str, minutes: float, round_size: int, hang: float, result: Path
             break
         if time.monotonic() >= report:
             report += 60
-            print(f"[{target}] {(time.monotonic() - begin) / 60:.1f} min, {stats.examples} "
-                  "examples", file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"[{target}] {(time.monotonic() - begin) / 60:.1f} min, {stats.examples} examples",
+                file=sys.stderr,
+                flush=True,
+            )
     stats.minutes = (time.monotonic() - begin) / 60
     result.write_text(json.dumps(asdict(stats)))
     return 1 if stats.crashes else 0
@@ -173,9 +190,20 @@ def campaign(targets: list[str], args: argparse.Namespace) -> int:
             while queue and len(running) < args.jobs:
                 target = queue.pop(0)
                 out = Path(tmp) / f"{target}.json"
-                command = [sys.executable, __file__, "--worker", target, "--result", str(out),
-                           "--minutes", str(args.minutes), "--round", str(args.round),
-                           "--hang", str(args.hang)]  # fmt: skip
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    target,
+                    "--result",
+                    str(out),
+                    "--minutes",
+                    str(args.minutes),
+                    "--round",
+                    str(args.round),
+                    "--hang",
+                    str(args.hang),
+                ]
                 running.append((target, out, subprocess.Popen(command)))
                 print(f"started {target}", flush=True)
             time.sleep(1)
@@ -186,18 +214,24 @@ def campaign(targets: list[str], args: argparse.Namespace) -> int:
                 if proc.returncode and not stats.crashes:  # died without saying why
                     stats.crashes = 1
                 results.append(stats)
-                print(f"finished {target}: {stats.examples} examples, {stats.crashes} crashes",
-                      flush=True)  # fmt: skip
+                print(
+                    f"finished {target}: {stats.examples} examples, {stats.crashes} crashes",
+                    flush=True,
+                )
     print(f"\n{'target':<10} {'minutes':>8} {'examples':>10} {'crashes':>8} {'slowest':>9}")
     for s in sorted(results, key=lambda s: targets.index(s.target)):
         hang = " (hang)" if s.hang else ""
-        print(f"{s.target:<10} {s.minutes:>8.1f} {s.examples:>10} {s.crashes:>8} "
-              f"{s.slowest:>8.2f}s{hang}")  # fmt: skip
+        print(
+            f"{s.target:<10} {s.minutes:>8.1f} {s.examples:>10} {s.crashes:>8} "
+            f"{s.slowest:>8.2f}s{hang}"
+        )
         for name, count in s.per_test.items():
             print(f"    {name}: {count}")
     total = sum(s.examples for s in results)
-    print(f"{'total':<10} {sum(s.minutes for s in results):>8.1f} {total:>10} "
-          f"{sum(s.crashes for s in results):>8}")  # fmt: skip
+    print(
+        f"{'total':<10} {sum(s.minutes for s in results):>8.1f} {total:>10} "
+        f"{sum(s.crashes for s in results):>8}"
+    )
     return 1 if any(s.crashes for s in results) else 0
 
 

@@ -51,9 +51,7 @@ def _special(name: str, kind: bytes, link: str = "") -> Member:
     return _info(name, kind, link=link), None
 
 
-def tar_bytes(
-    members: Iterable[Member], compression: str = "gz", encoding: str = "utf-8"
-) -> bytes:
+def tar_bytes(members: Iterable[Member], compression: str = "gz", encoding: str = "utf-8") -> bytes:
     """A tar archive in memory; "gz" output has a fixed gzip header so it is reproducible."""
     plain = io.BytesIO()
     with tarfile.open(fileobj=plain, mode="w", format=tarfile.GNU_FORMAT, encoding=encoding) as tf:
@@ -151,10 +149,12 @@ def write_zip_bomb(path: Path, size: int = BOMB_SIZE) -> None:
     common = struct.pack("<HHHHHIII", 20, 0, 8, 0x6E5A, 0x576E, crc, len(data), size)
     local = b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name
     central = (
-        b"PK\x01\x02" + struct.pack("<H", 3 << 8 | 20) + common
+        b"PK\x01\x02"
+        + struct.pack("<H", 3 << 8 | 20)
+        + common
         + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, (stat.S_IFREG | 0o644) << 16, 0)
         + name
-    )  # fmt: skip
+    )
     offset = len(local) + len(data)
     end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), offset, 0)
     path.write_bytes(local + data + central + end)
@@ -163,9 +163,17 @@ def write_zip_bomb(path: Path, size: int = BOMB_SIZE) -> None:
 def write_many_members(path: Path, count: int = MANY_MEMBERS) -> None:
     """A .tar.gz of `count` empty files, from hand-made ustar headers (tarfile takes ~10 s)."""
     rest = (
-        b"0000644\0" b"0000000\0" b"0000000\0" b"00000000000\0" + b"%011o\0" % MTIME + b" " * 8
-        + b"0" + bytes(100) + b"ustar\x0000" + bytes(32 + 32 + 8 + 8 + 155 + 12)
-    )  # fmt: skip
+        b"0000644\0"
+        b"0000000\0"
+        b"0000000\0"
+        b"00000000000\0"
+        + b"%011o\0" % MTIME
+        + b" " * 8
+        + b"0"
+        + bytes(100)
+        + b"ustar\x0000"
+        + bytes(32 + 32 + 8 + 8 + 155 + 12)
+    )
     base = sum(rest)
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         batch = []
@@ -191,32 +199,38 @@ def _simple(out: dict[str, bytes], out_dir: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(valid_tar)) as tf:
         last = tf.getmembers()[-1]
         members_end = last.offset_data + -(-last.size // 512) * 512
-    out.update({
-        "valid.tar.gz": tar_bytes(VALID),
-        "valid.tar.bz2": tar_bytes(VALID, "bz2"),
-        "valid.tar.xz": tar_bytes(VALID, "xz"),
-        "valid.tar": tar_bytes(VALID, ""),
-        "valid.zip": zip_bytes([(i.name, d or b"", 0o100644) for i, d in VALID[1:]]),
-        "traversal.tar.gz": _with(_file("p-1/../../evil", "x")),
-        "absolute.tar.gz": _with(_file("/etc/evil", "x")),
-        "absolute_windows.tar.gz": _with(_file("C:\\evil.txt", "x")),
-        "symlink_abs.tar.gz": _with(_special("p-1/link", tarfile.SYMTYPE, "/etc/passwd")),
-        "symlink_rel.tar.gz": _with(_special("p-1/link", tarfile.SYMTYPE, "../../x")),
-        "hardlink_out.tar.gz": _with(_special("p-1/hl", tarfile.LNKTYPE, "../etc/passwd")),
-        "chardev.tar.gz": _with(_special("p-1/null", tarfile.CHRTYPE)),
-        "fifo.tar.gz": _with(_special("p-1/pipe", tarfile.FIFOTYPE)),
-        "truncated.tar.gz": gzip.compress(valid_tar, mtime=0)[: len(big) // 2],
-        "truncated.tar": valid_tar[: len(valid_tar) // 2],
-        "no_end_marker.tar": valid_tar[:members_end],
-        "random.tar.gz": b"\0" + random.Random(1234).randbytes(64 * 1024),
-        "empty.tar.gz": b"",
-        "pwned.tar.gz": _with(_file("p-1/setup.py", setup)),
-        "non_utf8.tar.gz": tar_bytes([*VALID, _file("p-1/caf\xe9.txt", "x")], encoding="latin-1"),
-        "zip_symlink.zip": zip_bytes([
-            ("p-1/pyproject.toml", VALID[1][1] or b"", 0o100644),
-            ("p-1/link", "../../etc/passwd", stat.S_IFLNK | 0o777),
-        ]),
-    })  # fmt: skip
+    out.update(
+        {
+            "valid.tar.gz": tar_bytes(VALID),
+            "valid.tar.bz2": tar_bytes(VALID, "bz2"),
+            "valid.tar.xz": tar_bytes(VALID, "xz"),
+            "valid.tar": tar_bytes(VALID, ""),
+            "valid.zip": zip_bytes([(i.name, d or b"", 0o100644) for i, d in VALID[1:]]),
+            "traversal.tar.gz": _with(_file("p-1/../../evil", "x")),
+            "absolute.tar.gz": _with(_file("/etc/evil", "x")),
+            "absolute_windows.tar.gz": _with(_file("C:\\evil.txt", "x")),
+            "symlink_abs.tar.gz": _with(_special("p-1/link", tarfile.SYMTYPE, "/etc/passwd")),
+            "symlink_rel.tar.gz": _with(_special("p-1/link", tarfile.SYMTYPE, "../../x")),
+            "hardlink_out.tar.gz": _with(_special("p-1/hl", tarfile.LNKTYPE, "../etc/passwd")),
+            "chardev.tar.gz": _with(_special("p-1/null", tarfile.CHRTYPE)),
+            "fifo.tar.gz": _with(_special("p-1/pipe", tarfile.FIFOTYPE)),
+            "truncated.tar.gz": gzip.compress(valid_tar, mtime=0)[: len(big) // 2],
+            "truncated.tar": valid_tar[: len(valid_tar) // 2],
+            "no_end_marker.tar": valid_tar[:members_end],
+            "random.tar.gz": b"\0" + random.Random(1234).randbytes(64 * 1024),
+            "empty.tar.gz": b"",
+            "pwned.tar.gz": _with(_file("p-1/setup.py", setup)),
+            "non_utf8.tar.gz": tar_bytes(
+                [*VALID, _file("p-1/caf\xe9.txt", "x")], encoding="latin-1"
+            ),
+            "zip_symlink.zip": zip_bytes(
+                [
+                    ("p-1/pyproject.toml", VALID[1][1] or b"", 0o100644),
+                    ("p-1/link", "../../etc/passwd", stat.S_IFLNK | 0o777),
+                ]
+            ),
+        }
+    )
 
 
 def build_all(out_dir: Path) -> dict[str, Path]:

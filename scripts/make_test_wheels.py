@@ -80,8 +80,9 @@ def make_wheel(
         lines += [f"Tag: {t}" for t in (expanded if wheel_tags is None else wheel_tags)]
         lines += [f"Build: {build}"] if build else []
         wheel_text = "\n".join(lines) + "\n"
-    files[f"{dist_info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"\
-        .encode()  # fmt: skip
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    )
     files[f"{dist_info}/WHEEL"] = wheel_text.encode()
     rows = {path: (record_hash(data), str(len(data))) for path, data in files.items()}
     rows.update(record or {})
@@ -131,12 +132,37 @@ def with_duplicate(out_dir: Path) -> Path:
 
 def build_hostile(out_dir: Path) -> dict[str, Path]:
     """Every broken wheel, keyed by case name, each in OUT_DIR/<case>/."""
-    d = {case: out_dir / case for case in (
-        "bad_hash", "bad_size", "missing_wheel", "missing_record", "bad_filename", "tag_mismatch",
-        "build_mismatch", "no_wheel_version", "dotdot", "absolute", "backslash", "drive",
-        "duplicate", "truncated", "not_zip", "empty", "not_in_record", "record_extra", "symlink",
-        "corrupt_data", "lying_size", "encrypted", "bad_data_key", "two_dist_info", "bomb",
-        "weak_hash")}  # fmt: skip
+    d = {
+        case: out_dir / case
+        for case in (
+            "bad_hash",
+            "bad_size",
+            "missing_wheel",
+            "missing_record",
+            "bad_filename",
+            "tag_mismatch",
+            "build_mismatch",
+            "no_wheel_version",
+            "dotdot",
+            "absolute",
+            "backslash",
+            "drive",
+            "duplicate",
+            "truncated",
+            "not_zip",
+            "empty",
+            "not_in_record",
+            "record_extra",
+            "symlink",
+            "corrupt_data",
+            "lying_size",
+            "encrypted",
+            "bad_data_key",
+            "two_dist_info",
+            "bomb",
+            "weak_hash",
+        )
+    }
     good = dict(GOOD_FILES)
     dist = f"{NAME}-{VERSION}.dist-info"
     core = "demo/_core.py"
@@ -145,13 +171,15 @@ def build_hostile(out_dir: Path) -> dict[str, Path]:
     out = {
         "bad_hash": make_wheel(d["bad_hash"], record={core: (record_hash(b"other"), size)}),
         "bad_size": make_wheel(d["bad_size"], record={core: (record_hash(good[core]), "7")}),
-        "missing_wheel": make_wheel(d["missing_wheel"], skip=[f"{dist}/WHEEL"],
-                                    record={f"{dist}/WHEEL": None}),
+        "missing_wheel": make_wheel(
+            d["missing_wheel"], skip=[f"{dist}/WHEEL"], record={f"{dist}/WHEEL": None}
+        ),
         "missing_record": make_wheel(d["missing_record"], skip=[f"{dist}/RECORD"]),
         "bad_filename": make_wheel(d["bad_filename"], filename="demo-1.0-py3-none.whl"),
         "tag_mismatch": make_wheel(d["tag_mismatch"], wheel_tags=["py3-none-linux_x86_64"]),
-        "build_mismatch": make_wheel(d["build_mismatch"], wheel_text=(
-            "Wheel-Version: 1.0\nTag: py3-none-any\nBuild: 1\n")),
+        "build_mismatch": make_wheel(
+            d["build_mismatch"], wheel_text=("Wheel-Version: 1.0\nTag: py3-none-any\nBuild: 1\n")
+        ),
         "no_wheel_version": make_wheel(d["no_wheel_version"], wheel_text="Tag: py3-none-any\n"),
         "dotdot": make_wheel(d["dotdot"], files={**good, "demo/../../evil.py": b"x"}),
         "absolute": make_wheel(d["absolute"], files={**good, "/etc/evil": b"x"}),
@@ -159,13 +187,18 @@ def build_hostile(out_dir: Path) -> dict[str, Path]:
         "drive": make_wheel(d["drive"], files={**good, "C:/evil.py": b"x"}),
         "duplicate": with_duplicate(d["duplicate"]),
         "not_in_record": make_wheel(d["not_in_record"], unrecorded={"demo/extra.py": b"x = 1\n"}),
-        "record_extra": make_wheel(d["record_extra"],
-                                   record={"demo/gone.py": (record_hash(b""), "0")}),
-        "symlink": make_wheel(d["symlink"], files={**good, "demo/link": b"/etc/passwd"},
-                              modes={"demo/link": stat.S_IFLNK | 0o777}),
+        "record_extra": make_wheel(
+            d["record_extra"], record={"demo/gone.py": (record_hash(b""), "0")}
+        ),
+        "symlink": make_wheel(
+            d["symlink"],
+            files={**good, "demo/link": b"/etc/passwd"},
+            modes={"demo/link": stat.S_IFLNK | 0o777},
+        ),
         "bad_data_key": make_wheel(d["bad_data_key"], files={**good, "demo-1.0.data/evil/x": b""}),
-        "two_dist_info": make_wheel(d["two_dist_info"],
-                                    files={**good, "other-2.0.dist-info/X": b""}),
+        "two_dist_info": make_wheel(
+            d["two_dist_info"], files={**good, "other-2.0.dist-info/X": b""}
+        ),
         "bomb": make_wheel(d["bomb"], files={**good, "demo/zeros.bin": bytes(64 * 1024**2)}),
         "weak_hash": make_wheel(d["weak_hash"], record={core: (f"md5={md5}", size)}),
     }
@@ -177,8 +210,11 @@ def build_hostile(out_dir: Path) -> dict[str, Path]:
         out[case] = d[case] / "demo-1.0-py3-none-any.whl"
         out[case].write_bytes(data)
     # A run of 0xAB stored in a member, overwritten in place: the zip is intact, the data is not.
-    out["corrupt_data"] = make_wheel(d["corrupt_data"], compression=zipfile.ZIP_STORED,
-                                     files={**good, "demo/data.bin": b"\xab" * 999})
+    out["corrupt_data"] = make_wheel(
+        d["corrupt_data"],
+        compression=zipfile.ZIP_STORED,
+        files={**good, "demo/data.bin": b"\xab" * 999},
+    )
     _rewrite_bytes(out["corrupt_data"], b"\xab" * 999, b"\xab" * 500 + b"\xcd" + b"\xab" * 498)
     out["lying_size"] = _central_field(make_wheel(d["lying_size"]), core, 24, "<I", 10)
     out["encrypted"] = _central_field(make_wheel(d["encrypted"]), core, 8, "<H", 1)

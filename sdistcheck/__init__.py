@@ -14,10 +14,17 @@ if TYPE_CHECKING:
     from ._model import Finding, Fix, Reference, Report, Scope, Severity
 
 # The API's names are loaded when first used: importing one submodule (retag uses
-# sdistcheck._annotations) must not pay for the model and config modules (about 9 ms).
-_LAZY = {"Options": "_config", "SdistCheckError": "_errors", "Finding": "_model",
-         "Fix": "_model", "Reference": "_model", "Report": "_model", "Scope": "_model",
-         "Severity": "_model"}  # fmt: skip
+# sdistcheck.pipeline) must not pay for the model and config modules (about 9 ms).
+_LAZY = {
+    "Options": "_config",
+    "SdistCheckError": "_errors",
+    "Finding": "_model",
+    "Fix": "_model",
+    "Reference": "_model",
+    "Report": "_model",
+    "Scope": "_model",
+    "Severity": "_model",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -30,9 +37,9 @@ def __getattr__(name: str) -> Any:
 
 def check_sdist(path: str | Path, options: Options | None = None) -> Report:
     """Check one sdist file.  Raises `SdistCheckError` subclasses for unreadable input."""
-    from ._archive import read_sdist
     from ._check import check
     from ._config import Options
+    from .archive.read import read_sdist
 
     return check(read_sdist(Path(path)), options or Options())
 

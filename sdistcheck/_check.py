@@ -6,13 +6,18 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _compiled, _crates, _fixes, _generated, _go, _pyproject
+from . import _compiled
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity
-from ._native import CompileUnit
-from ._pkginfo import name_version
-from ._tree import SdistTree, glob_to_regex
+from .archive.pkginfo import name_version
+from .archive.tree import SdistTree, glob_to_regex
+from .backends import fixes as _fixes
+from .backends import generated as _generated
+from .backends import pyproject as _pyproject
+from .go import modules as _go
+from .native.model import CompileUnit
+from .rust import crates as _crates
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
 
@@ -60,7 +65,8 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
     units: list[CompileUnit] = []
     cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
     if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
-        from . import _setupcfg, _setuppy  # ast, configparser: only when there is something
+        from .backends import setupcfg as _setupcfg
+        from .backends import setuppy as _setuppy  # ast, configparser: only when there is something
 
         for analysis in (_setuppy.analyse_setup_py(tree), _setupcfg.analyse(tree)):
             refs.extend(analysis.references)

@@ -13,13 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, _archive
+from . import __version__
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
 from ._parallel import run_all
-from ._report import Outcome, write_github, write_json, write_sarif_report, write_text
-from ._source import source_files
+from .archive import read as _archive
+from .archive.source import source_files
+from .report.render import Outcome, write_github, write_json, write_sarif_report, write_text
 
 DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
 _SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
@@ -49,11 +50,20 @@ def _parser() -> argparse.ArgumentParser:
         help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
         "(fetched from the index, sha256-verified, cached)",
     )
-    p.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text",
-                   help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code "
-                   "scanning")
-    p.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
-                   help="sdists checked in parallel (default: one per CPU, for several sdists)")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default="text",
+        help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="sdists checked in parallel (default: one per CPU, for several sdists)",
+    )
     p.add_argument(
         "--index-url",
         default=DEFAULT_INDEX,
@@ -134,13 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _expand(target: str, args: argparse.Namespace,
-            skipped: list[str]) -> list[tuple[str, Path]]:  # fmt: skip
+def _expand(target: str, args: argparse.Namespace, skipped: list[str]) -> list[tuple[str, Path]]:
     """(label, local path) for each sdist a target names; wheels in a directory go to SKIPPED.
     Raises SdistCheckError."""
     path = Path(target)
     if "==" in target and not path.exists():
-        from . import _fetch  # imported here: networking costs start-up time otherwise
+        from .archive import (
+            fetch as _fetch,  # imported here: networking costs start-up time otherwise
+        )
 
         requirement = _fetch.parse_requirement_target(target)
         if requirement is not None:
@@ -188,7 +199,7 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
         report = check(tree, options)
         if not args.build:
             return Outcome(label, report=report)
-        from . import _buildcheck  # build, pyproject-hooks: only when asked to build
+        from .build import check as _buildcheck  # build, pyproject-hooks: only when asked to build
 
         built = _buildcheck.build(
             path,
@@ -245,8 +256,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             work.append((len(outcomes), label, path))
             outcomes.append(None)
     # --build's live output needs the terminal to itself: one sdist at a time
-    done_work = run_all(_check_one, [(label, path, args, options) for _, label, path in work],
-                        1 if args.build else args.jobs)
+    done_work = run_all(
+        _check_one,
+        [(label, path, args, options) for _, label, path in work],
+        1 if args.build else args.jobs,
+    )
     for (index, _, _), outcome in zip(work, done_work, strict=True):
         outcomes[index] = outcome
     done = [o for o in outcomes if o is not None]
@@ -276,11 +290,16 @@ def _project_sdist(args: argparse.Namespace) -> Path:
     import shutil
     import tempfile
 
-    from ._project import build_project_sdist
+    from .build.project import build_project_sdist
 
     workdir = Path(tempfile.mkdtemp(prefix="sdistcheck-project-"))
-    sdist = build_project_sdist(args.project, workdir, isolation=not args.no_isolation,
-                                timeout=args.build_timeout, progress=_progress(args.project.name))
+    sdist = build_project_sdist(
+        args.project,
+        workdir,
+        isolation=not args.no_isolation,
+        timeout=args.build_timeout,
+        progress=_progress(args.project.name),
+    )
     atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     return sdist
 

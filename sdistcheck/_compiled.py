@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ._model import Reference, Scope, weakest
-from ._native import CompileUnit
-from ._tree import SdistTree
+from .archive.tree import SdistTree
+from .native.model import CompileUnit
 
 _CYTHON = (".pyx", ".py")
 
@@ -42,7 +42,9 @@ def analyse(
     units: Sequence[CompileUnit],
 ) -> Compiled:
     """`cmake_roots`: (directory, whether the build runs `cmake --install` too)."""
-    from . import _c, _cmake, _cython  # only sdists with native builds pay for these
+    from .c import cython as _cython  # only sdists with native builds pay for these
+    from .c import includes as _c
+    from .cmake import analysis as _cmake
 
     out = Compiled()
     all_units = list(units)
@@ -59,7 +61,7 @@ def analyse(
             all_units += found.units
             generated += found.generated
     if backend == "meson-python" and tree.is_file("meson.build"):
-        from . import _meson
+        from .meson import analysis as _meson
 
         found = _meson.analyse(tree, "")
         out.references += found.references

@@ -1,0 +1,431 @@
+"""Give a wheel new tags: fast, exact and atomic.
+
+Only WHEEL (its Tag and Build lines) and RECORD (the WHEEL line) change.  Every other member is
+copied as its raw compressed bytes, with the same method, CRC, sizes, date_time, attributes and
+extra fields, so a 30 MiB binary costs a copy, not an inflate and a deflate (`wheel tags`
+recompresses everything: ten times slower on uv).  The zip is written here with `struct`, local
+headers and central directory both, because `zipfile` has no public way to add raw members.
+
+The output goes to `.<final name>.retag-tmp-<pid>-<random>` in the output directory, is fsynced,
+re-read and checked, and only then renamed over the final name.  Any error, or Ctrl-C, deletes
+the temporary file; a SIGKILL can leave one behind, which the next rewrite to the same name
+deletes once its process is gone.  The input is only ever read.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import itertools
+import os
+import re
+import secrets
+import struct
+import time
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from packaging.tags import parse_tag
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+from .._errors import OutputError, RetagError, fail, oneline
+from .wheelfile import (
+    Opened,
+    Wheel,
+    open_wheel,
+    parse_record,
+    parse_wheel_headers,
+    reopen,
+    verify_member,
+)
+from .zip import LOCAL_HEADER, LOCAL_SIGNATURE, Entry, raw_chunks, stream_member
+
+_TAG = re.compile(r"[A-Za-z0-9_]+")  # what PEP 425 tags are made of (no '.', '-' or space)
+TEMP_MARK = ".retag-tmp-"
+_SMALL = 16 * 1024**2  # cap on the new WHEEL and RECORD when checking them
+_LEVEL = 9  # deflate level of the two members written anew: fixed, for reproducible output
+_MIN_EPOCH, _MAX_EPOCH = 315532800, 4354819198  # 1980-01-01 .. 2107-12-31: what a zip can date
+# Past these, a member or the archive needs zip64 records (module globals so tests can lower them).
+ZIP64_LIMIT, ZIP64_COUNT = 0xFFFFFFFF, 0xFFFF
+_CENTRAL = struct.Struct("<IBBBBHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_END64 = struct.Struct("<IQHHIIQQQQ")
+_LOCATOR = struct.Struct("<IIQI")
+_ZIP64_EXTRA = 0x0001
+DateTime = tuple[int, int, int, int, int, int]
+
+
+def compose_filename(
+    name: str,
+    version: str,
+    build: str | None,
+    python_tags: Sequence[str],
+    abi_tags: Sequence[str],
+    platform_tags: Sequence[str],
+) -> str:
+    """The wheel file name, each tag set sorted and deduplicated as `wheel tags` writes it."""
+    sets = [sorted(set(tags)) for tags in (python_tags, abi_tags, platform_tags)]
+    for tags in sets:
+        bad = [t for t in tags if not _TAG.fullmatch(t)]
+        if not tags or bad:
+            what = f"bad tag {bad[0]!r}" if bad else "an empty tag set"
+            raise OutputError(f"{name}-{version}: cannot name the output wheel: {what}")
+    filename = "-".join([name, version, *([build] if build else []), *map(".".join, sets)])
+    try:
+        parse_wheel_filename(filename + ".whl")
+    except InvalidWheelFilename as exc:
+        raise OutputError(f"{filename}.whl: not a valid wheel file name ({oneline(exc)})") from None
+    return filename + ".whl"
+
+
+def _new_wheel_file(shown: str, data: bytes, tags: list[str], build: str | None) -> bytes:
+    """WHEEL with the Tag lines replaced, where the first one was, and Build set or dropped;
+    every other header byte-identical and in place.  The headers end with a blank line, as
+    `wheel tags` (email's generator) writes them, so that for the usual WHEEL (Tag lines last)
+    the result is byte-identical to that of `wheel tags`."""
+    headers, body = parse_wheel_headers(shown, data)
+    eol = "\r\n" if headers[0].raw.endswith("\r\n") else "\n"
+    key = next(h.key for h in headers if h.key.lower() == "tag")
+    had_build = any(h.key.lower() == "build" for h in headers)
+    out: list[str] = []
+    placed = False
+    for header in headers:
+        kind = header.key.lower()
+        if kind == "tag" and not placed:
+            out += [f"{key}: {tag}{eol}" for tag in tags]
+            out += [f"Build: {build}{eol}"] if build and not had_build else []
+            placed = True
+        elif kind == "build":
+            out += [f"{header.key}: {build}{eol}"] if build else []
+        elif kind != "tag":
+            out.append(header.raw)
+    return "".join([*out, body or eol]).encode("utf-8")
+
+
+def _new_record(shown: str, data: bytes, replaced: dict[str, bytes]) -> bytes:
+    """RECORD with the lines of replaced members (other than RECORD) rehashed, the rest as is."""
+    out: list[bytes] = []
+    for raw, row in parse_record(shown, data):
+        if row is None or row[0] not in replaced or not row[1]:
+            out.append(raw)
+            continue
+        path, content = row[0], replaced[row[0]]
+        algorithm = row[1].partition("=")[0]  # the wheel's own, checked when it was read
+        digest = base64.urlsafe_b64encode(hashlib.new(algorithm, content).digest()).rstrip(b"=")
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerow(
+            [path, f"{algorithm}={digest.decode()}", len(content)]
+        )
+        eol = raw[len(raw.rstrip(b"\r\n")) :]
+        out.append(text.getvalue().rstrip("\n").encode("utf-8") + eol)
+    return b"".join(out)
+
+
+def _strip_zip64(extra: bytes) -> bytes:
+    """Drop zip64 fields: they describe the old archive (new ones are written as needed)."""
+    kept: list[bytes] = []
+    while len(extra) >= 4:
+        field_id, size = struct.unpack("<HH", extra[:4])
+        if field_id != _ZIP64_EXTRA:
+            kept.append(extra[: 4 + size])
+        extra = extra[4 + size :]
+    return b"".join([*kept, extra])
+
+
+class _ZipWriter:
+    """Local headers and data in order, then the central directory: a zip from raw members."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.offset, self.central = out, 0, list[bytes]()
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.offset += len(data)
+
+    def add(self, info: zipfile.ZipInfo, local_extra: bytes, chunks: Iterable[bytes]) -> None:
+        name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
+        usize, csize, offset = info.file_size, info.compress_size, self.offset
+        flags = info.flag_bits & ~0x08  # sizes go in the local header: no data descriptor
+        year, month, day, hour, minute, second = info.date_time
+        dos_time = hour << 11 | minute << 5 | second // 2
+        dos_date = (year - 1980) << 9 | month << 5 | day
+        big = usize >= ZIP64_LIMIT or csize >= ZIP64_LIMIT
+        extra = _strip_zip64(local_extra)
+        if big:
+            extra += struct.pack("<HHQQ", _ZIP64_EXTRA, 16, usize, csize)
+        self._write(
+            LOCAL_HEADER.pack(
+                LOCAL_SIGNATURE,
+                (max(info.extract_version, 45) if big else info.extract_version)
+                | info.reserved << 8,
+                flags,
+                info.compress_type,
+                dos_time,
+                dos_date,
+                info.CRC,
+                0xFFFFFFFF if big else csize,
+                0xFFFFFFFF if big else usize,
+                len(name),
+                len(extra),
+            )
+            + name
+            + extra
+        )
+        for chunk in chunks:
+            self._write(chunk)
+        wide = [v for v in (usize, csize, offset) if v >= ZIP64_LIMIT]  # in this order: the spec's
+        extra = _strip_zip64(info.extra)
+        if wide:
+            extra += struct.pack(f"<HH{len(wide)}Q", _ZIP64_EXTRA, 8 * len(wide), *wide)
+        self.central.append(
+            _CENTRAL.pack(
+                0x02014B50,
+                info.create_version,
+                info.create_system,
+                max(info.extract_version, 45) if wide else info.extract_version,
+                info.reserved,
+                flags,
+                info.compress_type,
+                dos_time,
+                dos_date,
+                info.CRC,
+                *(0xFFFFFFFF if v >= ZIP64_LIMIT else v for v in (csize, usize)),
+                len(name),
+                len(extra),
+                len(info.comment),
+                0,
+                info.internal_attr,
+                info.external_attr,
+                0xFFFFFFFF if offset >= ZIP64_LIMIT else offset,
+            )
+            + name
+            + extra
+            + info.comment
+        )
+
+    def close(self, comment: bytes) -> None:
+        start, count = self.offset, len(self.central)
+        for record in self.central:
+            self._write(record)
+        size = self.offset - start
+        if count >= ZIP64_COUNT or size >= ZIP64_LIMIT or start >= ZIP64_LIMIT:
+            end64 = self.offset
+            self._write(_END64.pack(0x06064B50, 44, 45, 45, 0, 0, count, count, size, start))
+            self._write(_LOCATOR.pack(0x07064B50, 0, end64, 1))
+        self._write(
+            _END.pack(
+                0x06054B50,
+                0,
+                0,
+                min(count, 0xFFFF),
+                min(count, 0xFFFF),
+                min(size, 0xFFFFFFFF),
+                min(start, 0xFFFFFFFF),
+                len(comment),
+            )
+            + comment
+        )
+
+
+def _date_time(shown: str, default: tuple[int, ...]) -> DateTime:
+    """When the new members were made: SOURCE_DATE_EPOCH, else the input WHEEL's own time."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        y, mo, d, h, mi, s = default
+        return y, mo, d, h, mi, s
+    try:
+        epoch = min(max(int(raw), _MIN_EPOCH), _MAX_EPOCH)
+    except ValueError:
+        raise OutputError(f"{shown}: SOURCE_DATE_EPOCH={raw!r} is not an integer") from None
+    y, mo, d, h, mi, s = time.gmtime(epoch)[:6]
+    return y, mo, d, h, mi, s
+
+
+def _fresh(source: zipfile.ZipInfo, data: bytes, when: DateTime) -> tuple[zipfile.ZipInfo, bytes]:
+    """A member written anew: deflated at a fixed level; names, modes, attributes as before."""
+    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    raw = compressor.compress(data) + compressor.flush()
+    info = zipfile.ZipInfo(source.orig_filename, when)
+    info.compress_type, info.CRC = zipfile.ZIP_DEFLATED, zlib.crc32(data)
+    info.file_size, info.compress_size = len(data), len(raw)
+    info.flag_bits = source.flag_bits & 0x800  # keep the name's encoding, nothing else
+    info.create_system, info.create_version = source.create_system, source.create_version
+    info.extract_version, info.reserved = max(source.extract_version, 20), source.reserved
+    info.internal_attr, info.external_attr = source.internal_attr, source.external_attr
+    info.comment, info.extra = source.comment, b""  # a timestamp extra would contradict `when`
+    return info, raw
+
+
+def _copy_source(src: Opened, entry: Entry) -> Iterator[bytes]:
+    """The raw bytes of ENTRY; a read error is the input's fault, not the output's."""
+    try:
+        yield from raw_chunks(src.fp, entry)
+    except (OSError, EOFError) as exc:
+        fail(src.wheel.filename, f"cannot read ({oneline(exc)})", entry.name)
+
+
+def _write(out: BinaryIO, src: Opened, replaced: dict[str, bytes], when: DateTime) -> None:
+    writer = _ZipWriter(out)
+    for entry in src.entries:
+        if entry.name in replaced:
+            info, raw = _fresh(entry.info, replaced[entry.name], when)
+            writer.add(info, b"", [raw])
+        else:
+            writer.add(entry.info, entry.local_extra, _copy_source(src, entry))
+    writer.close(src.zf.comment)
+
+
+def _check(
+    tmp: Path,
+    filename: str,
+    wheel: Wheel,
+    src: Opened,
+    replaced: dict[str, bytes],
+    tags: list[str],
+    build: str | None,
+) -> None:
+    """Re-read the temporary output as a wheel: valid, tagged as named, and every member either
+    the intended new content or byte-identical compressed data (and headers) to the input's, so
+    the input's verified hashes carry over; if the input was not verified, verify all."""
+    with open_wheel(tmp, not wheel.verified, filename=filename) as out:
+        new = out.wheel
+        expected = frozenset(t for tag in tags for t in parse_tag(tag))
+        if new.tags != expected or new.build != build or new.members != wheel.members:
+            fail(filename, "tags, build tag or member list are not the intended ones")
+        unchanged = [row for row in new.record if row[0] not in replaced]
+        if unchanged != [row for row in wheel.record if row[0] not in replaced]:
+            fail(filename, "RECORD lines of unchanged members differ from the input's")
+        for made, was in zip(out.entries, src.entries, strict=True):
+            if made.name in replaced:
+                content = verify_member(
+                    out.zf, out.fp, made, out.rows.get(made.name), filename, _SMALL, keep=True
+                )
+                if content != replaced[made.name]:
+                    fail(filename, "content is not the intended one", made.name)
+                continue
+            fields = (
+                "compress_type",
+                "CRC",
+                "compress_size",
+                "file_size",
+                "date_time",
+                "external_attr",
+                "internal_attr",
+                "create_system",
+            )
+            pairs = zip(raw_chunks(out.fp, made), raw_chunks(src.fp, was), strict=True)
+            same = all(getattr(made.info, f) == getattr(was.info, f) for f in fields) and all(
+                a == b for a, b in pairs
+            )
+            if not same:
+                fail(filename, "is not an exact copy of the input's", made.name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but not ours (EPERM)
+    return True
+
+
+def _clean_stale(out_dir: Path, filename: str) -> None:
+    """Delete temporary files a killed rewrite to the same name left, once their process is gone
+    (POSIX only: elsewhere `os.kill(pid, 0)` is not a harmless question)."""
+    prefix = f".{filename}{TEMP_MARK}"
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        for name in os.listdir(out_dir):
+            pid = name[len(prefix) :].partition("-")[0]
+            if name.startswith(prefix) and pid.isdigit() and int(pid) > 0 and not _alive(int(pid)):
+                with contextlib.suppress(OSError):
+                    os.unlink(out_dir / name)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):  # some file systems refuse: the rename is atomic anyway
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def rewrite(
+    wheel: Wheel,
+    *,
+    python_tags: Sequence[str],
+    abi_tags: Sequence[str],
+    platform_tags: Sequence[str],
+    build: str | None,
+    out_dir: Path,
+) -> Path:
+    """Write WHEEL with exactly these tags (and BUILD, None for none) into OUT_DIR, created if
+    need be; the new file's path.  If that is the input itself (same directory, same tags),
+    nothing is written."""
+    build = build or None
+    filename = compose_filename(
+        wheel.name, wheel.version, build, python_tags, abi_tags, platform_tags
+    )
+    target = out_dir / filename
+    if _same_file(target, wheel.path):
+        return wheel.path
+    sets = [sorted(set(tags)) for tags in (python_tags, abi_tags, platform_tags)]
+    tags = ["-".join(parts) for parts in itertools.product(*sets)]  # the order `wheel tags` uses
+    with reopen(wheel) as src:
+        by_name = {entry.name: entry for entry in src.entries}
+        old = [
+            b"".join(stream_member(src.zf, src.fp, by_name[path], wheel.filename, _SMALL))
+            for path in (wheel.wheel_path, wheel.record_path)
+        ]
+        new_wheel = _new_wheel_file(wheel.filename, old[0], tags, build)
+        replaced = {
+            wheel.wheel_path: new_wheel,
+            wheel.record_path: _new_record(wheel.filename, old[1], {wheel.wheel_path: new_wheel}),
+        }
+        when = _date_time(filename, by_name[wheel.wheel_path].info.date_time)
+        _clean_stale(out_dir, filename)
+        tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)  # as `auditwheel repair -w` does
+            fd = os.open(
+                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            )  # 0o666: the umask decides, as for any new file
+            with open(fd, "wb") as out:
+                _write(out, src, replaced, when)
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                _check(tmp, filename, wheel, src, replaced, tags, build)
+            except RetagError as exc:
+                reason = str(exc).removeprefix(f"{filename}: ")
+                raise OutputError(f"{filename}: the output failed its check: {reason}") from None
+            os.replace(tmp, target)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if isinstance(exc, OSError):
+                raise OutputError(
+                    f"{filename}: cannot write to {out_dir}: {exc.strerror or oneline(exc)}"
+                ) from None
+            raise
+    _fsync_dir(out_dir)
+    return target

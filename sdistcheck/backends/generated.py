@@ -1,0 +1,53 @@
+"""Files the build writes itself: a Python script in the sdist that opens a path for writing.
+
+islpy's gen_wrap.py writes `open(f"src/wrapper/gen-expose-{part}.inc", "wt")` during the build,
+and C++ sources include those files; setup.py scripts write version files.  A missing file that
+such a write produces is generated, not left out: reported as info, naming the writer.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..archive.tree import SdistTree, glob_to_regex
+
+# open("x", "w"), open(f"x/{y}.inc", "wt"), io.open(..., mode="w"), Path("x").write_text(...)
+_OPEN_WRITE = re.compile(
+    r"""open\(\s*f?(["'])(?P<path>[^"'\n]+)\1\s*,\s*(?:mode\s*=\s*)?["'](?:w|wt|wb|a|x)["']"""
+    r"""|Path\(\s*f?(["'])(?P<ppath>[^"'\n]+)\3\s*\)\s*\.write_(?:text|bytes)\("""
+)
+_PLACEHOLDER = re.compile(r"\{[^}]*\}|%[-0-9.]*[sdir]")
+
+
+@dataclass(frozen=True)
+class Writer:
+    pattern: re.Pattern[str]
+    source: str
+    line: int
+
+
+def writers(tree: SdistTree) -> list[Writer]:
+    """Every literal write target in the sdist's Python files, as a pattern on sdist paths."""
+    out: list[Writer] = []
+    for path in sorted(tree.contents):
+        if not path.endswith(".py"):
+            continue
+        text = tree.read_text(path) or ""
+        if "open(" not in text and ".write_" not in text:
+            continue
+        for m in _OPEN_WRITE.finditer(text):
+            raw = m.group("path") or m.group("ppath") or ""
+            glob = _PLACEHOLDER.sub("*", raw).lstrip("./")
+            if not glob or glob.startswith("/") or glob == "*":
+                continue
+            line = text.count("\n", 0, m.start()) + 1
+            # Relative to the working directory (the project root) or to the script's folder.
+            for base in dict.fromkeys(("", posixpath.dirname(path))):
+                out.append(Writer(glob_to_regex(posixpath.join(base, glob)), path, line))
+    return out
+
+
+def written_by(path: str, found: list[Writer]) -> Writer | None:
+    return next((w for w in found if w.pattern.match(path)), None)

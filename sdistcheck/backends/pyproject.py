@@ -1,0 +1,254 @@
+"""pyproject.toml: which backend builds the sdist, and the files its configuration names."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._model import Reference, Scope
+from ..archive.tree import SdistTree, is_glob
+from . import toml as _toml
+
+BACKENDS = {
+    "maturin": "maturin",
+    "setuptools.build_meta": "setuptools",
+    "setuptools.build_meta:__legacy__": "setuptools",
+    "hatchling.build": "hatch",
+    "mesonpy": "meson-python",
+    "scikit_build_core.build": "scikit-build-core",
+    "flit_core.buildapi": "flit",
+    "pdm.backend": "pdm",
+    "pdm.pep517.api": "pdm",
+    "poetry.core.masonry.api": "poetry",
+}
+
+
+@dataclass(frozen=True)
+class RustRoot:
+    """A Cargo package that the Python build compiles (maturin, setuptools-rust)."""
+
+    manifest: str
+    source: str
+    line: int
+    text: str
+    features: tuple[str, ...] = ()
+    default_features: bool = True
+    all_features: bool = False
+
+
+@dataclass
+class PyprojectAnalysis:
+    backend: str | None = None
+    name: str | None = None
+    version: str | None = None
+    references: list[Reference] = field(default_factory=list)
+    rust_roots: list[RustRoot] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)  # [tool.sdistcheck]
+    notes: list[str] = field(default_factory=list)
+    has_readme: bool = False
+    cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
+
+
+class _Refs:
+    """Builds references from one config file, finding each value's line."""
+
+    def __init__(self, out: list[Reference], source: str, text: str | None) -> None:
+        self.out, self.source, self.text = out, source, text
+
+    def add(
+        self,
+        target: str,
+        kind: str,
+        *needles: str,
+        scope: Scope = Scope.ALWAYS,
+        is_dir: bool = False,
+        note: str | None = None,
+        base: str = "",
+    ) -> None:
+        if not target or target.startswith("/"):
+            return
+        line, text = _toml.line_of(self.text, *(needles or (target,)))
+        path = posixpath.normpath(posixpath.join(base, target)) if base else target
+        self.out.append(
+            Reference(
+                target=path,
+                source=self.source,
+                line=line,
+                text=text,
+                kind=kind,
+                scope=scope,
+                is_dir=is_dir,
+                is_glob=is_glob(target),
+                note=note,
+            )
+        )
+
+
+def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
+    out = PyprojectAnalysis()
+    text = tree.read_text(path)
+    doc = _toml.load(text)
+    if text is not None and doc is None:
+        out.notes.append(f"{path} is not valid TOML: a build would fail on it")
+        out.references.append(
+            Reference(path, path, 0, "", "pyproject-invalid", note="pyproject.toml does not parse")
+        )
+    doc = doc or {}
+    refs = _Refs(out.references, path, text)
+    build = _toml.table(doc.get("build-system"))
+    backend = build.get("build-backend")
+    out.backend = BACKENDS.get(backend, backend) if isinstance(backend, str) else None
+    for d in _toml.str_list(build.get("backend-path")):
+        refs.add(d, "backend-path", is_dir=True, note="the in-tree build backend")
+    project = _toml.table(doc.get("project"))
+    out.name = project.get("name") if isinstance(project.get("name"), str) else None
+    out.version = project.get("version") if isinstance(project.get("version"), str) else None
+    _project_files(project, refs, out)
+    tool = _toml.table(doc.get("tool"))
+    out.config = _toml.table(tool.get("sdistcheck"))
+    _setuptools_dynamic(_toml.table(tool.get("setuptools")), refs)
+    if out.backend == "maturin":
+        _maturin(tree, _toml.table(tool.get("maturin")), refs, out)
+    for ext in _toml.table(tool.get("setuptools-rust")).get("ext-modules", []) + _toml.table(
+        tool.get("setuptools-rust")
+    ).get("bins", []):
+        ext = _toml.table(ext)
+        manifest = str(ext.get("path", "Cargo.toml"))
+        line, ltext = _toml.line_of(text, "path", manifest)
+        out.rust_roots.append(
+            RustRoot(manifest, path, line, ltext, tuple(_toml.str_list(ext.get("features"))))
+        )
+    if out.backend == "hatch":
+        _hatch(_toml.table(_toml.table(tool.get("hatch")).get("build")), refs)
+    if out.backend == "pdm":
+        # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
+        # nothing (like maturin's include): worth knowing, not a failure.
+        build_table = _toml.table(_toml.table(tool.get("pdm")).get("build"))
+        for key in ("includes", "source-includes"):
+            for pattern in _toml.str_list(build_table.get(key)):
+                refs.add(
+                    pattern,
+                    f"pdm-{key}",
+                    pattern,
+                    scope=Scope.GUARDED,
+                    note="listed for the build, but it matches nothing in the sdist",
+                )
+    if out.backend == "scikit-build-core":
+        skb = _toml.table(tool.get("scikit-build"))
+        source_dir = _toml.table(skb.get("cmake")).get(
+            "source-dir", skb.get("cmake.source-dir", ".")
+        )
+        if isinstance(source_dir, str):
+            out.cmake_source_dir = "" if source_dir in (".", "") else source_dir.strip("/")
+        refs.add(
+            posixpath.join(str(source_dir), "CMakeLists.txt").removeprefix("./"),
+            "scikit-build-cmakelists",
+            "source-dir" if source_dir != "." else "build-backend",
+            note="scikit-build-core runs CMake on this file",
+        )
+    if out.backend == "meson-python":
+        refs.add(
+            "meson.build",
+            "meson-python-root",
+            "build-backend",
+            note="meson-python configures the project from it",
+        )
+    return out
+
+
+def _project_files(project: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:
+    readme = project.get("readme")
+    if isinstance(readme, dict):
+        readme = readme.get("file")
+    if isinstance(readme, str):
+        out.has_readme = True
+        refs.add(readme, "project-readme", "readme")
+    license_ = project.get("license")
+    if isinstance(license_, dict) and isinstance(license_.get("file"), str):
+        refs.add(license_["file"], "project-license-file", "file", license_["file"])
+    files = project.get("license-files")
+    if isinstance(files, dict):  # the pre-PEP 639 draft form, still read by hatchling
+        for p in _toml.str_list(files.get("paths")) + _toml.str_list(files.get("globs")):
+            refs.add(p, "project-license-files", p)
+    else:
+        for p in _toml.str_list(files):
+            refs.add(
+                p,
+                "project-license-files",
+                p,
+                note="PEP 639: a license-files pattern that matches nothing is an error",
+            )
+
+
+def _setuptools_dynamic(setuptools: dict[str, Any], refs: _Refs) -> None:
+    note = "setuptools skips a missing file silently: the wheel's metadata would lack it"
+    dynamic = _toml.table(setuptools.get("dynamic"))
+    for key in ("readme", "version", "dependencies"):
+        for p in _toml.str_list(_toml.table(dynamic.get(key)).get("file")):
+            refs.add(p, f"setuptools-dynamic-{key}", p, note=note)
+    for group in _toml.table(dynamic.get("optional-dependencies")).values():
+        for p in _toml.str_list(_toml.table(group).get("file")):
+            refs.add(p, "setuptools-dynamic-optional-dependencies", p, note=note)
+    for ext in (
+        setuptools.get("ext-modules", []) if isinstance(setuptools.get("ext-modules"), list) else []
+    ):
+        for src in _toml.str_list(_toml.table(ext).get("sources")):
+            refs.add(src, "setuptools-ext-source", src)
+
+
+def _maturin(tree: SdistTree, maturin: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:
+    manifest = maturin.get("manifest-path")
+    python_source = maturin.get("python-source")
+    if isinstance(python_source, str):
+        refs.add(python_source, "maturin-python-source", "python-source", is_dir=True)
+    if not isinstance(manifest, str):
+        # maturin's default: Cargo.toml beside pyproject.toml, else in the python-source layout.
+        manifest = (
+            "Cargo.toml"
+            if tree.is_file("Cargo.toml") or not tree.is_file("rust/Cargo.toml")
+            else "rust/Cargo.toml"
+        )
+        line, text = _toml.line_of(refs.text, "build-backend")
+    else:
+        line, text = _toml.line_of(refs.text, "manifest-path")
+    features = tuple(_toml.str_list(maturin.get("features")))
+    out.rust_roots.append(
+        RustRoot(
+            manifest,
+            refs.source,
+            line,
+            text,
+            features,
+            default_features=maturin.get("no-default-features") is not True,
+            all_features=maturin.get("all-features") is True,
+        )
+    )
+    data = maturin.get("data")
+    if isinstance(data, str):
+        refs.add(data, "maturin-data", "data", is_dir=True)
+    for entry in maturin.get("include", []) if isinstance(maturin.get("include"), list) else []:
+        pattern = entry.get("path") if isinstance(entry, dict) else entry
+        if isinstance(pattern, str):
+            refs.add(
+                pattern,
+                "maturin-include",
+                pattern,
+                scope=Scope.GUARDED,
+                note="declared for the sdist, but it matches nothing in it",
+            )
+
+
+def _hatch(build: dict[str, Any], refs: _Refs) -> None:
+    targets = _toml.table(build.get("targets"))
+    for section in (build, _toml.table(targets.get("wheel")), _toml.table(targets.get("sdist"))):
+        for src in _toml.table(section.get("force-include")):
+            refs.add(
+                src,
+                "hatch-force-include",
+                src,
+                note="hatchling fails when a force-include source is missing",
+            )
+        for key in ("shared-data", "shared-scripts"):
+            for src in _toml.table(section.get(key)):
+                refs.add(src, f"hatch-{key}", src)

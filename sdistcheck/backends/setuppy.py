@@ -1,0 +1,426 @@
+"""setup.py (parsed with `ast`, never run) and setup.cfg: the files a setuptools build reads.
+
+Only values the checker can know without running code are followed: literals, module-level
+constants, `os.path.join`/`Path` of those, and a `here = os.path.dirname(__file__)` base.  A
+reference under `if sys.platform == ...` bites on that platform; under any other `if` it is an
+option; inside `try:` or behind an `exists()` test the script tolerates its absence.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .._model import Reference, Scope, weakest
+from ..archive.tree import SdistTree, is_glob
+from ..native.model import CompileUnit
+from .pyexpr import HERE, Constants, dotted
+from .pyproject import RustRoot
+
+_PLATFORM_NAMES = (
+    "sys.platform",
+    "os.name",
+    "platform.system",
+    "platform.machine",
+    "sysconfig.get_platform",
+    "IS_WINDOWS",
+    "WINDOWS",
+    "is_windows",
+)
+_GUARD_CALLS = ("exists", "isfile", "is_file", "isdir", "is_dir")
+_FILE_ERRORS = {
+    "OSError",
+    "IOError",
+    "FileNotFoundError",
+    "EnvironmentError",
+    "Exception",
+    "BaseException",
+}
+_GENERATED_SOURCES = {".c": (".pyx", ".py"), ".cpp": (".pyx", ".py"), ".cc": (".pyx",)}
+_CYTHON_SOURCES = {".pyx": (".c", ".cpp")}
+
+
+@dataclass
+class SetupAnalysis:
+    references: list[Reference] = field(default_factory=list)
+    rust_roots: list[RustRoot] = field(default_factory=list)
+    units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
+    # Directories CMake runs on, and whether the build also runs `cmake --install` (skbuild
+    # does; a CMakeExtension's build_ext usually only builds).
+    cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Visitor:
+    def __init__(
+        self, tree: SdistTree, source: str, text: str, constants: Constants, out: SetupAnalysis
+    ):
+        self.tree = tree
+        self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
+        self.text = text
+        self.base = posixpath.dirname(source)
+        self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
+        self.skbuild = False
+        self.defaults: dict[str, str] = {}
+        self.cythonizes_extensions = False
+
+    def add(
+        self,
+        value: object,
+        node: ast.AST,
+        kind: str,
+        scope: Scope,
+        condition: str | None,
+        note: str | None = None,
+        alternatives: tuple[str, ...] = (),
+    ) -> None:
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if not isinstance(v, str) or not v or "\x00" in v.replace(HERE, ""):
+                continue
+            path = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+            if posixpath.isabs(path) or "$" in path or "{" in path:
+                continue
+            target = posixpath.normpath(posixpath.join(self.base, path))
+            line = getattr(node, "lineno", 0)
+            text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+            self.out.references.append(
+                Reference(
+                    target=target,
+                    source=self.source,
+                    line=line,
+                    text=text,
+                    kind=kind,
+                    condition=condition,
+                    scope=scope,
+                    is_glob=is_glob(path),
+                    note=note,
+                    platforms=condition if scope is Scope.PLATFORM else None,
+                    alternatives=alternatives or _source_alternatives(target),
+                )
+            )
+
+    def units_for(
+        self,
+        sources: object,
+        dirs: object,
+        node: ast.AST,
+        scope: Scope,
+        condition: str | None,
+        relative: bool = True,
+    ) -> None:
+        """Compile units of an Extension: its sources with its literal include_dirs."""
+
+        def paths(value: object) -> list[str]:
+            items = value if isinstance(value, list) else [value]
+            out = []
+            for v in items:
+                if isinstance(v, str) and "\x00" not in v.replace(HERE, ""):
+                    v = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+                    if not posixpath.isabs(v):
+                        out.append(
+                            posixpath.normpath(posixpath.join(self.base, v)) if relative else v
+                        )
+            return out
+
+        include_dirs = tuple(paths(dirs))
+        line = getattr(node, "lineno", 0)
+        for source in paths(sources):
+            self.out.units.append(
+                CompileUnit(source, include_dirs, scope, condition, self.source, line)
+            )
+
+    def run(self, module: ast.Module) -> None:
+        self.find_readers(module)
+        self.skbuild = any(
+            isinstance(n, ast.ImportFrom)
+            and n.module == "skbuild"
+            and any(a.name == "setup" for a in n.names)
+            for n in ast.walk(module)
+        )
+        self.defaults = _sourcedir_defaults(module, self.text)
+        self.visit(module, [])
+        if self.cythonizes_extensions:
+            self.out.references = [
+                dataclasses.replace(r, alternatives=())
+                if r.kind == "setuptools-ext-source" and r.target.endswith((".pyx", ".py"))
+                else r
+                for r in self.out.references
+            ]
+
+    def find_readers(self, module: ast.Module) -> None:
+        # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x")
+        for node in ast.walk(module):
+            if isinstance(node, ast.FunctionDef):
+                params = [a.arg for a in node.args.args]
+                vararg = node.args.vararg.arg if node.args.vararg else None
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and _is_open(call):
+                        used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+                        for i, p in enumerate(params):
+                            if p in used:
+                                self.readers[node.name] = i
+                        if vararg in used:
+                            self.readers[node.name] = 0
+
+    def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
+        for child in ast.iter_child_nodes(node):
+            child_guards = guards
+            if isinstance(child, (ast.If, ast.IfExp)):
+                child_guards = [*guards, _if_guard(child.test)]
+            elif isinstance(child, ast.Try) and _catches_file_errors(child):
+                child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
+            elif isinstance(child, ast.Try) and _catches(
+                child, ("ImportError", "ModuleNotFoundError")
+            ):
+                # An optional build dependency (Cython, numpy): either branch may run.
+                child_guards = [*guards, (Scope.OPTION, "inside try/except ImportError")]
+            if isinstance(child, ast.Call):
+                self.call(child, child_guards)
+            self.visit(child, child_guards)
+
+    def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
+        scope, condition = _combine(guards)
+        name = dotted(node.func).rsplit(".", 1)[-1]
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        if _is_open(node):
+            target = node.args[0] if node.args else kw.get("file")
+            if (
+                isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("read_text", "read_bytes", "open")
+                and not node.args
+            ):
+                target = node.func.value
+            if target is not None:
+                self.add(self.c.eval(target), node, "setup.py-open", scope, condition)
+        elif name in self.readers and len(node.args) > self.readers[name]:
+            self.add(
+                self.c.eval(node.args[self.readers[name]]),
+                node,
+                "setup.py-open",
+                scope,
+                condition,
+                note=f"read by {name}()",
+            )
+        elif (
+            name.endswith("Extension")
+            and not name.endswith(("RustExtension", "CMakeExtension"))
+            and name not in self.defaults
+        ):
+            sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
+            if sources is not None:
+                self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+                dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
+                self.units_for(self.c.eval(sources), dirs, node, scope, condition)
+            if "depends" in kw:
+                self.add(
+                    self.c.eval(kw["depends"]),
+                    node,
+                    "setuptools-ext-depends",
+                    weakest(scope, Scope.OPTION),
+                    condition,
+                    note="setuptools ignores a missing `depends` file, but it usually "
+                    "names a header the compiler needs",
+                )
+        elif name in ("RustExtension", "RustBin"):
+            manifest = kw.get("path", node.args[1] if len(node.args) > 1 else None)
+            value = self.c.eval(manifest) if manifest is not None else "Cargo.toml"
+            if isinstance(value, str):
+                line = node.lineno
+                text = self.lines[line - 1].strip() if line <= len(self.lines) else ""
+                features = self.c.eval(kw["features"]) if "features" in kw else []
+                path = posixpath.normpath(posixpath.join(self.base, value.replace(HERE, "")))
+                self.out.rust_roots.append(
+                    RustRoot(
+                        path.lstrip("/"),
+                        self.source,
+                        line,
+                        text,
+                        tuple(features) if isinstance(features, list) else (),
+                    )
+                )
+        elif name == "setup":
+            self.setup_call(kw, node, scope, condition)
+        elif name.endswith("CMakeExtension") or name in self.defaults:
+            # pybind11's cmake_example pattern: CMakeExtension(name, sourcedir="") runs cmake there
+            given = kw.get("sourcedir", node.args[1] if len(node.args) > 1 else None)
+            sourcedir = self.c.eval(given) if given is not None else self.defaults.get(name, "")
+            if isinstance(sourcedir, str):
+                self.cmake_root(
+                    sourcedir, node, "setup.py-cmake-extension", scope, condition, installs=False
+                )
+        elif name == "cythonize" and node.args:
+            # cythonize("pkg/*.pyx") or a list of patterns; Extension arguments are seen above.
+            if scope is Scope.ALWAYS and not isinstance(node.args[0], ast.Constant):
+                self.cythonizes_extensions = True  # the .pyx must exist: no .c stands in
+            patterns = self.c.eval(node.args[0])
+            for pattern in patterns if isinstance(patterns, list) else [patterns]:
+                if isinstance(pattern, str) and not pattern.startswith(HERE):
+                    found = self.tree.glob(pattern, self.base)
+                    self.units_for(found, [], node, scope, condition, relative=False)
+
+    def cmake_root(
+        self,
+        sourcedir: str,
+        node: ast.AST,
+        kind: str,
+        scope: Scope,
+        condition: str | None,
+        installs: bool,
+    ) -> None:
+        root = sourcedir.replace(HERE, "").strip("/")
+        if root in ("", "."):
+            root = self.base
+        else:
+            root = posixpath.normpath(posixpath.join(self.base, root))
+        target = posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"
+        self.add(target, node, kind, scope, condition, note="CMake is run on this directory")
+        self.out.cmake_roots.append((root, installs))
+
+    def setup_call(
+        self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
+    ) -> None:
+        if self.skbuild:  # scikit-build's setup(): CMake on cmake_source_dir (default ".")
+            given = self.c.eval(kw["cmake_source_dir"]) if "cmake_source_dir" in kw else "."
+            if isinstance(given, str):
+                self.cmake_root(
+                    given, node, "scikit-build-cmakelists", scope, condition, installs=True
+                )
+        data_files = self.c.eval(kw["data_files"]) if "data_files" in kw else None
+        if "data_files" in kw and isinstance(kw["data_files"], (ast.List, ast.Tuple)):
+            for item in kw["data_files"].elts:
+                if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                    self.add(
+                        self.c.eval(item.elts[1]),
+                        item,
+                        "setuptools-data-files",
+                        scope,
+                        condition,
+                        note="setuptools fails when a data_files entry is missing",
+                    )
+        del data_files
+        package_data = kw.get("package_data")
+        package_dir = self.c.eval(kw["package_dir"]) if "package_dir" in kw else None
+        if isinstance(package_data, ast.Dict):
+            for key, value in zip(package_data.keys, package_data.values, strict=True):
+                pkg = self.c.eval(key) if key is not None else None
+                if not isinstance(pkg, str) or not pkg:
+                    continue
+                base = pkg.replace(".", "/")
+                if isinstance(package_dir, str):
+                    base = posixpath.join(package_dir, base)
+                patterns = self.c.eval(value)
+                for pattern in patterns if isinstance(patterns, list) else []:
+                    self.add(
+                        posixpath.join(base, pattern),
+                        value,
+                        "setuptools-package-data",
+                        weakest(scope, Scope.OPTION),
+                        condition,
+                        note="setuptools skips a package_data pattern that matches nothing",
+                    )
+
+
+def _sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
+    """Extension classes that run CMake on a `sourcedir`, with its default: {name: ""}.
+
+    class CMakeExtension(Extension): def __init__(self, name, sourcedir=""), or any other name
+    (lief's `Module`) when the setup.py invokes cmake at all.
+    """
+    out: dict[str, str] = {}
+    runs_cmake = "cmake" in text.lower()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ClassDef) and (node.name.endswith("CMakeExtension") or runs_cmake):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    args, defaults = item.args.args, item.args.defaults
+                    for arg, default in zip(
+                        args[len(args) - len(defaults) :], defaults, strict=True
+                    ):
+                        if (
+                            arg.arg == "sourcedir"
+                            and isinstance(default, ast.Constant)
+                            and isinstance(default.value, str)
+                        ):
+                            out[node.name] = default.value
+    return out
+
+
+def _source_alternatives(target: str) -> tuple[str, ...]:
+    # x.pyx listed but x.c shipped (setuptools uses the .c when Cython is absent), and the
+    # reverse (Cython generates the .c at build time).
+    stem, ext = posixpath.splitext(target)
+    alternates = _GENERATED_SOURCES.get(ext, ()) + _CYTHON_SOURCES.get(ext, ())
+    return tuple(stem + a for a in alternates)
+
+
+def _is_open(node: ast.Call) -> bool:
+    name = dotted(node.func)
+    if name in ("open", "io.open", "codecs.open", "builtins.open"):
+        return True
+    return (
+        isinstance(node.func, ast.Attribute) and node.func.attr in ("read_text", "read_bytes")
+    ) or (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr == "open"
+        and not node.args
+        and isinstance(node.func.value, ast.Call)
+        and dotted(node.func.value).endswith("Path")
+    )
+
+
+def _if_guard(test: ast.expr) -> tuple[Scope, str | None]:
+    text = ast.unparse(test)
+    if any(
+        isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
+    ):
+        return Scope.GUARDED, f"if {text}"
+    if any(p in text for p in _PLATFORM_NAMES):
+        return Scope.PLATFORM, f"if {text}"
+    if "version_info" in text or text in ("True", "__name__ == '__main__'"):
+        return Scope.ALWAYS, None
+    return Scope.OPTION, f"if {text}"
+
+
+def _catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
+    wanted = set(exceptions)
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
+        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
+            return True
+    return False
+
+
+def _catches_file_errors(node: ast.Try) -> bool:
+    return _catches(node, _FILE_ERRORS)
+
+
+def _combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
+    scope = Scope.ALWAYS
+    for s, _ in guards:
+        scope = weakest(scope, s)
+    texts = [t for _, t in guards if t]
+    return scope, " and ".join(texts) if texts else None
+
+
+def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
+    out = SetupAnalysis()
+    text = tree.read_text(path)
+    if text is None:
+        return out
+    try:
+        module = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
+        return out
+    try:
+        constants = Constants(module, tree, posixpath.dirname(path))
+        _Visitor(tree, path, text, constants, out).run(module)
+    except RecursionError:
+        out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
+    return out

@@ -1,0 +1,161 @@
+"""Follow C/C++ `#include`s from the files a build compiles, as the preprocessor resolves them.
+
+Each file is scanned once (`_cpp`).  Resolution depends on the include path, so it happens per
+unit: `"x.h"` in the including file's directory, then the unit's include dirs; `<x.h>` in the
+include dirs only (anything else is a system header, not a reference).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Collection, Sequence
+
+from .._model import SCOPE_ORDER, SCOPE_RANK, Reference
+from ..archive.tree import SdistTree
+from ..native.model import CompileUnit
+from .branches import Cond, rank_under, vias
+from .generated_inputs import is_generated, template_outputs
+from .include_walk import LEAVES, MAX_BYTES, Item, Walk, first_file, start, unfound
+from .preprocessor import C_SUFFIXES, Include, mask, scan
+from .system_headers import is_system_header
+
+__all__ = [
+    "C_SUFFIXES",
+    "LEAVES",
+    "MAX_BYTES",
+    "RANK",
+    "SCOPES",
+    "Cond",
+    "Include",
+    "analyse",
+    "is_generated",
+    "is_system_header",
+    "mask",
+    "scan",
+    "template_outputs",
+]
+
+RANK = SCOPE_RANK  # scope -> rank
+SCOPES = SCOPE_ORDER  # rank -> scope
+
+_MAX_VISITS = 200_000  # (file, include path) visits per analyse(): bounds pathological fan-out
+
+
+class _Walker(Walk[Include]):
+    def __init__(
+        self, tree: SdistTree, notes: list[str] | None, generated: Collection[str]
+    ) -> None:
+        super().__init__(tree, notes, generated, scan)
+        self.visited: dict[tuple[str, tuple[str, ...]], int] = {}
+        self.resolved: dict[tuple[str, str, bool, tuple[str, ...]], str | None] = {}
+        self.by_name: dict[str, list[str]] | None = None
+        self.visits = 0
+
+    def run(self, units: Sequence[CompileUnit]) -> None:
+        work: list[Item] = []
+        for unit in reversed(units):
+            suffix = posixpath.splitext(unit.source)[1]
+            if suffix not in C_SUFFIXES and suffix.lower() not in C_SUFFIXES:
+                continue
+            if (item := start(unit)) is not None:
+                work.append(item)
+        while work:
+            item = work.pop()
+            key = (item.path, item.dirs)
+            best = self.visited.get(key)
+            if best is not None and best <= item.rank:
+                continue
+            if self.visits >= _MAX_VISITS:
+                self.note(
+                    f"C includes: stopped after {_MAX_VISITS} header visits; "
+                    "some headers were not followed"
+                )
+                break
+            self.visits += 1
+            self.visited[key] = item.rank
+            here = posixpath.dirname(item.path)
+            for inc in self.file(item.path):
+                child = self.include(item, here, inc)
+                if child is not None:
+                    work.append(child)
+        self.note(self.generated.note("included header(s)"))
+        if skipped := self.file.skipped:
+            self.note(
+                f"{len(skipped)} C/C++ file(s) over {MAX_BYTES // 2**20} MiB not scanned for "
+                f"includes, e.g. {skipped[0]}"
+            )
+
+    def include(self, item: Item, here: str, inc: Include) -> Item | None:
+        """Record the reference `inc` makes from `item`; the file to follow next, if any."""
+        name = inc.name.replace("\\", "/")
+        if name.startswith("/") or name[1:3] == ":/":
+            return None  # an absolute path is the build machine's, never the sdist's
+        found = self.resolve(here, name, inc.quoted, item.dirs)
+        note = None
+        alternatives: tuple[str, ...] = ()
+        if found is None:
+            if not inc.quoted or is_system_header(name):
+                return None
+            found = self.by_suffix(name)
+            if found is not None:
+                note = "found by name only: built with an include directory not seen statically"
+            elif self.generated.claim(name):
+                return None
+        rank = rank_under(item.rank, inc.conds, name)
+        if found is not None:
+            target = found
+        else:
+            target, alternatives, note = unfound(here, name, item.dirs)
+        self.refs.add(item, inc, target, rank, "c-include", alternatives, note, name)
+        if found is None:
+            return None
+        best = self.visited.get((found, item.dirs))
+        if best is not None and best <= rank:
+            return None  # already followed as needed at least as often (most includes)
+        via = item.via
+        if inc.conds:  # shown with where they guard the include, e.g. "#ifdef _WIN32 (m.c:3)"
+            via += vias(inc.conds, name, f" ({item.path}:{inc.line})")
+        return Item(found, item.dirs, rank, via)
+
+    def resolve(self, here: str, name: str, quoted: bool, dirs: tuple[str, ...]) -> str | None:
+        key = (here if quoted else "", name, quoted, dirs)
+        if key not in self.resolved:
+            places = (here, *dirs) if quoted else dirs
+            found = first_file(self.tree, (posixpath.join(d, name) for d in places))
+            self.resolved[key] = found
+        return self.resolved[key]
+
+    def by_suffix(self, name: str) -> str | None:
+        """The sdist file whose path ends with `name` (`..` and `.` dropped), shortest first."""
+        if self.by_name is None:
+            self.by_name = {}
+            for path in sorted(self.tree.all_paths(), key=lambda p: (len(p), p)):
+                self.by_name.setdefault(path.rpartition("/")[2], []).append(path)
+        tail = "/".join(p for p in name.split("/") if p not in ("", ".", ".."))
+        if not tail:
+            return None
+        for path in self.by_name.get(tail.rpartition("/")[2], ()):
+            if path == tail or path.endswith("/" + tail):
+                return path
+        return None
+
+
+def analyse(
+    tree: SdistTree,
+    units: Sequence[CompileUnit],
+    notes: list[str] | None = None,
+    generated: Collection[str] = (),
+) -> list[Reference]:
+    """Every file the C/C++ preprocessor reads for `units`, followed transitively.
+
+    A quoted include found nowhere (not in the includer's directory, an include dir, or by name
+    anywhere in the sdist) is a reference to a missing file, unless it names a system header;
+    an unresolved `<...>` include is the system's.  Each reference keeps the `#if` branches and
+    the unit condition on the way to it; the best scope over all the ways it is reached wins.
+    Headers the build generates are no reference: those named in `generated` (as included, or
+    by file name, e.g. from a meson `configure_file`), and those with a template in the sdist
+    (`config.h.in`, `x.h.src`, ...).  Notes on skipped files are appended to `notes` if given.
+    """
+    walker = _Walker(tree, notes, generated)
+    walker.run(units)
+    return walker.found()

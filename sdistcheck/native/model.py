@@ -1,0 +1,51 @@
+"""Types shared by the native-build analysers (CMake, meson, setup.py Extensions) and the C/C++
+and Cython include followers: what gets compiled, with which include path, under which guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+from .._model import Reference, Scope
+
+
+@dataclass(frozen=True)
+class CompileUnit:
+    """A source file a build compiles, and where its `#include "..."`/`<...>` are looked up."""
+
+    source: str  # sdist-relative .c/.cc/.cpp/.cxx/.pyx/... file
+    include_dirs: tuple[str, ...] = ()  # sdist-relative directories, in search order
+    scope: Scope = Scope.ALWAYS  # of the build statement that compiles it
+    condition: str | None = None  # e.g. "if(WIN32)" or "if sys.platform == 'win32'"
+    declared_in: str = ""  # the build file and line that declared it, for reports
+    line: int = 0
+
+
+@dataclass
+class NativeAnalysis:
+    """What one build system's files reference, and what they compile."""
+
+    references: list[Reference] = field(default_factory=list)
+    units: list[CompileUnit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+COMPILED: Final = frozenset(
+    [".c", ".cc", ".cpp", ".cxx", ".c++", ".cp", ".C", ".m", ".mm", ".cu", ".pyx", ".cppm", ".ixx"]
+)
+
+
+@dataclass
+class BuildAnalysis(NativeAnalysis):
+    """What a build system's files reference and compile, and what its build generates: the
+    outputs' sdist-relative paths (the build tree mirrors the source tree) and bare file names,
+    so that an `#include` of one is no missing file."""
+
+    generated: list[str] = field(default_factory=list)
+
+
+def generated_names(paths: Iterable[str]) -> list[str]:
+    """Each output path, then each file name, once."""
+    paths = list(dict.fromkeys(paths))
+    return list(dict.fromkeys([*paths, *(p.rpartition("/")[2] for p in paths)]))

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from sdistcheck._model import Scope
+from sdistcheck.archive.tree import SdistTree
+from sdistcheck.backends import pyproject as _pyproject
+
+
+def analyse(text: str, **files: str) -> _pyproject.PyprojectAnalysis:
+    return _pyproject.analyse(SdistTree.from_mapping("t", {"pyproject.toml": text, **files}))
+
+
+def test_maturin_config() -> None:
+    out = analyse("""
+[build-system]
+requires = ["maturin>=1"]
+build-backend = "maturin"
+[project]
+name = "x"
+readme = "README.md"
+license = { file = "LICENSE" }
+license-files = ["LICENSES/*"]
+[tool.maturin]
+manifest-path = "crates/x/Cargo.toml"
+python-source = "python"
+features = ["pyo3/extension-module", "fast"]
+no-default-features = true
+include = [{ path = "assets/*", format = "sdist" }]
+""")
+    assert out.backend == "maturin" and out.name == "x"
+    kinds = {r.kind: (r.target, r.line, r.scope) for r in out.references}
+    assert kinds["project-readme"] == ("README.md", 7, Scope.ALWAYS)
+    assert kinds["project-license-file"][0] == "LICENSE"
+    assert kinds["project-license-files"][0] == "LICENSES/*"
+    assert kinds["maturin-python-source"][0] == "python"
+    assert kinds["maturin-include"] == ("assets/*", 15, Scope.GUARDED)
+    (root,) = out.rust_roots
+    assert root.manifest == "crates/x/Cargo.toml" and root.line == 11
+    assert root.features == ("pyo3/extension-module", "fast") and not root.default_features
+
+
+def test_maturin_default_manifest() -> None:
+    out = analyse('[build-system]\nbuild-backend = "maturin"\n')
+    assert out.rust_roots[0].manifest == "Cargo.toml"
+
+
+def test_setuptools_dynamic_and_setuptools_rust() -> None:
+    out = analyse("""
+[build-system]
+build-backend = "setuptools.build_meta"
+[tool.setuptools.dynamic]
+dependencies = { file = ["requirements.txt"] }
+readme = { file = ["README.rst"] }
+[[tool.setuptools-rust.ext-modules]]
+target = "pkg._rs"
+path = "rust/Cargo.toml"
+""")
+    assert {r.target for r in out.references} == {"requirements.txt", "README.rst"}
+    assert [r.manifest for r in out.rust_roots] == ["rust/Cargo.toml"]
+
+
+def test_other_backends_entry_files() -> None:
+    assert [
+        r.target for r in analyse('[build-system]\nbuild-backend = "mesonpy"\n').references
+    ] == ["meson.build"]
+    skb = analyse(
+        '[build-system]\nbuild-backend = "scikit_build_core.build"\n'
+        '[tool.scikit-build]\ncmake.source-dir = "native"\n'
+    )
+    assert [r.target for r in skb.references] == ["native/CMakeLists.txt"]
+    hatch = analyse(
+        '[build-system]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel.force-include]\n"bin/tool" = "pkg/tool"\n'
+    )
+    assert [r.target for r in hatch.references] == ["bin/tool"]
+
+
+def test_invalid_toml_is_reported() -> None:
+    out = analyse("[build-system\n")
+    assert out.notes and out.references[0].kind == "pyproject-invalid"
+
+
+def test_sdistcheck_config_table_is_read() -> None:
+    out = analyse('[tool.sdistcheck]\nignore = ["gen/*"]\n')
+    assert out.config == {"ignore": ["gen/*"]}
+
+
+def test_pdm_backend_includes() -> None:
+    out = analyse(
+        '[build-system]\nbuild-backend = "pdm.backend"\n'
+        '[tool.pdm.build]\nincludes = ["src/pkg", "data/*.bin"]\n'
+        'source-includes = ["tests/"]\n',
+        **{"src/pkg/__init__.py": ""},
+    )
+    assert [(r.target, r.kind, r.scope) for r in out.references] == [
+        ("src/pkg", "pdm-includes", Scope.GUARDED),
+        ("data/*.bin", "pdm-includes", Scope.GUARDED),
+        ("tests/", "pdm-source-includes", Scope.GUARDED),
+    ]

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from sdistcheck._model import Scope
+from sdistcheck.archive.tree import SdistTree
+from sdistcheck.backends import setupcfg as _setupcfg
+from sdistcheck.backends import setuppy as _setuppy
+
+SETUP = """
+import os, sys, io
+from pathlib import Path
+from setuptools import setup, Extension
+from setuptools_rust import RustExtension
+here = os.path.abspath(os.path.dirname(__file__))
+HERE = Path(__file__).parent
+def read(*parts):
+    with io.open(os.path.join(here, *parts), encoding="utf-8") as f:
+        return f.read()
+exec(open("pkg/version.py").read())
+long = (HERE / "README.rst").read_text()
+reqs = open(os.path.join(here, "requirements.txt")).read().splitlines()
+try:
+    changes = open("CHANGES.txt").read()
+except IOError:
+    changes = ""
+if os.path.exists("EXTRA.txt"):
+    extra = open("EXTRA.txt").read()
+srcs = ["src/a.c", "src/b.c"]
+exts = [Extension("pkg._a", sources=srcs + ["src/gen.pyx"], depends=["src/a.h"])]
+if sys.platform == "win32":
+    exts.append(Extension("pkg._win", ["src/win.c"]))
+if os.environ.get("WITH_X"):
+    exts.append(Extension("pkg._x", ["src/x.c"]))
+setup(name="p", ext_modules=exts, long_description=read("NEWS.rst"),
+      rust_extensions=[RustExtension("pkg._rs", "rust/Cargo.toml", features=["fast"])],
+      data_files=[("share", ["data/a.dat"])], package_data={"pkg": ["*.pyi"]})
+"""
+
+
+def analyse(files: dict[str, str]) -> _setuppy.SetupAnalysis:
+    return _setuppy.analyse_setup_py(SdistTree.from_mapping("t", files))
+
+
+def test_references_with_scopes() -> None:
+    out = analyse({"setup.py": SETUP})
+    got = {(r.target, r.kind): r.scope for r in out.references}
+    assert got == {
+        ("pkg/version.py", "setup.py-open"): Scope.ALWAYS,
+        ("README.rst", "setup.py-open"): Scope.ALWAYS,
+        ("requirements.txt", "setup.py-open"): Scope.ALWAYS,
+        ("CHANGES.txt", "setup.py-open"): Scope.GUARDED,
+        ("EXTRA.txt", "setup.py-open"): Scope.GUARDED,
+        ("NEWS.rst", "setup.py-open"): Scope.ALWAYS,
+        ("src/a.c", "setuptools-ext-source"): Scope.ALWAYS,
+        ("src/b.c", "setuptools-ext-source"): Scope.ALWAYS,
+        ("src/gen.pyx", "setuptools-ext-source"): Scope.ALWAYS,
+        ("src/a.h", "setuptools-ext-depends"): Scope.OPTION,
+        ("src/win.c", "setuptools-ext-source"): Scope.PLATFORM,
+        ("src/x.c", "setuptools-ext-source"): Scope.OPTION,
+        ("data/a.dat", "setuptools-data-files"): Scope.ALWAYS,
+        ("pkg/*.pyi", "setuptools-package-data"): Scope.OPTION,
+    }
+    win = next(r for r in out.references if r.target == "src/win.c")
+    assert win.condition == "if sys.platform == 'win32'" and win.line == 23
+    (root,) = out.rust_roots
+    assert root.manifest == "rust/Cargo.toml" and root.features == ("fast",)
+
+
+def test_generated_source_alternatives() -> None:
+    out = analyse({"setup.py": SETUP})
+    gen = next(r for r in out.references if r.target == "src/gen.pyx")
+    assert "src/gen.c" in gen.alternatives
+    a = next(r for r in out.references if r.target == "src/a.c")
+    assert "src/a.pyx" in a.alternatives
+
+
+def test_syntax_error_is_a_note_not_a_crash() -> None:
+    out = analyse({"setup.py": "print 'python 2'\n"})
+    assert out.references == [] and "not parseable" in out.notes[0]
+
+
+def test_setup_py_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "PWNED"
+    evil = f"open({str(marker)!r}, 'w').write('x')\nimport os; os.system('touch {marker}')\n"
+    out = analyse({"setup.py": evil})
+    assert not marker.exists()
+    assert [r.target for r in out.references] == []  # an absolute path is not an sdist file
+
+
+def test_setup_cfg_file_directives() -> None:
+    cfg = (
+        "[metadata]\nlong_description = file: README.md, CHANGES.md\n"
+        "[options]\ninstall_requires = file: requirements.txt\n"
+    )
+    out = _setupcfg.analyse(SdistTree.from_mapping("t", {"setup.cfg": cfg}))
+    assert [(r.target, r.line) for r in out.references] == [
+        ("README.md", 2),
+        ("CHANGES.md", 2),
+        ("requirements.txt", 4),
+    ]
+
+
+def test_broken_setup_cfg_is_a_note() -> None:
+    out = _setupcfg.analyse(SdistTree.from_mapping("t", {"setup.cfg": "no section\n"}))
+    assert out.references == [] and out.notes
+
+
+def test_extensions_and_cythonize_become_compile_units() -> None:
+    setup = """
+from setuptools import setup, Extension
+from Cython.Build import cythonize
+ext = Extension("pkg._a", ["src/a.c", "src/b.c"], include_dirs=["include", "src/vendor"])
+setup(ext_modules=[ext] + cythonize("pkg/*.pyx"))
+"""
+    tree = SdistTree.from_mapping(
+        "t", {"setup.py": setup, "pkg/x.pyx": "", "pkg/y.pyx": "", "pkg/z.py": ""}
+    )
+    out = _setuppy.analyse_setup_py(tree)
+    units = [(u.source, u.include_dirs, u.line) for u in out.units]
+    assert units == [
+        ("src/a.c", ("include", "src/vendor"), 4),
+        ("src/b.c", ("include", "src/vendor"), 4),
+        ("pkg/x.pyx", (), 5),
+        ("pkg/y.pyx", (), 5),
+    ]
+
+
+def test_cmake_extension_skbuild_and_cythonize_rules() -> None:
+    cmake_ext = """
+from setuptools import setup, Extension
+class CMakeExtension(Extension):
+    def __init__(self, name, sourcedir=''):
+        Extension.__init__(self, name, sources=[])
+setup(ext_modules=[CMakeExtension('x'), CMakeExtension('y', sourcedir='native')])
+"""
+    out = analyse({"setup.py": cmake_ext})
+    assert [r.target for r in out.references] == ["CMakeLists.txt", "native/CMakeLists.txt"]
+    skbuild = "from skbuild import setup\nsetup(name='x', cmake_source_dir='src')\n"
+    assert [r.target for r in analyse({"setup.py": skbuild}).references] == ["src/CMakeLists.txt"]
+    always = (
+        "from Cython.Build import cythonize\nfrom setuptools import Extension, setup\n"
+        "setup(ext_modules=cythonize([Extension('m', ['m.pyx'])]))\n"
+    )
+    (pyx,) = analyse({"setup.py": always}).references
+    assert pyx.alternatives == ()  # stratify 0.1: cythonize needs the .pyx, the .c cannot stand in
+    guarded = (
+        "from setuptools import Extension, setup\ntry:\n"
+        "    from Cython.Build import cythonize\n"
+        "    exts = cythonize([Extension('m', ['m.pyx'])])\n"
+        "except ImportError:\n    exts = [Extension('m', ['m.c'])]\nsetup(ext_modules=exts)\n"
+    )
+    refs = {r.target: r.alternatives for r in analyse({"setup.py": guarded}).references}
+    assert "m.c" in refs["m.pyx"]

@@ -1,0 +1,96 @@
+"""The CI formats both tools share: GitHub workflow-command escaping and SARIF documents, and
+`retag validate`'s use of them."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from retag.validate.classify import Outcome, Verdict
+from retag.validate.judge import Probe
+from retag.validate.report import write_github, write_sarif_report
+from retag.validate.run import Cell, WheelResult
+from sdistcheck.pipeline import SarifResult, gh_escape, write_sarif
+
+
+def test_gh_escape_and_non_utf8_names() -> None:
+    assert gh_escape("a:b,c%\nd", prop=True) == "a%3Ab%2Cc%25%0Ad"
+    assert gh_escape("bad\udcffname") == "bad\\xffname"  # a surrogate-escaped byte, shown
+
+
+def test_sarif_document_locations() -> None:
+    out = io.StringIO()
+    write_sarif(
+        "t",
+        "1.0",
+        {"r": "a rule"},
+        [
+            SarifResult("r", "error", "relative", "src/lib.rs", 33),
+            SarifResult("r", "warning", "absolute", "/tmp/dist/x.whl"),
+            SarifResult("r", "note", "nowhere"),
+        ],
+        out,
+    )
+    doc = json.loads(out.getvalue())
+    assert doc["version"] == "2.1.0" and doc["$schema"].endswith("sarif-2.1.0.json")
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["rules"] == [{"id": "r", "shortDescription": {"text": "a rule"}}]
+    first, second, third = run["results"]
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "src/lib.rs", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 33},
+    }
+    assert second["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "file:///tmp/dist/x.whl"}
+    }
+    assert "locations" not in third and third["ruleIndex"] == 0
+
+
+def _result() -> WheelResult:
+    loader = Verdict(Outcome.MISSING_LOADER, "needs the loader /lib/ld-musl-x86_64.so.1")
+    failed = Cell(
+        "localhost/releasenet-empty:x86_64-1",
+        "empty",
+        "fail",
+        True,
+        "proof",
+        probes=(Probe("direct", "x-1.data/scripts/x", ("--version",), loader),),
+        note="did not run cleanly",
+    )
+    unchecked = Cell(
+        "quay.io/pypa/manylinux2014_x86_64", "default", "unchecked", True, "cannot pull it"
+    )
+    other = Cell("localhost/deb", "given", "not-target", False, "no tag names glibc 2.36")
+    return WheelResult(
+        "dist/x-1-py3-none-musllinux_1_1_x86_64.whl",
+        "x86_64",
+        ("musllinux_1_1_x86_64",),
+        ("x-1.data/scripts/x",),
+        ("x",),
+        (failed, unchecked, other),
+        (),
+        ("x is aarch64 code",),
+        1,
+    )
+
+
+def test_validate_github_annotations() -> None:
+    out = io.StringIO()
+    write_github([_result()], out, error=None)
+    lines = out.getvalue().splitlines()
+    assert [ln.split(" ", 1)[0] for ln in lines] == ["::error", "::error", "::warning"]
+    assert "title=retag validate finding::x is aarch64 code" in lines[0]
+    assert "empty: did not run cleanly (x-1.data/scripts/x: needs the loader" in lines[1]
+    assert "quay.io/pypa/manylinux2014_x86_64: cannot pull it" in lines[2]
+
+
+def test_validate_sarif_with_an_engine_error() -> None:
+    out = io.StringIO()
+    write_sarif_report([_result()], "0.1.0", out, error="no usable container engine")
+    results = json.loads(out.getvalue())["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == [
+        "retag-validate/engine",
+        "retag-validate/finding",
+        "retag-validate/fail",
+        "retag-validate/unchecked",
+    ]

@@ -1,0 +1,61 @@
+"""Real wheels from PyPI that the retag tests use, pinned by file name and sha256."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RealWheel:
+    filename: str
+    sha256: str
+    note: str = ""
+
+
+UV_MUSL_X86_64 = RealWheel(
+    "uv-0.5.2-py3-none-musllinux_1_1_x86_64.whl",
+    "772b32d157ec8f27c0099ecac94cf5cd298bce72f1a1f512205591de4e9f0c5c",
+    "static musl binary; uv itself published it musllinux-only for x86_64",
+)
+UV_DUAL_AARCH64 = RealWheel(
+    "uv-0.5.2-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.musllinux_1_1_aarch64.whl",
+    "15c7ffa08ae21abd221dbdf9ba25c8969235f587cec6df8035552434e5ca1cc5",
+    "already dual-tagged by uv (wheel tags): nothing to add",
+)
+NUMPY_MUSL = RealWheel(
+    "numpy-2.5.5-cp312-cp312-musllinux_1_2_x86_64.whl",
+    "7fb87c4bcc73850ef433a0c42f096b010d3d3d284e9d00028bb030b43df3d078",
+    "extension modules: never static",
+)
+NINJA_MUSL = RealWheel(
+    "ninja-1.13.2-py3-none-musllinux_1_2_x86_64.whl",
+    "915bd482c4be41c75120fd67a22e0bb3f0fbb3bbc5f95b89787deadd59e27ef2",
+    "a dynamically linked musl executable",
+)
+MATURIN_MUSL = RealWheel(
+    "maturin-1.16.0-py3-none-manylinux2010_x86_64.manylinux_2_12_x86_64.musllinux_1_1_x86_64.whl",
+    "837db2f4d93d4899c3ac393fb3cc9eebf35b6002336e5d574f4a4fb6c49fe283",
+    "static, but tagged manylinux2010: older than a static Rust binary's Linux 3.2 floor",
+)
+STATIC_MUSL = (
+    RealWheel(
+        "ruff-0.17.6-py3-none-musllinux_1_2_x86_64.whl",
+        "3db61f5015600543a581b07fa7f6f64afa0eeedefe16034cadd88c4074087582",
+    ),
+    RealWheel(
+        "typos-1.52.0-py3-none-musllinux_1_2_x86_64.whl",
+        "89dab63cc338b374ba3ba7e14cfdcc6dec2e4dca67309a85f84cc00f0cd3d54e",
+    ),
+    RealWheel(
+        "rust_just-1.59.0-py3-none-musllinux_1_2_x86_64.whl",
+        "55a22dbd38fb3491d221da1e45184d09460526fae73b845eb9cdfbefcf06822b",
+    ),
+    RealWheel(
+        "zizmor-1.32.0-py3-none-musllinux_1_2_x86_64.whl",
+        "dd818f99d833b86cd432d5412d620d936b5df074b33404fff8b67acff55d3259",
+    ),
+    RealWheel(
+        "ty-0.0.105-py3-none-musllinux_1_2_x86_64.whl",
+        "dd371e01305d5e64d82dc9afdc21c64fe101c3f5fa87ff5f9267f00a60845cc7",
+    ),
+)
