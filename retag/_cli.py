@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sdistcheck._parallel import run_all
+from sdistcheck.pipeline import EXIT_ERROR, run_all, worst
 
 from . import __version__, _config
 from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
@@ -112,7 +112,7 @@ def _emit(command: str, results: list[Result], fmt: str, skipped: Sequence[str] 
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_broken_pipe()
-    return max((r.exit_code for r in results), default=0)
+    return worst(r.exit_code for r in results)
 
 
 def run_job(kind: str, path: Path, inputs: Sequence[Path], options: object) -> Result:
@@ -153,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except RetagError as exc:  # the configuration: nothing was done yet
         print(f"retag: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -179,7 +179,7 @@ def _main(argv: Sequence[str] | None) -> int:
     found = wheels(args.wheels, skipped)
     if not found:
         print("retag: error: no wheels found", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     options = RetagOptions(
         args.out_dir, args.remove, args.dry_run, args.manylinux, bool(args.force)
     )

@@ -8,6 +8,8 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
+from sdistcheck.pipeline import EXIT_ERROR, worst
+
 from . import __version__, _config
 from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
 
@@ -98,7 +100,7 @@ def validate_main(argv: Sequence[str]) -> int:
     found = wheels(args.wheels, skipped)
     if not found:
         print("retag validate: error: no wheels found", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     results: list[_validate.WheelResult] = []
     engine_name, error = None, None
     try:
@@ -133,5 +135,5 @@ def validate_main(argv: Sequence[str]) -> int:
         quiet_broken_pipe()
     if error:
         print(f"retag validate: {error}", file=sys.stderr)
-        return 2
-    return max((r.exit_code for r in results), default=0)
+        return EXIT_ERROR
+    return worst(r.exit_code for r in results)

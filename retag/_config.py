@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sdistcheck.pipeline import load_toml
+
 from ._errors import RetagError
 
 
@@ -55,16 +57,13 @@ _KEYS: dict[str, tuple[str, type | tuple[type, ...], str, Callable[[Any], Any]]]
 
 def load(path: Path | None) -> tuple[dict[str, Any], str]:
     """The [tool.retag] table of PATH (default: ./pyproject.toml if it exists) and its name."""
-    from sdistcheck.backends import (
-        toml as _toml,  # here: `retag tags` does not read the configuration
-    )
 
     explicit = path is not None
     path = path or Path("pyproject.toml")
     if not explicit and not path.is_file():
         return {}, ""
     try:
-        data = _toml.load(path.read_text("utf-8"))
+        data = load_toml(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the configuration: {exc}") from None
     if data is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sdistcheck.pipeline import SarifResult, gh_escape, write_sarif
+from sdistcheck.pipeline import SarifResult, envelope, gh_escape, worst, write_sarif
+from sdistcheck.pipeline import write_json as write_doc
 
 SCHEMA_VERSION = 1
 
@@ -30,30 +30,26 @@ class Result:
 
 
 def write_json(command: str, results: list[Result], version: str, stream: IO[str]) -> None:
-    doc = {
-        "schema": "retag-report",
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "retag", "version": version},
-        "command": command,
-        "exit_code": max((r.exit_code for r in results), default=0),
-        "results": [
-            {
-                "wheel": r.wheel,
-                "status": r.status,
-                "exit_code": r.exit_code,
-                "output": r.output,
-                "added_tags": list(r.added_tags),
-                "reasons": list(r.reasons),
-                "warnings": list(r.warnings),
-                "binaries": list(r.binaries),
-                "siblings": list(r.siblings),
-                **r.extra,
-            }
-            for r in results
-        ],
-    }
-    json.dump(doc, stream, indent=2, ensure_ascii=True)
-    stream.write("\n")
+    exit_code = worst(r.exit_code for r in results)
+    rows = [
+        {
+            "wheel": r.wheel,
+            "status": r.status,
+            "exit_code": r.exit_code,
+            "output": r.output,
+            "added_tags": list(r.added_tags),
+            "reasons": list(r.reasons),
+            "warnings": list(r.warnings),
+            "binaries": list(r.binaries),
+            "siblings": list(r.siblings),
+            **r.extra,
+        }
+        for r in results
+    ]
+    doc = envelope(
+        "retag-report", SCHEMA_VERSION, "retag", version, exit_code, rows, command=command
+    )
+    write_doc(doc, stream)
 
 
 _STYLE = {

@@ -17,12 +17,17 @@ from . import __version__
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
-from ._parallel import run_all
 from .archive import read as _archive
 from .archive.source import source_files
-from .report.render import Outcome, write_github, write_json, write_sarif_report, write_text
+from .pipeline import EXIT_ERROR, run_all, worst
+from .report.ci import write_github, write_sarif_report
+from .report.json_report import write_json
+from .report.outcome import Outcome
+from .report.text import write_text
 
-DEFAULT_INDEX = "https://pypi.org/simple/"  # as _fetch.DEFAULT_INDEX (a test keeps them equal)
+DEFAULT_INDEX = (
+    "https://pypi.org/simple/"  # as archive.fetch.DEFAULT_INDEX (a test keeps them equal)
+)
 _SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 _SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$")
 
@@ -228,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = source_files(args.source) if args.source else None
     except SdistCheckError as exc:
         print(f"sdistcheck: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     if not args.targets and args.project is None:
         _parser().error("give a TARGET or --project DIR")
     outcomes: list[Outcome | None] = []
@@ -240,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             files = files if files is not None else source_files(args.project)
         except SdistCheckError as exc:
             print(f"sdistcheck: error: {exc}", file=sys.stderr)
-            return 2
+            return EXIT_ERROR
         work.append((0, str(built), built))
         outcomes.append(None)
     options = Options(
@@ -266,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     done = [o for o in outcomes if o is not None]
     if not done and skipped:
         print(f"sdistcheck: no sdists, only wheels: {', '.join(skipped)}", file=sys.stderr)
-        return 2
+        return EXIT_ERROR
     try:
         if args.format == "json":
             write_json(done, __version__, sys.stdout)
@@ -280,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return max(o.exit_code for o in done)
+    return worst(o.exit_code for o in done)
 
 
 def _project_sdist(args: argparse.Namespace) -> Path:

@@ -1,9 +1,9 @@
 """Read and validate a wheel: file name, WHEEL, RECORD, member names, hashes and sizes.
 
-Nothing is extracted: members are streamed by `_zip`, in bounded chunks with every byte counted;
-every error is one line naming the wheel (and member).  `wheel.wheelfile.WheelFile` checks hashes
-too, but not sizes nor members RECORD forgets, and its `WheelError` names no file; `open_wheel`
-also serves `_rewrite`'s raw copy.
+Nothing is extracted: members are streamed by `archive.zip`, in bounded chunks with every byte
+counted; every error is one line naming the wheel (and member). `wheel.wheelfile.WheelFile` checks
+hashes too, but not sizes nor members RECORD forgets, and its `WheelError` names no file;
+`open_wheel` also serves `archive.rewrite`'s raw copy.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""The zip layer under `_wheelfile`: raw access to members, and bounded streaming of their content.
+"""The zip layer under `archive.wheelfile`: raw access to members, and bounded streaming of their
+content.
 
 `zipfile` alone will not do: it has no public way to read a member's compressed bytes as stored,
-which `_rewrite` copies unchanged, and it trusts the sizes in the headers.  Here the local headers
-are checked against the central directory, overlapping data (a zip bomb's trick) is refused, and a
-member is inflated in bounded chunks with every byte counted, so a bomb ends in `WheelFormatError`,
-not in exhausted memory.  What the members mean (WHEEL, RECORD, names) is `_wheelfile`'s concern.
+which `archive.rewrite` copies unchanged, and it trusts the sizes in the headers. Here the local
+headers are checked against the central directory, overlapping data (a zip bomb's trick) is refused,
+and a member is inflated in bounded chunks with every byte counted, so a bomb ends in
+`WheelFormatError`, not in exhausted memory. What the members mean (WHEEL, RECORD, names) is
+`archive.wheelfile`'s concern.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@ JSON (schema `retag-validate-report`, version 1, see README) and GitHub annotati
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from sdistcheck.pipeline import SarifResult, gh_escape, write_sarif
+from sdistcheck.pipeline import EXIT_ERROR, SarifResult, envelope, gh_escape, worst, write_sarif
+from sdistcheck.pipeline import write_json as write_doc
 
 from .images import EMPTY_REPO
 from .judge import Probe
@@ -61,32 +61,34 @@ def write_json(
     stream: IO[str],
     error: str | None = None,
 ) -> None:
-    doc = {
-        "schema": "retag-validate-report",
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "retag", "version": version},
-        "command": "validate",
-        "engine": engine,
-        "error": error,
-        "exit_code": 2 if error else max((r.exit_code for r in results), default=0),
-        "results": [
-            {
-                "wheel": r.wheel,
-                "arch": r.arch,
-                "platform_tags": list(r.platform_tags),
-                "exit_code": r.exit_code,
-                "error": r.error,
-                "executables": list(r.executables),
-                "commands": list(r.commands),
-                "findings": list(r.findings),
-                "skipped": list(r.skipped),
-                "cells": [_cell_json(c) for c in r.cells],
-            }
-            for r in results
-        ],
-    }
-    json.dump(doc, stream, indent=2, ensure_ascii=True)
-    stream.write("\n")
+    exit_code = EXIT_ERROR if error else worst(r.exit_code for r in results)
+    rows = [
+        {
+            "wheel": r.wheel,
+            "arch": r.arch,
+            "platform_tags": list(r.platform_tags),
+            "exit_code": r.exit_code,
+            "error": r.error,
+            "executables": list(r.executables),
+            "commands": list(r.commands),
+            "findings": list(r.findings),
+            "skipped": list(r.skipped),
+            "cells": [_cell_json(c) for c in r.cells],
+        }
+        for r in results
+    ]
+    doc = envelope(
+        "retag-validate-report",
+        SCHEMA_VERSION,
+        "retag",
+        version,
+        exit_code,
+        rows,
+        command="validate",
+        engine=engine,
+        error=error,
+    )
+    write_doc(doc, stream)
 
 
 def _short(image: str) -> str:

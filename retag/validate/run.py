@@ -8,7 +8,7 @@ interpreter tags, that pip installs the wheel, judging the platform tags, and th
 commands (`.data/scripts`, console entry points) run.  A cell is a *target* when the wheel's
 tags name the image's platform (libc and version, read from the image's own loader); a target
 cell must work.  The empty image is always a target: it is the proof of static linkage.
-Elsewhere, failures are shown as evidence, not counted (see `_judge`).
+Elsewhere, failures are shown as evidence, not counted (see `validate.judge`).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ Progress = Callable[[str], None]
 
 
 def _unpacker(tree: Path) -> Callable[[str, bytes], None]:
-    """Writes each member of the wheel (names `_wheelfile` vetted) under TREE, as read."""
+    """Writes each member of the wheel (names `archive.wheelfile` vetted) under TREE, as read."""
 
     def write(name: str, data: bytes) -> None:
         if name.endswith("/"):

@@ -70,7 +70,7 @@ def is_glob(pattern: str) -> bool:
 
 @dataclass
 class SdistTree:
-    """The members of one sdist.  Built by `_archive.read_sdist`, or from a directory in tests."""
+    """The members of one sdist.  Built by `archive.read.read_sdist`, or from a folder (tests)."""
 
     artifact: str  # how to name the sdist in messages (its file name)
     root_prefix: str  # the stripped top-level directory, e.g. "uv-0.5.2" ("" if none)

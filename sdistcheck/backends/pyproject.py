@@ -6,9 +6,9 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _toml
 from .._model import Reference, Scope
 from ..archive.tree import SdistTree, is_glob
-from . import toml as _toml
 
 BACKENDS = {
     "maturin": "maturin",

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MISSING_FILE, MISSING_TOOL, REQUIREMENTS, TIMEOUT, UNKNOWN = (
-    "missing-file", "missing-tool", "requirements", "timeout", "unknown")
+    "missing-file",
+    "missing-tool",
+    "requirements",
+    "timeout",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """`sdistcheck --build`: after the static check, build the wheel for real and explain a failure.
 
 This RUNS THE PACKAGE'S BUILD CODE (its setup.py, build backend, compilers): only when asked.
-A failure is classified from the log (`_diagnose`); a file missing from the sdist is checked
+A failure is classified from the log (`build.diagnose`); a file missing from the sdist is checked
 against the static findings, and a missing tool (compiler, cargo, system library) is reported
 as the environment's, not the sdist's.
 """
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .isolated import build_sdist_wheel
+from .._model import Report
 from .cause import Cause
 from .diagnose import diagnose
-from .._model import Report
+from .isolated import build_sdist_wheel
 
 # The exit code a build outcome asks for: the sdist's fault (1), or not checkable here (2).
 _EXIT = {"missing-file": 1, "unknown": 1, "missing-tool": 2, "requirements": 2, "timeout": 2}
@@ -40,22 +40,37 @@ class BuildOutcome:
         return max((_EXIT.get(c.kind, 1) for c in self.causes), default=1)
 
 
-def build(sdist: Path, report: Report | None, *, isolation: bool, timeout: float,
-          progress: Callable[[str], None] | None = None) -> BuildOutcome:
+def build(
+    sdist: Path,
+    report: Report | None,
+    *,
+    isolation: bool,
+    timeout: float,
+    progress: Callable[[str], None] | None = None,
+) -> BuildOutcome:
     workdir = Path(tempfile.mkdtemp(prefix="sdistcheck-build-"))
     try:
-        result = build_sdist_wheel(sdist, workdir, isolation=isolation, timeout=timeout,
-                                   progress=progress)
+        result = build_sdist_wheel(
+            sdist, workdir, isolation=isolation, timeout=timeout, progress=progress
+        )
         if result.ok:
-            return BuildOutcome(True, result.wheel.name if result.wheel else None,
-                                round(result.seconds, 1), None, (), result.wheel_problems, ())
+            return BuildOutcome(
+                True,
+                result.wheel.name if result.wheel else None,
+                round(result.seconds, 1),
+                None,
+                (),
+                result.wheel_problems,
+                (),
+            )
         text = result.log.read_text(errors="replace")
         causes = tuple(diagnose(text, str(result.project_dir), result.project_files))
         kept = Path(tempfile.mkdtemp(prefix="sdistcheck-buildlog-")) / "build.log"
         shutil.copy(result.log, kept)
         static = {f.path for f in report.findings} if report else set()
         agree = tuple(c.path for c in causes if c.kind == "missing-file" and c.path in static)
-        return BuildOutcome(False, None, round(result.seconds, 1), str(kept), causes,
-                            result.wheel_problems, agree)
+        return BuildOutcome(
+            False, None, round(result.seconds, 1), str(kept), causes, result.wheel_problems, agree
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,13 +1,13 @@
 """Explain a failed wheel build from its log: a file missing from the sdist, or something else.
 
 The log is the merged output of pip, the build backend and the tools it runs (compilers, cargo,
-CMake, meson, Cython), as `_build` writes it.  Each recognised line becomes a `Cause`, with
+CMake, meson, Cython), as `build.isolated` writes it.  Each recognised line becomes a `Cause`, with
 the paths it names mapped back from the build directory to sdist-relative paths.  What matters
 most for this tool is telling an sdist defect ("missing-file") from a machine that lacks a
 compiler, a system library or a build requirement: only the first is the package's to fix.
 
-The pieces: `_diagnose_log` (the log and its paths), `_diagnose_rules` (what a line means),
-`_diagnose_hints` (compilers, tools, system libraries), `_diagnose_cause` (`Cause`).
+The pieces: `build.log` (the log and its paths), `build.rules` (what a line means),
+`build.hints` (compilers, tools, system libraries), `build.cause` (`Cause`).
 """
 
 from __future__ import annotations
@@ -15,16 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
-from .cause import MISSING_FILE
-from .cause import MISSING_TOOL
-from .cause import REQUIREMENTS
-from .cause import TIMEOUT
-from .cause import UNKNOWN
-from .cause import Cause
-from .log import _PROGRESS, _Log
-from .log import MISSING_DEPS_MARKER
-from .log import NOTE
-from .log import TIMEOUT_MARKER
+from .cause import MISSING_FILE, MISSING_TOOL, REQUIREMENTS, TIMEOUT, UNKNOWN, Cause
+from .log import _PROGRESS, MISSING_DEPS_MARKER, NOTE, TIMEOUT_MARKER, _Log
 from .rules import _RULES
 
 _RANK = {TIMEOUT: 0, MISSING_FILE: 1, MISSING_TOOL: 2, REQUIREMENTS: 3, UNKNOWN: 4}
@@ -47,8 +39,9 @@ def _unknown(log: _Log) -> Cause:
 
 def _causes(log: _Log) -> Iterator[Cause]:
     for i, line in enumerate(log.lines):
-        if not line or (line.startswith(NOTE) and not line.startswith(
-                (TIMEOUT_MARKER, MISSING_DEPS_MARKER))):
+        if not line or (
+            line.startswith(NOTE) and not line.startswith((TIMEOUT_MARKER, MISSING_DEPS_MARKER))
+        ):
             continue
         for pattern, rule in _RULES:
             if (m := pattern.search(line)) and (cause := rule(log, i, m)):

@@ -6,7 +6,7 @@ would install anyway, or do it in a sandbox.
 
 The sdist is extracted (only members `read_sdist` has vetted) into a temporary directory the
 caller owns; the build backend's output is streamed, line by line, to a log file and to an
-optional `progress` callback, so that `_diagnose` can explain a failure afterwards.
+optional `progress` callback, so that `build.diagnose` can explain a failure afterwards.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from ..archive.read import Limits, read_sdist
-from .log import MISSING_DEPS_MARKER, NOTE, TIMEOUT_MARKER
 from .._errors import SdistCheckError, UnsafeArchiveError
 from ..archive.pkginfo import name_version
+from ..archive.read import Limits, read_sdist
 from ..archive.tree import SdistTree, normalize
+from .log import MISSING_DEPS_MARKER, NOTE, TIMEOUT_MARKER
 
 _PURE = Tag("py3", "none", "any")
 _DRAIN_SECONDS = 5.0  # after a kill, how long to wait for the last buffered output
@@ -63,8 +63,8 @@ class BuildResult:
     log: Path  # the full output of pip and the backend, failed or not
     seconds: float
     wheel_problems: tuple[str, ...]
-    project_dir: Path  # where the sdist's `name-version/` was extracted: `_diagnose`'s prefix
-    project_files: frozenset[str]  # sdist-relative file and link paths, for `_diagnose`
+    project_dir: Path  # where the sdist's `name-version/` was extracted: `build.diagnose`'s prefix
+    project_files: frozenset[str]  # sdist-relative file and link paths, for `build.diagnose`
 
 
 class _TimedOut(Exception):
@@ -205,8 +205,14 @@ class Session:
             raise _TimedOut
         full = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}  # keep stdout and stderr in order
         process = subprocess.Popen(
-            list(cmd), cwd=cwd, env=full, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=sys.platform != "win32")
+            list(cmd),
+            cwd=cwd,
+            env=full,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=sys.platform != "win32",
+        )
         assert process.stdout is not None
         lines: queue.Queue[bytes | None] = queue.Queue()
         # A thread reads, so that the deadline holds even while the build prints nothing.
@@ -261,9 +267,19 @@ def _install(
     session.note(f"installing {what}: {', '.join(sorted(reqs))}")
     with open(Path(env.path) / "sdistcheck-requirements.txt", "w", encoding="utf-8") as f:
         f.write("\n".join(reqs) + "\n")  # a file: pip ignores markers on the command line
-    cmd = [*_pip(env), "install", "--use-pep517", "--no-warn-script-location", "--no-compile",
-           "--no-input", "--disable-pip-version-check", "--progress-bar", "off",
-           "-r", f.name]
+    cmd = [
+        *_pip(env),
+        "install",
+        "--use-pep517",
+        "--no-warn-script-location",
+        "--no-compile",
+        "--no-input",
+        "--disable-pip-version-check",
+        "--progress-bar",
+        "off",
+        "-r",
+        f.name,
+    ]
     try:  # from the index pip is configured with: its config files and PIP_* variables
         session.run(cmd, None, env.make_extra_environ() or {})
     except subprocess.CalledProcessError as exc:
@@ -271,8 +287,13 @@ def _install(
         raise build.BuildException(msg) from None
 
 
-def build_distribution(project: Path, outdir: Path, isolation: bool, session: Session,
-                       distribution: Literal["sdist", "wheel"] = "wheel") -> Path:
+def build_distribution(
+    project: Path,
+    outdir: Path,
+    isolation: bool,
+    session: Session,
+    distribution: Literal["sdist", "wheel"] = "wheel",
+) -> Path:
     """Build PROJECT's DISTRIBUTION ("wheel" or "sdist") into OUTDIR, as `python -m build`."""
     if not isolation:
         builder = build.ProjectBuilder(
@@ -287,8 +308,9 @@ def build_distribution(project: Path, outdir: Path, isolation: bool, session: Se
     with build.env.DefaultIsolatedEnv() as env:
         builder = build.ProjectBuilder.from_isolated_env(env, project, runner=session.hook)
         _install(session, env, builder.build_system_requires, "the build system requirements")
-        _install(session, env, builder.get_requires_for_build(distribution),
-                 "the backend's requirements")
+        _install(
+            session, env, builder.get_requires_for_build(distribution), "the backend's requirements"
+        )
         session.note(f"building the {distribution}")
         return Path(builder.build(distribution, outdir))
 
@@ -336,8 +358,11 @@ def verify_wheel(wheel: Path, project: Path | None = None) -> tuple[str, ...]:
     if len(tops) != 1:
         problems.append(f"wheel has {len(tops)} .dist-info directories, not 1")
     for top in tops:
-        problems.extend(f"wheel lacks {top}/{f}" for f in ("METADATA", "WHEEL", "RECORD")
-                        if f"{top}/{f}" not in names)
+        problems.extend(
+            f"wheel lacks {top}/{f}"
+            for f in ("METADATA", "WHEEL", "RECORD")
+            if f"{top}/{f}" not in names
+        )
     return tuple(problems)
 
 
@@ -396,8 +421,13 @@ def build_sdist_wheel(
                 warnings.simplefilter("always")
                 warnings.showwarning = session.warning
                 wheel = build_distribution(project, outdir, isolation, session)
-        except (build.BuildBackendException, build.BuildException, build.FailedProcessError,
-                subprocess.CalledProcessError, _TimedOut) as exc:
+        except (
+            build.BuildBackendException,
+            build.BuildException,
+            build.FailedProcessError,
+            subprocess.CalledProcessError,
+            _TimedOut,
+        ) as exc:
             if not session.timed_out:
                 session.note(failure(exc))
         except Exception as exc:  # build or pyproject_hooks failing in a way they do not wrap

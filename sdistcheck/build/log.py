@@ -8,10 +8,12 @@ import re
 from collections.abc import Collection
 from functools import cached_property
 
-from .cause import MISSING_FILE, Cause
 from ..archive.tree import normalize
+from .cause import MISSING_FILE, Cause
 
-NOTE = "sdistcheck: "  # starts the lines `_build` adds to the log: only these two are evidence
+NOTE = (
+    "sdistcheck: "  # starts the lines `build.isolated` adds to the log: only these two are evidence
+)
 TIMEOUT_MARKER = "sdistcheck: timed out after"
 MISSING_DEPS_MARKER = "sdistcheck: missing build dependencies"
 _GENERIC_PREFIXES = [  # build directories of other frontends: build's CLI, pip

@@ -17,9 +17,14 @@ import build
 from .isolated import BuildError, Session, build_distribution, failure, log_file
 
 
-def build_project_sdist(project: Path, workdir: Path, *, isolation: bool = True,
-                        timeout: float = 600,
-                        progress: Callable[[str], None] | None = None) -> Path:
+def build_project_sdist(
+    project: Path,
+    workdir: Path,
+    *,
+    isolation: bool = True,
+    timeout: float = 600,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """The sdist of the project at PROJECT, built into WORKDIR/dist (log: WORKDIR/sdist.log).
 
     Raises BuildError, with the end of the log, when it cannot be built."""
@@ -34,8 +39,12 @@ def build_project_sdist(project: Path, workdir: Path, *, isolation: bool = True,
                 warnings.simplefilter("always")
                 warnings.showwarning = session.warning
                 return build_distribution(project, workdir / "dist", isolation, session, "sdist")
-        except (build.BuildBackendException, build.BuildException, build.FailedProcessError,
-                subprocess.CalledProcessError) as exc:
+        except (
+            build.BuildBackendException,
+            build.BuildException,
+            build.FailedProcessError,
+            subprocess.CalledProcessError,
+        ) as exc:
             reason = failure(exc)
         except Exception as exc:  # build's internals failing in a way it does not wrap
             reason = f"{type(exc).__name__}: {exc}"
@@ -43,5 +52,6 @@ def build_project_sdist(project: Path, workdir: Path, *, isolation: bool = True,
             reason = f"timed out after {timeout:g} s"
     tail = [line for line in log_path.read_text("utf-8", "replace").splitlines() if line.strip()]
     last = f" (last output: {tail[-1].strip()[:200]})" if tail else ""
-    raise BuildError(f"{project.name}: its sdist did not build: "
-                     f"{reason.splitlines()[0]}{last}; log: {log_path}")
+    raise BuildError(
+        f"{project.name}: its sdist did not build: {reason.splitlines()[0]}{last}; log: {log_path}"
+    )

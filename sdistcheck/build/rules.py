@@ -9,10 +9,31 @@ import re
 import shlex
 from collections.abc import Callable
 
-from .cause import MISSING_TOOL, REQUIREMENTS, TIMEOUT, Cause
-from .hints import _C_COMPILERS, _CXX_COMPILERS, _TOOL_HINTS, _TOOLS, _library_cause, _python_package, _system_package, _tool_cause
-from .log import MISSING_DEPS_MARKER, TIMEOUT_MARKER, _Log, _missing
 from ..archive.tree import normalize
+from .cause import MISSING_TOOL, Cause
+from .environment import (
+    _cmake_missing,
+    _compiler_unknown,
+    _conflict,
+    _linker,
+    _meson_dependency,
+    _missing_deps,
+    _pkg_config,
+    _requirement,
+    _rust_missing,
+    _timeout,
+    _tool,
+)
+from .hints import (
+    _C_COMPILERS,
+    _CXX_COMPILERS,
+    _TOOLS,
+    _library_cause,
+    _python_package,
+    _system_package,
+    _tool_cause,
+)
+from .log import MISSING_DEPS_MARKER, TIMEOUT_MARKER, _Log, _missing
 
 # --- C and C++ ------------------------------------------------------------------------------------
 
@@ -191,16 +212,20 @@ def _cmake_error(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
     # Relative paths start from the current source directory: the CMakeLists.txt's own, or for
     # an included .cmake file, whichever CMakeLists.txt included it (the root, most often).
     base = posixpath.dirname(where) if where.endswith("CMakeLists.txt") else ""
-    if sub := re.search(r'add_subdirectory given source "(?P<p>[^"]+)" which is not an existing '
-                        r"directory", text):
+    if sub := re.search(
+        r'add_subdirectory given source "(?P<p>[^"]+)" which is not an existing '
+        r"directory",
+        text,
+    ):
         return _missing(log, log.relative(sub["p"], base), "directory", sub[0] + ".")
     if src := re.search(r"Cannot find source file:\s+(?P<p>\S+)", text):
         return _missing(log, log.relative(src["p"], base), "source", src[0])
     inc = re.search(r"include could not find (?:requested|load) file:\s+(?P<p>\S+)", text)
     if inc and ("/" in inc["p"] or "." in inc["p"]):  # a file, not a module name like `Foo`
         return _missing(log, log.relative(inc["p"], base), "CMake file", inc[0])
-    if pkg := re.search(r'Could not find a package configuration file provided by "(?P<p>[^"]+)"',
-                        text):
+    if pkg := re.search(
+        r'Could not find a package configuration file provided by "(?P<p>[^"]+)"', text
+    ):
         return _library_cause(pkg["p"], pkg[0], "CMake find_package")
     if cc := re.search(r"No CMAKE_(?P<lang>C|CXX)_COMPILER could be found", text):
         tool = "c++" if cc["lang"] == "CXX" else "cc"
@@ -303,122 +328,93 @@ def _meson_file(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
     return _missing(log, log.relative(m["path"], base), what, log.lines[i].strip())
 
 
-# --- tools, libraries, requirements, timeouts -----------------------------------------------------
-
-
-def _tool(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _tool_cause(m["tool"], log.lines[i].strip())
-
-
-def _rust_missing(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return Cause(
-        MISSING_TOOL,
-        "the Rust toolchain (cargo) was not found",
-        None,
-        log.lines[i].strip(),
-        _TOOL_HINTS["cargo"],
-    )
-
-
-def _cmake_missing(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _tool_cause("cmake", log.lines[i].strip())
-
-
-def _compiler_unknown(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _tool_cause("cc", log.lines[i].strip())
-
-
-def _pkg_config(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _library_cause(m["pkg"], log.lines[i].strip(), "pkg-config")
-
-
-def _meson_dependency(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _library_cause(m["pkg"], log.lines[i].strip(), "meson dependency()")
-
-
-def _linker(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return _library_cause(m["lib"], log.lines[i].strip(), "linker -l" + m["lib"])
-
-
-def _requirement(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    req = m["req"]
-    return Cause(
-        REQUIREMENTS,
-        f"build requirement {req} cannot be installed from the index",
-        None,
-        log.lines[i].strip(),
-        "check the requirement's name and version bounds, and "
-        "that the index pip uses (--index-url, PIP_INDEX_URL) has it",
-    )
-
-
-def _conflict(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return Cause(
-        REQUIREMENTS,
-        "the build requirements conflict (pip: ResolutionImpossible)",
-        None,
-        log.lines[i].strip(),
-        "loosen or fix the version bounds in [build-system] requires",
-    )
-
-
-def _missing_deps(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return Cause(
-        REQUIREMENTS,
-        "build requirements are not installed (build without isolation)",
-        None,
-        log.lines[i].strip(),
-        "install them, or build with isolation",
-    )
-
-
-def _timeout(log: _Log, i: int, m: re.Match[str]) -> Cause | None:
-    return Cause(
-        TIMEOUT,
-        "the build ran out of time",
-        None,
-        log.lines[i].strip(),
-        "raise the timeout, or look at what the build was doing last",
-    )
-
-
 _Rule = Callable[[_Log, int, re.Match[str]], Cause | None]
 _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     # C, C++: gcc, clang, MSVC
-    (re.compile(r"^(?P<file>[^\s:][^:]*?|[A-Za-z]:[^:]+):(?:\d+:)*"
-                r" fatal error: (?P<header>[^:']+): No such file or directory"), _c_include),
-    (re.compile(r"^(?P<file>\S[^:]*?):(?:\d+:)+ fatal error: '(?P<header>[^']+)' file not found"),
-     _c_include),
-    (re.compile(r"^(?P<file>.+?)\(\d+\): fatal error C1083: Cannot open include file: "
-                r"'(?P<header>[^']+)'"), _c_include),
-    (re.compile(r"^(?:\S*(?:gcc|cc|clang|g\+\+|c\+\+)\S*): error: (?P<path>[^\s:]+): "
-                r"No such file or directory"), _c_source),
+    (
+        re.compile(
+            r"^(?P<file>[^\s:][^:]*?|[A-Za-z]:[^:]+):(?:\d+:)*"
+            r" fatal error: (?P<header>[^:']+): No such file or directory"
+        ),
+        _c_include,
+    ),
+    (
+        re.compile(
+            r"^(?P<file>\S[^:]*?):(?:\d+:)+ fatal error: '(?P<header>[^']+)' file not found"
+        ),
+        _c_include,
+    ),
+    (
+        re.compile(
+            r"^(?P<file>.+?)\(\d+\): fatal error C1083: Cannot open include file: "
+            r"'(?P<header>[^']+)'"
+        ),
+        _c_include,
+    ),
+    (
+        re.compile(
+            r"^(?:\S*(?:gcc|cc|clang|g\+\+|c\+\+)\S*): error: (?P<path>[^\s:]+): "
+            r"No such file or directory"
+        ),
+        _c_source,
+    ),
     (re.compile(r"error: file '(?P<path>[^']+)' does not exist"), _c_source),
     # Rust, cargo
-    (re.compile(r"error: couldn't read [`'\"]?(?P<path>[^`'\"]+?)[`'\"]?: "
-                r"(?:No such file|The system cannot find)"), _rustc_read),
-    (re.compile(r"error\[E0583\]: file not found for module [`'](?P<module>[^`']+)[`']"),
-     _rustc_module),
+    (
+        re.compile(
+            r"error: couldn't read [`'\"]?(?P<path>[^`'\"]+?)[`'\"]?: "
+            r"(?:No such file|The system cannot find)"
+        ),
+        _rustc_read,
+    ),
+    (
+        re.compile(r"error\[E0583\]: file not found for module [`'](?P<module>[^`']+)[`']"),
+        _rustc_module,
+    ),
     (re.compile(r"failed to read [`'](?P<path>[^`']+)[`']"), _cargo_read),
-    (re.compile(r"can't find [`'][^`']+[`'] (?P<kind>bench|test|example|bin|lib) at "
-                r"[`'](?P<path>[^`']+)[`']"), _cargo_target),
+    (
+        re.compile(
+            r"can't find [`'][^`']+[`'] (?P<kind>bench|test|example|bin|lib) at "
+            r"[`'](?P<path>[^`']+)[`']"
+        ),
+        _cargo_target,
+    ),
     # CMake
     (re.compile(r"^CMake Error at (?P<file>.+?):\d+ \([\w]+\):"), _cmake_error),
     (re.compile(r"Could NOT find (?P<pkg>[\w.+-]+)"), _cmake_not_found),
     # Cython
-    (re.compile(r"^(?P<file>\S+\.(?:pyx|pxd|pxi|py)):\d+:\d+: '(?P<name>[^']+\.(?:pxd|pxi))' "
-                r"not found"), _cython_missing),
-    (re.compile(r"^(?P<file>\S+\.(?:pyx|pxd|pxi|py)):\d+:\d+: cimported module has no "
-                r"attribute '(?P<attr>[^']+)'"), _cython_attribute),
+    (
+        re.compile(
+            r"^(?P<file>\S+\.(?:pyx|pxd|pxi|py)):\d+:\d+: '(?P<name>[^']+\.(?:pxd|pxi))' "
+            r"not found"
+        ),
+        _cython_missing,
+    ),
+    (
+        re.compile(
+            r"^(?P<file>\S+\.(?:pyx|pxd|pxi|py)):\d+:\d+: cimported module has no "
+            r"attribute '(?P<attr>[^']+)'"
+        ),
+        _cython_attribute,
+    ),
     # Python, setuptools
     (re.compile(r"\[Errno 2\] No such file or directory: '(?P<path>[^']+)'"), _errno2),
-    (re.compile(r"error: can't copy '(?P<path>[^']+)': doesn't exist or not a regular file"),
-     _cant_copy),
+    (
+        re.compile(r"error: can't copy '(?P<path>[^']+)': doesn't exist or not a regular file"),
+        _cant_copy,
+    ),
     # meson
-    (re.compile(r"^(?P<file>\S*meson\.build):\d+:\d+: ERROR: File (?P<path>.+?) does not exist"),
-     _meson_file),
-    (re.compile(r"^(?P<file>\S*meson\.build):\d+:\d+: ERROR: Nonexistent build file "
-                r"'(?P<path>[^']+)'"), _meson_file),
+    (
+        re.compile(r"^(?P<file>\S*meson\.build):\d+:\d+: ERROR: File (?P<path>.+?) does not exist"),
+        _meson_file,
+    ),
+    (
+        re.compile(
+            r"^(?P<file>\S*meson\.build):\d+:\d+: ERROR: Nonexistent build file "
+            r"'(?P<path>[^']+)'"
+        ),
+        _meson_file,
+    ),
     (re.compile(r"ERROR: Dependency \"?(?P<pkg>[^\"\s]+)\"? not found"), _meson_dependency),
     (re.compile(r"ERROR: Unknown compiler\(s\)"), _compiler_unknown),
     (re.compile(r"ERROR: Program '(?P<tool>[^']+)' not found"), _tool),
@@ -428,19 +424,37 @@ _RULES: list[tuple[re.Pattern[str], _Rule]] = [
     (re.compile(r"command '(?P<tool>[^']+)' not found"), _tool),
     (re.compile(r"(?:^|: )(?P<tool>[\w.+-]+): (?:command )?not found$"), _tool),
     (re.compile(r"error: linker [`'](?P<tool>[^`']+)[`'] not found"), _tool),
-    (re.compile(r"can't find Rust compiler|Rust not found, installing into a temporary directory"),
-     _rust_missing),
-    (re.compile(r"Could not find CMAKE|^(?:.*: )?CMake(?: executable)? (?:was )?not found",
-                re.IGNORECASE), _cmake_missing),
-    (re.compile(r"Package '?(?P<pkg>[^'\s]+)'? was not found in the pkg-config search path"),
-     _pkg_config),
+    (
+        re.compile(
+            r"can't find Rust compiler|Rust not found, installing into a temporary directory"
+        ),
+        _rust_missing,
+    ),
+    (
+        re.compile(
+            r"Could not find CMAKE|^(?:.*: )?CMake(?: executable)? (?:was )?not found",
+            re.IGNORECASE,
+        ),
+        _cmake_missing,
+    ),
+    (
+        re.compile(r"Package '?(?P<pkg>[^'\s]+)'? was not found in the pkg-config search path"),
+        _pkg_config,
+    ),
     (re.compile(r"cannot find -l(?P<lib>[^\s:]+)"), _linker),
     # requirements
     (re.compile(r"No matching distribution found for (?P<req>\S+)"), _requirement),
-    (re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"),
-     _requirement),
-    (re.compile(r"because these package versions have conflicting dependencies|"
-                r"ResolutionImpossible"), _conflict),
+    (
+        re.compile(r"Could not find a version that satisfies the requirement (?P<req>\S+)"),
+        _requirement,
+    ),
+    (
+        re.compile(
+            r"because these package versions have conflicting dependencies|"
+            r"ResolutionImpossible"
+        ),
+        _conflict,
+    ),
     (re.compile("^" + re.escape(MISSING_DEPS_MARKER)), _missing_deps),
     (re.compile("^" + re.escape(TIMEOUT_MARKER)), _timeout),
 ]

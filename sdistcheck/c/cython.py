@@ -1,6 +1,6 @@
 """Follow Cython's `cimport`s, `include`s and `cdef extern from` headers from compiled sources.
 
-Each file is scanned once (`_cython_scan`).  Resolution follows Cython: an `include` next to the
+Each file is scanned once (`c.cython_scan`).  Resolution follows Cython: an `include` next to the
 file holding it, then the include path; a `.pxd` relative to the file's package
 (`from . cimport x`), else in the include path, the directory above the file's top-level
 package, and the source roots (the sdist root, `src/`).  Also: which files `cythonize()` compiles.

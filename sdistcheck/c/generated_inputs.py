@@ -2,7 +2,7 @@
 
 The C and Cython walks ask here before reporting an include or cimport found nowhere: the file
 is named as a build output (e.g. meson's `configure_file`), or a template for it is shipped
-(`config.h.in`, `x.pxi.in`, ...).  Files a Python build script writes are `_generated`'s.
+(`config.h.in`, `x.pxi.in`, ...).  Files a Python build script writes are `backends.generated`'s.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 unit, each file read and scanned once, paths tried in order, and each reference kept at the best
 scope over all the ways it is reached, with the conditions on that way.
 
-Each walker (`_c`, `_cython`) keeps its own work list and decides how a statement resolves.
+Each walker (`c.includes`, `c.cython`) keeps its own work list and decides how a statement resolves.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..native.model import CompileUnit
 from .branches import Cond, Via, vias
 from .generated_inputs import GeneratedInputs
 
-MAX_BYTES = 8 * 1024 * 1024  # as _archive's parse limit: generated C (Cython) gets this big
+MAX_BYTES = 8 * 1024 * 1024  # as archive.read's parse limit: generated C (Cython) gets this big
 LEAVES = LEAVES_SDIST
 
 T = TypeVar("T")

@@ -1,7 +1,7 @@
 """Follow C/C++ `#include`s from the files a build compiles, as the preprocessor resolves them.
 
-Each file is scanned once (`_cpp`).  Resolution depends on the include path, so it happens per
-unit: `"x.h"` in the including file's directory, then the unit's include dirs; `<x.h>` in the
+Each file is scanned once (`c.preprocessor`). Resolution depends on the include path, so it happens
+per unit: `"x.h"` in the including file's directory, then the unit's include dirs; `<x.h>` in the
 include dirs only (anything else is a system header, not a reference).
 """
 

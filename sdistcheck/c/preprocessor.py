@@ -2,7 +2,7 @@
 
 Comments, strings and char literals are blanked (positions kept), so a commented-out `#include`
 is no reference; one C-speed search then finds the directive lines, and a stack of `#if` groups
-gives each include its conditions (judged in `_cpp_conditions`).  Operands and conditions are
+gives each include its conditions (judged in `c.if_scope`).  Operands and conditions are
 read from the original text.
 """
 

@@ -1,8 +1,8 @@
 """What each CMake command references in the sdist, and what it builds: files read, written and
 configured, add_subdirectory and include() (CMake's own modules are no files), custom commands
 and targets with their DEPENDS and scripts, execute_process, install() files, FetchContent's local
-sources; plus `_HANDLERS`, the table from command name to handler (targets: `_cmake_targets`,
-variables: `_cmake_set`)."""
+sources; plus `_HANDLERS`, the table from command name to handler (targets: `cmake.targets`,
+variables: `cmake.set_commands`)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from .targets import (
 from .variables import _Ctx, _Item, _Pair, _value
 
 if TYPE_CHECKING:
-    from .analysis import Analyser
+    from .recorder import Recorder
 
 # include(Name) of these is CMake's own module (or a scikit-build/pybind11 one), not a file here.
 _MODULE_PREFIXES = ("Find", "Check", "CMake", "CPack", "CTest", "Test")
@@ -63,11 +63,11 @@ _MODULES = word_set(
     nanobind-config"""
 )
 
-_Handler = Callable[["Analyser", Command, _Ctx, Guard], None]
+_Handler = Callable[["Recorder", Command, _Ctx, Guard], None]
 
 
 def _glob(
-    self: Analyser, pairs: list[_Pair], ctx: _Ctx, guard: Guard, recurse: bool
+    self: Recorder, pairs: list[_Pair], ctx: _Ctx, guard: Guard, recurse: bool
 ) -> list[_Item]:
     relative: str | None = None
     found: list[_Item] = []
@@ -99,7 +99,7 @@ def _glob(
     return found
 
 
-def _h_file(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_file(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     if len(c.args) < 2:
         return
     sub = self.word(c.args[0], ctx).upper()
@@ -137,7 +137,7 @@ def _h_file(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
         self.forget(ctx, _restore(pairs[0][0].text))
 
 
-def _h_configure_file(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_configure_file(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args[:2], ctx)
     if pairs:
         self.path_ref(ctx, pairs[0], "cmake-configure-file", guard)
@@ -145,7 +145,7 @@ def _h_configure_file(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> No
         self.generated_path(pairs[1][0], ctx)
 
 
-def _h_add_subdirectory(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_add_subdirectory(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # EXCLUDE_FROM_ALL only keeps its targets out of `all`: CMake still configures the directory.
     pairs = self.expand_all(c.args[:1], ctx)
     if not pairs:
@@ -170,7 +170,7 @@ def _h_add_subdirectory(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> 
         self.unresolved += 1
 
 
-def _h_include(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_include(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args, ctx)
     if not pairs:
         return
@@ -218,7 +218,7 @@ _SCRIPTS = (".py", ".cmake", ".sh", ".pl", ".rb", ".bat", ".cmd", ".ps1", ".js",
 
 
 def _script_refs(
-    self: Analyser,
+    self: Recorder,
     pairs: Iterable[_Pair],
     ctx: _Ctx,
     guard: Guard,
@@ -236,7 +236,7 @@ def _script_refs(
                     self.pending.append(("", ref))
 
 
-def _depends(self: Analyser, pairs: Iterable[_Pair], ctx: _Ctx, guard: Guard, kind: str) -> None:
+def _depends(self: Recorder, pairs: Iterable[_Pair], ctx: _Ctx, guard: Guard, kind: str) -> None:
     for item, line in pairs:
         raw = _restore(item.text)
         where, path = locate(raw, ctx.dir.source)
@@ -254,7 +254,7 @@ _CUSTOM_KEYWORDS = word_set(
 )
 
 
-def _h_add_custom_command(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_add_custom_command(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     sections = _sections(self.expand_all(c.args, ctx), _CUSTOM_KEYWORDS)
     for key in ("OUTPUT", "BYPRODUCTS"):
         for item, _ in sections.get(key, []):
@@ -275,7 +275,7 @@ def _h_add_custom_command(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -
     )
 
 
-def _h_add_custom_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_add_custom_target(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     names, pairs = _named(self, c, ctx)
     if not names:
         return
@@ -290,7 +290,7 @@ def _h_add_custom_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) ->
     self.sources(t, sections.get("SOURCES", []), ctx, guard)
 
 
-def _h_execute_process(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_execute_process(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args, ctx)
     words = {_restore(p[0].text) for p in pairs}
     fatal = "COMMAND_ERROR_IS_FATAL" in words
@@ -320,7 +320,7 @@ def _h_execute_process(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> N
     _script_refs(self, sections.get("COMMAND", []), ctx, guard, "cmake-execute-process", note)
 
 
-def _h_set_generated(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_set_generated(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args, ctx)
     words = [_restore(p[0].text) for p in pairs]
     if "GENERATED" not in words:
@@ -336,7 +336,7 @@ def _h_set_generated(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> Non
         self.generated_path(item, ctx)
 
 
-def _h_message(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_message(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # `if(NOT EXISTS .../extern/x/CMakeLists.txt) message(FATAL_ERROR "submodules?")`: the check
     # fails on this sdist, so the build stops for want of the path.
     if c.args and c.args[0].text in ("FATAL_ERROR", "SEND_ERROR"):
@@ -358,7 +358,7 @@ _INSTALL_KEYWORDS = word_set(
 )
 
 
-def _h_install(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_install(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args, ctx)
     if not pairs:
         return
@@ -383,7 +383,7 @@ def _h_install(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
         )
 
 
-def _h_fetchcontent(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_fetchcontent(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # A vendored archive or source tree in the sdist: `URL ${CMAKE_CURRENT_SOURCE_DIR}/x.tar.gz`
     # or `SOURCE_DIR` without any download method.
     pairs = self.expand_all(c.args[1:], ctx)

@@ -2,7 +2,7 @@
 `add_subdirectory`, `include`, if-chains (each branch under its guard), `foreach`, `while` (body
 once), `return()`/`break()`, and functions and macros called with their arguments bound.  Nesting,
 loop length and the commands run per sdist are capped.  What a command does is the `handle` of
-the analyser built on it (`_cmake.Analyser`)."""
+the analyser built on it (`cmake.analysis.Analyser`)."""
 
 from __future__ import annotations
 

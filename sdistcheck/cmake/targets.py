@@ -1,7 +1,7 @@
 """CMake targets: add_library/add_executable and the pybind11/nanobind/Python/Cython variants,
 target_sources, aux_source_directory, include_directories, target_include_directories and
 target_link_libraries: which sources each target compiles, with which include directories and
-linked usage requirements (turned into compile units by `_cmake.Analyser.finish`)."""
+linked usage requirements (turned into compile units by `cmake.analysis.Recorder.finish`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .set_commands import _sections
 from .variables import _Ctx, _Item, _Pair, _Target
 
 if TYPE_CHECKING:
-    from .analysis import Analyser
+    from .recorder import Recorder
 
 
 _TARGET_FLAGS = word_set(
@@ -29,7 +29,7 @@ _TARGET_VALUE_KEYWORDS = frozenset(["USE_SABI", "NB_DOMAIN"])
 _VISIBILITY = frozenset(["PRIVATE", "PUBLIC", "INTERFACE"])
 
 
-def _named(self: Analyser, c: Command, ctx: _Ctx) -> tuple[list[str], list[_Pair]]:
+def _named(self: Recorder, c: Command, ctx: _Ctx) -> tuple[list[str], list[_Pair]]:
     """A target command's target names (a variable set in several branches gives several) and
     its other arguments."""
     if not c.args:
@@ -40,7 +40,7 @@ def _named(self: Analyser, c: Command, ctx: _Ctx) -> tuple[list[str], list[_Pair
     )
 
 
-def _add_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _add_target(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     names, pairs = _named(self, c, ctx)
     words = [_restore(p[0].text) for p in pairs]
     if "ALIAS" in words:
@@ -63,14 +63,14 @@ def _add_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
             self.sources(t, sources, ctx, guard)
 
 
-def _h_target_sources(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_target_sources(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     names, pairs = _named(self, c, ctx)
     for name in names:
         _target_sources(self, self.target(name), pairs, ctx, guard)
 
 
 def _target_sources(
-    self: Analyser, t: _Target, pairs: list[_Pair], ctx: _Ctx, guard: Guard
+    self: Recorder, t: _Target, pairs: list[_Pair], ctx: _Ctx, guard: Guard
 ) -> None:
     mode, sources = "src", []
     for pair in pairs:
@@ -93,7 +93,7 @@ def _target_sources(
 
 
 def _cython_target(
-    self: Analyser, ctx: _Ctx, guard: Guard, pyx: _Pair, var: str, language: str
+    self: Recorder, ctx: _Ctx, guard: Guard, pyx: _Pair, var: str, language: str
 ) -> None:
     path = self.path_ref(ctx, pyx, "cmake-cython-source", guard)
     if path is None:
@@ -104,7 +104,7 @@ def _cython_target(
         self.assign(ctx.vars, var, [_Item(out, pyx[0].guard)], ctx, guard)
 
 
-def _h_add_cython_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_add_cython_target(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # scikit-build's UseCython: add_cython_target(<Name> [<pyx>] [C|CXX] [OUTPUT_VAR <var>] ...)
     pairs = self.expand_all(c.args, ctx)
     if not pairs:
@@ -118,7 +118,7 @@ def _h_add_cython_target(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) ->
     _cython_target(self, ctx, guard, pyx, _restore(out[0][0].text) if out else name, language)
 
 
-def _h_cython_transpile(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_cython_transpile(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # cython-cmake: cython_transpile(<pyx> [LANGUAGE C|CXX] [CYTHON_ARGS ...] [OUTPUT_VARIABLE v])
     pairs = self.expand_all(c.args, ctx)
     if not pairs:
@@ -136,7 +136,7 @@ def _h_cython_transpile(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> 
     )
 
 
-def _h_include_directories(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_include_directories(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     words = [p for p in self.expand_all(c.args, ctx)]
     before = any(_restore(p[0].text) == "BEFORE" for p in words)
     for item, _ in words:
@@ -150,7 +150,7 @@ def _h_include_directories(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) 
                 ctx.dir.includes.append(d)
 
 
-def _h_target_include_directories(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_target_include_directories(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     names, pairs = _named(self, c, ctx)
     visibility, before = "PRIVATE", False
     for item, _ in pairs:
@@ -166,7 +166,7 @@ def _h_target_include_directories(self: Analyser, c: Command, ctx: _Ctx, guard: 
                     self.target(name).includes.append((d, visibility, before))
 
 
-def _h_target_link_libraries(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_target_link_libraries(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     names, pairs = _named(self, c, ctx)
     visibility = "PUBLIC"  # the plain signature is transitive
     for item, _ in pairs:
@@ -183,7 +183,7 @@ def _h_target_link_libraries(self: Analyser, c: Command, ctx: _Ctx, guard: Guard
                 self.target(name).links.append((word, visibility))
 
 
-def _h_aux_source_directory(self: Analyser, c: Command, ctx: _Ctx, guard: Guard) -> None:
+def _h_aux_source_directory(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     pairs = self.expand_all(c.args, ctx)
     if len(pairs) < 2:
         return

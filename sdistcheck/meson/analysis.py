@@ -16,7 +16,7 @@ script path), `meson-fs-*`, `meson-license-files`, `meson-subproject`, `meson-ex
 (`if not fs.exists(p)` + `error()`, or `assert(fs.exists(p))`) and `meson-options` (the options
 file, when a project option is read with get_option(); built-in options need none).
 
-Guards use the CMake analyser's algebra (`_guards.Guard`): `host_machine.*()`, compiler queries
+Guards use the shared algebra (`native.guards.Guard`): `host_machine.*()`, compiler queries
 (`cc.get_id() == 'msvc'`, `cc.has_header()`) and variables assigned from them are platform tests;
 get_option() is an option (a boolean or feature off by default is false in the ordinary build,
 so its other side is `always`), or a test switch when its name has a test/bench/doc/example word;

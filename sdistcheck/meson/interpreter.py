@@ -1,7 +1,7 @@
 """The meson evaluator: follows statements, if-chains (each branch under its guard), foreach
-loops, operators and string methods over guarded values (`_meson_values`), with nesting and the
+loops, operators and string methods over guarded values (`meson.values`), with nesting and the
 statements run per sdist capped.  What meson's functions and object methods do is
-the analyser's part (`_meson.function`/`method`)."""
+the analyser's part (`meson.analysis.function`/`method`)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ class Evaluator:
         self.visited: set[str] = set()
         self.budget = self.depth = self.chains = 0
 
-    # What meson's functions and object methods do is the analyser's part (`_meson._Meson`):
+    # What meson's functions and object methods do is the analyser's part (`meson.analysis._Meson`):
     # function(node, args, kwargs, frame, guard) and method(obj, node, args, kwargs, frame, guard).
 
     def function(self, *args: Any, **kwargs: Any) -> _V:

@@ -1,4 +1,5 @@
 """sdistcheck's reports: the outcome of one target (`outcome`), human text with rich (`text`),
-JSON with a versioned schema (`json`), and the CI formats, GitHub annotations and SARIF (`ci`).
-May import `_model`, `sdistcheck.build.check` (for build outcomes) and `sdistcheck.pipeline`.
+JSON with a versioned schema (`json_report`), and the CI formats, GitHub annotations and SARIF
+(`ci`).  May import `_model`, `sdistcheck.build.check` (for build outcomes) and
+`sdistcheck.pipeline`.
 """

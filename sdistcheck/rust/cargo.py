@@ -3,7 +3,7 @@
 Cargo loads every workspace member's manifest and every path dependency's manifest (optional and
 platform-specific ones too: Cargo.lock covers all platforms), and infers each package's targets at
 load time, so a missing explicit `[[bench]]` file breaks every build.  Sources are only compiled
-for the packages a build actually uses; that part is `_crates.py`'s job.
+for the packages a build actually uses; that part is `rust.crates`'s job.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import _toml
 from ..archive.tree import SdistTree, normalize
-from ..backends import toml as _toml
 from . import cfg as _cfg
 from .cfg import Cfg
 

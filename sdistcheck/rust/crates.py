@@ -11,10 +11,10 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .. import _toml
 from .._model import LEAVES_SDIST, Reference, Scope, weakest
 from .._model import SCOPE_RANK as _RANK
 from ..archive.tree import SdistTree, normalize
-from ..backends import toml as _toml
 from . import cargo as _cargo
 from . import cfg as _cfg
 from . import source as _rust

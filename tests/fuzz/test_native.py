@@ -1,12 +1,12 @@
 """Property-based robustness of the native-build parsers, the archive and wheel readers and the
 binary analysis: on any input each raises only its own documented error class, never a traceback.
 
-Targets: C/C++ include scanning and `#if` conditions (`_cpp`, `_c`); CMake (lexer and
-interpreter over a small tree); meson (parser and evaluator); the sdist reader (`read_sdist` on
-real small archives built here, mutated: bit flips, integer overwrites, truncations, splices, and
-on random bytes); the wheel reader (wheels from `scripts/make_test_wheels.py`, fuzzed and
-mutated, then every member and every binary in it read); ELF/PE/Mach-O analysis (the real
-binaries in `testdata/bin`, mutated mostly in their header tables).
+Targets: C/C++ include scanning and `#if` conditions (`c.preprocessor`, `c.includes`); CMake (lexer
+and interpreter over a small tree); meson (parser and evaluator); the sdist reader (`read_sdist` on
+real small archives built here, mutated: bit flips, integer overwrites, truncations, splices, and on
+random bytes); the wheel reader (wheels from `scripts/make_test_wheels.py`, fuzzed and mutated, then
+every member and every binary in it read); ELF/PE/Mach-O analysis (the real binaries in
+`testdata/bin`, mutated mostly in their header tables).
 
 Bounded here (CI: FUZZ_EXAMPLES examples a test, default 200); `scripts/fuzz.py` runs the same
 tests for a wall-clock budget with fresh seeds.  A crash found there becomes a plain test in

@@ -10,7 +10,19 @@ from retag.validate.classify import Outcome, Verdict
 from retag.validate.judge import Probe
 from retag.validate.report import write_github, write_sarif_report
 from retag.validate.run import Cell, WheelResult
-from sdistcheck.pipeline import SarifResult, gh_escape, write_sarif
+from sdistcheck.pipeline import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SarifResult,
+    envelope,
+    gh_escape,
+    load_toml,
+    run_all,
+    worst,
+    write_json,
+    write_sarif,
+)
 
 
 def test_gh_escape_and_non_utf8_names() -> None:
@@ -94,3 +106,40 @@ def test_validate_sarif_with_an_engine_error() -> None:
         "retag-validate/fail",
         "retag-validate/unchecked",
     ]
+
+
+def test_exit_codes_combine_to_the_worst() -> None:
+    assert (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR) == (0, 1, 2)  # documented in both tools' --help
+    assert worst([]) == EXIT_OK
+    assert worst([EXIT_FINDINGS, EXIT_OK]) == EXIT_FINDINGS
+    assert worst(iter([EXIT_ERROR, EXIT_FINDINGS])) == EXIT_ERROR
+
+
+def test_json_envelope_keeps_its_key_order_and_is_ascii() -> None:
+    doc = envelope("x-report", 3, "x", "9.9", 1, [{"name": "caf\u00e9"}], command="c", engine=None)
+    keys = ["schema", "schema_version", "tool", "command", "engine", "exit_code", "results"]
+    assert list(doc) == keys
+    assert doc["tool"] == {"name": "x", "version": "9.9"}
+    out = io.StringIO()
+    write_json(doc, out)
+    assert out.getvalue().isascii() and out.getvalue().endswith("}\n")
+    assert json.loads(out.getvalue())["results"][0]["name"] == "caf\u00e9"
+
+
+def test_load_toml_is_none_on_malformed_input() -> None:
+    assert load_toml('[tool.x]\na = "b"\n') == {"tool": {"x": {"a": "b"}}}
+    assert load_toml("[tool.x\n") is None
+    assert load_toml("a = 1\na = 2\n") is None  # duplicate keys are invalid TOML
+    deep = load_toml("x = " + "[" * 5000 + "]" * 5000)  # may exhaust recursion: never raises
+    assert deep is None or isinstance(deep, dict)
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def test_run_all_keeps_input_order_in_processes_and_inline() -> None:
+    calls = [(i,) for i in range(7)]
+    assert run_all(_double, calls, jobs=2) == [2 * i for i in range(7)]
+    assert run_all(_double, calls, jobs=1) == [2 * i for i in range(7)]
+    assert run_all(_double, [], jobs=2) == []

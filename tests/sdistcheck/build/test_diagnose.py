@@ -261,7 +261,8 @@ def _one(text: str, files: set[str] | None = None, root: str = ROOT) -> Cause:
             "src/b.h",
         ),
         (
-            "/tmp/pip-install-q1/pkg_0a1b/src/a.c:1:10: fatal error: b.h: No such file or directory",
+            "/tmp/pip-install-q1/pkg_0a1b/src/a.c:1:10: fatal error: b.h:"
+            " No such file or directory",
             "src/b.h",
         ),
         # missing sources
@@ -278,14 +279,15 @@ def _one(text: str, files: set[str] | None = None, root: str = ROOT) -> Cause:
         ),
         (
             f"   Compiling member v0.1.0 ({ROOT}/rust/crates/member)\n"
-            "error: couldn't read `crates/member/src/../../../README.md`: No such file or directory "
-            "(os error 2)\n --> crates/member/src/lib.rs:1:10",
+            "error: couldn't read `crates/member/src/../../../README.md`: "
+            "No such file or directory (os error 2)\n --> crates/member/src/lib.rs:1:10",
             "rust/README.md",
         ),
         # Cython: a plain cimport, and an attribute of a cimported module
         ("pkg/core.pyx:1:8: 'fastmath.pxd' not found", "pkg/fastmath.pxd"),
         (
-            "Error compiling Cython file:\n------\n...\nfrom pkg.helpers cimport fast_add\n^\n------\n"
+            "Error compiling Cython file:\n------\n...\n"
+            "from pkg.helpers cimport fast_add\n^\n------\n"
             "\npkg/core.pyx:1:0: cimported module has no attribute 'fast_add'",
             "pkg/helpers.pxd",
         ),
@@ -350,7 +352,8 @@ def test_synthetic_missing_file(text: str, path: str) -> None:
             "system library ZLIB missing (CMake find_package)",
         ),
         (
-            "No package 'libffi' found\nPackage libffi was not found in the pkg-config search path.",
+            "No package 'libffi' found\n"
+            "Package libffi was not found in the pkg-config search path.",
             "system library libffi missing (pkg-config)",
         ),
     ],

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+from .pipeline import load_toml
 
 
 def load(text: str | None) -> dict[str, Any] | None:
     """A parsed TOML document, or None when absent or malformed (reported by the caller)."""
-    if text is None:
-        return None
-    return _parse(text)
-
-
-@lru_cache(maxsize=512)
-def _parse(text: str) -> dict[str, Any] | None:
-    # Cached: a workspace manifest is consulted once per member.  Callers must not mutate it.
-    try:
-        doc: dict[str, Any] = tomllib.loads(text)
-        return doc
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
-        return None
+    return None if text is None else load_toml(text)
 
 
 def line_of(text: str | None, *needles: str) -> tuple[int, str]:
