@@ -32,8 +32,10 @@ def retag_wheel(
     """Prove PATH's binaries static and write it with the manylinux tags it deserves.
 
     `Result.status` is "retagged" (`Result.output` is the new file), "would-retag" (dry run),
-    "unchanged" or "refused" (`Result.reasons` says why).  SIBLINGS are other wheels of the
-    release (a glibc build of the same version is compared; the directory is searched too).
+    "already-tagged", "not-needed", "not-applicable" or "refused" (`Result.reasons` says why;
+    PATH is named, so a wheel that cannot be proven static is refused).  SIBLINGS are other
+    wheels of the release (a glibc build of the same version is compared; the directory is
+    searched too).
     """
     from ._jobs import RetagOptions, retag
 

@@ -14,38 +14,43 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sdistcheck.pipeline import EXIT_ERROR, run_all, worst
+from sdistcheck.pipeline import EXIT_ERROR, ArgumentParser, InputError, run_all, worst
 
 from . import __version__, _config
-from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
+from ._cli_common import (
+    Wheels,
+    add_common,
+    argtype,
+    failure,
+    quiet_broken_pipe,
+    reraise_bugs,
+    wheels,
+)
 from ._errors import RetagError
 from ._jobs import RetagOptions, TagEdit
-from ._report import Result, write_github, write_json, write_sarif_report, write_text
-
-
-def _jobs_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=0,
-        metavar="N",
-        help="wheels handled in parallel (default: one per CPU)",
-    )
+from ._report import (
+    Result,
+    write_github,
+    write_json,
+    write_markdown,
+    write_sarif_report,
+    write_text,
+)
 
 
 def _retag_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="retag",
         description="Prove from its binaries that a wheel is statically linked (no interpreter, "
         "no needed libraries, no extension modules, the tagged architecture), then add the "
         "manylinux tags it honestly deserves; refuse with the reasons otherwise. "
         "Subcommands: `retag tags` (like `wheel tags`), `retag check` (read-only audit), "
         "`retag validate` (run the binaries in container images).",
-        epilog="exit codes: 0 retagged/unchanged, 1 refused, 2 usage or unreadable input; "
+        epilog="each wheel is retagged, already tagged, not needed (a glibc wheel of the "
+        "release covers it), not applicable (not a static Linux wheel), or refused. "
+        "exit codes: 0 nothing wrong, 1 refused, 2 usage or unreadable input; "
         "[tool.retag] keys: manylinux, force, out-dir",
     )
-    p.add_argument("wheels", nargs="+", metavar="WHEEL", help="wheel files or directories")
     p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
     p.add_argument("--remove", action="store_true", help="delete the input after success")
     p.add_argument("--dry-run", action="store_true", help="decide and report, write nothing")
@@ -53,51 +58,55 @@ def _retag_parser() -> argparse.ArgumentParser:
         "--manylinux",
         type=argtype(_config.parse_floor, str),
         metavar="X_Y",
-        help="raise the manylinux floor (default: 2_17, the static-binary floor)",
+        help="raise the manylinux floor (default and lowest: 2_17, the static-binary floor)",
     )
     p.add_argument(
         "--force",
         action="store_true",
         default=None,
-        help="retag even when a glibc sibling wheel would tie with the result",
+        help="retag even when a glibc wheel of the release already covers those systems",
     )
-    _jobs_arg(p)
-    add_common(p)
+    add_common(p, jobs="wheels")
     return p
 
 
 def _tags_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="retag tags",
         description="Change a wheel's tags, as `wheel tags` does, without "
         "recompressing: `+tag` adds, `-tag` removes, a plain value replaces; dots separate tags.",
     )
-    p.add_argument("wheels", nargs="+", metavar="WHEEL")
-    p.add_argument("--python-tag", metavar="TAG")
-    p.add_argument("--abi-tag", metavar="TAG")
-    p.add_argument("--platform-tag", metavar="TAG")
+    p.add_argument("--python-tag", metavar="TAG", help="the python tags (+add, -remove, replace)")
+    p.add_argument("--abi-tag", metavar="TAG", help="the ABI tags (+add, -remove, replace)")
+    p.add_argument(
+        "--platform-tag", metavar="TAG", help="the platform tags (+add, -remove, replace)"
+    )
     p.add_argument("--build", metavar="BUILD", help="set the build tag ('' removes it)")
-    p.add_argument("--out-dir", type=Path)
+    p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
     p.add_argument("--remove", action="store_true", help="delete the input after success")
     add_common(p)
     return p
 
 
 def _check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="retag check",
         description="Audit wheels without changing them: tags against "
         "binaries (architecture, libc, glibc symbol floor, static claims), RECORD, tag order.",
+        epilog="exit codes: 0 clean, 1 flagged, 2 usage or unreadable input",
     )
-    p.add_argument("wheels", nargs="+", metavar="WHEEL")
-    _jobs_arg(p)
-    add_common(p)
+    add_common(p, jobs="wheels")
     return p
 
 
-def _emit(command: str, results: list[Result], fmt: str, skipped: Sequence[str] = ()) -> int:
+def _emit(
+    command: str, results: list[Result], args: argparse.Namespace, skipped: Sequence[str] = ()
+) -> int:
+    fmt = args.format
     try:
-        if fmt == "json":
+        if fmt == "markdown":
+            write_markdown(command, results, sys.stdout, skipped)
+        elif fmt == "json":
             write_json(command, results, __version__, sys.stdout)
         elif fmt == "github":
             write_github(results, sys.stdout)
@@ -108,14 +117,16 @@ def _emit(command: str, results: list[Result], fmt: str, skipped: Sequence[str] 
                 line = Path(r.output).name if r.output else f"error: {'; '.join(r.reasons)}"
                 print(line, file=sys.stdout if r.output else sys.stderr)
         else:
-            write_text(results, sys.stdout, skipped)
+            write_text(results, sys.stdout, skipped, verbose=args.verbose)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_broken_pipe()
     return worst(r.exit_code for r in results)
 
 
-def run_job(kind: str, path: Path, inputs: Sequence[Path], options: object) -> Result:
+def run_job(
+    kind: str, path: Path, inputs: Sequence[Path], options: object, explicit: bool = True
+) -> Result:
     """One wheel's job; errors become one line (exit 2).  Top level: a process pool runs it."""
     from . import _jobs
 
@@ -126,16 +137,19 @@ def run_job(kind: str, path: Path, inputs: Sequence[Path], options: object) -> R
         if kind == "check":
             return _jobs.check(path)
         assert isinstance(options, RetagOptions)
-        return _jobs.retag(path, inputs, options)
+        return _jobs.retag(path, inputs, options, explicit)
     except Exception as exc:
         reraise_bugs(exc)
         return Result(str(path), "error", 2, reasons=(failure(path, exc),))
 
 
-def _run_all(kind: str, paths: list[Path], options: object, jobs: int) -> list[Result]:
+def _run_all(kind: str, found: Wheels, options: object, jobs: int | None) -> list[Result]:
     """Each wheel's result in order; in processes when there are several (reading, hashing and
     analysing a wheel is CPU-bound)."""
-    return run_all(run_job, [(kind, p, paths, options) for p in paths], jobs)
+    calls = [
+        (kind, p, found.paths, options, e) for p, e in zip(found.paths, found.explicit, strict=True)
+    ]
+    return run_all(run_job, calls, jobs)
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -151,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("retag: interrupted", file=sys.stderr)
         return 130
-    except RetagError as exc:  # the configuration: nothing was done yet
+    except (RetagError, InputError) as exc:  # the configuration or the targets: nothing done yet
         print(f"retag: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -167,23 +181,19 @@ def _main(argv: Sequence[str] | None) -> int:
         edit = TagEdit(
             args.python_tag, args.abi_tag, args.platform_tag, args.build, args.out_dir, args.remove
         )
-        return _emit("tags", _run_all("tags", wheels(args.wheels), edit, 1), args.format)
+        found = wheels(args.wheels)
+        return _emit("tags", _run_all("tags", found, edit, 1), args, found.skipped)
     if args_list[:1] == ["check"]:
         args = _check_parser().parse_args(args_list[1:])
-        skipped: list[str] = []
-        found = wheels(args.wheels, skipped)
-        return _emit("check", _run_all("check", found, None, args.jobs), args.format, skipped)
+        found = wheels(args.wheels)
+        return _emit("check", _run_all("check", found, None, args.jobs), args, found.skipped)
     args = _retag_parser().parse_args(args_list)
     _config.apply(args, *_config.load(args.config), _config.RETAG_KEYS)
-    skipped = []
-    found = wheels(args.wheels, skipped)
-    if not found:
-        print("retag: error: no wheels found", file=sys.stderr)
-        return EXIT_ERROR
+    found = wheels(args.wheels)
     options = RetagOptions(
         args.out_dir, args.remove, args.dry_run, args.manylinux, bool(args.force)
     )
-    return _emit("retag", _run_all("retag", found, options, args.jobs), args.format, skipped)
+    return _emit("retag", _run_all("retag", found, options, args.jobs), args, found.skipped)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,48 +7,52 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from sdistcheck.pipeline import add_shared_options, find_inputs
 
 from . import __version__
 from ._errors import RetagError
 
-FORMATS = ("text", "json", "github", "sarif")
 T = TypeVar("T")
 U = TypeVar("U")
 
 
-def wheels(targets: Sequence[str], skipped: list[str] | None = None) -> list[Path]:
-    """Wheel paths from files and directories (a directory: every *.whl in it; its sdists are
-    added to SKIPPED, as `sdistcheck` is their tool)."""
-    out: list[Path] = []
-    for t in targets:
-        path = Path(t)
-        if path.is_dir():
-            out.extend(sorted(path.glob("*.whl")))
-            if skipped is not None:
-                skipped.extend(
-                    str(p) for p in sorted(path.iterdir()) if p.name.endswith((".tar.gz", ".zip"))
-                )
-        else:
-            out.append(path)
-    return out
+@dataclass(frozen=True)
+class Wheels:
+    paths: list[Path]
+    explicit: list[bool]  # named on the command line, not found in a folder
+    skipped: tuple[str, ...]  # sdists found in folders: `sdistcheck` is their tool
 
 
-def add_common(p: argparse.ArgumentParser) -> None:
+def wheels(targets: Sequence[str]) -> Wheels:
+    """The wheels TARGETS name (a folder: every *.whl in it).  Raises InputError (exit 2) for a
+    missing path, a folder without wheels, or an sdist named as a wheel."""
+    inputs = find_inputs(targets, "wheel")
+    named = {Path(t) for t in targets if not Path(t).is_dir()}
+    return Wheels(list(inputs.found), [p in named for p in inputs.found], inputs.skipped)
+
+
+def add_common(p: argparse.ArgumentParser, jobs: str | None = None) -> None:
+    """The positional WHEEL..., `--format`, `-v`, (`--jobs`), `--config` and `--version`."""
     p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="github: workflow-command annotations; sarif: SARIF 2.1.0",
+        "wheels",
+        nargs="+",
+        metavar="WHEEL",
+        help="wheel files, or folders such as dist/ (their wheels; sdists are listed as skipped)",
     )
+    add_shared_options(p, jobs)
     p.add_argument(
         "--config",
         type=Path,
         metavar="FILE",
         help="read [tool.retag] from FILE (default: ./pyproject.toml if present)",
     )
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="show the version"
+    )
 
 
 def argtype(parse: Callable[[T], U], convert: Callable[[str], T]) -> Callable[[str], U]:

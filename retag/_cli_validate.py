@@ -8,7 +8,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
-from sdistcheck.pipeline import EXIT_ERROR, worst
+from sdistcheck.pipeline import EXIT_ERROR, ArgumentParser, worst
 
 from . import __version__, _config
 from ._cli_common import add_common, argtype, failure, quiet_broken_pipe, reraise_bugs, wheels
@@ -17,18 +17,18 @@ DEFAULT_TIMEOUT = 120.0
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="retag validate",
         description="Run each wheel's executables in container images "
         "of its architecture (foreign ones through qemu binfmt): directly, and after the "
-        "image's own pip installed the wheel; plus an image built on the fly that holds "
-        "nothing but the executables, the proof of static linkage.  A cell whose platform the "
-        "wheel's tags name must load and run.",
+        "image's own pip installed the wheel; plus, for wheels that claim static linkage "
+        "(tagged for both libcs, or musllinux/linux_ only with static binaries), an image built "
+        "on the fly that holds nothing but the executables.  A cell whose platform the "
+        "wheel's tags name must load and run.  Wheels of other platforms are not applicable.",
         epilog="exit codes: 0 every target cell works, 1 a target cell fails or a finding, "
         "2 no usable engine, a target image unavailable, no emulation, or unreadable input; "
         "[tool.retag] keys: images, engine, probe-args, timeout, empty-image",
     )
-    p.add_argument("wheels", nargs="+", metavar="WHEEL")
     p.add_argument(
         "--image",
         action="append",
@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "--no-empty",
         action="store_true",
         default=None,
-        help="skip the empty image (for wheels that do not claim static linkage)",
+        help="never build or run the empty image (it runs only for static claims anyway)",
     )
     add_common(p)
     return p
@@ -96,18 +96,14 @@ def validate_main(argv: Sequence[str]) -> int:
     opts = _validate.Options(
         tuple(args.image), probes, args.timeout or DEFAULT_TIMEOUT, args.keep, not args.no_empty
     )
-    skipped: list[str] = []
-    found = wheels(args.wheels, skipped)
-    if not found:
-        print("retag validate: error: no wheels found", file=sys.stderr)
-        return EXIT_ERROR
+    found = wheels(args.wheels)
     results: list[_validate.WheelResult] = []
     engine_name, error = None, None
     try:
         engine = select_engine(args.engine)
         engine_name = engine.name
         with _progress(args.format) as progress:
-            for w in found:
+            for w in found.paths:
                 try:
                     results.append(_validate.validate(w, engine, opts, progress))
                 except EngineError:
@@ -122,14 +118,16 @@ def validate_main(argv: Sequence[str]) -> int:
     except EngineError as exc:
         error = str(exc)
     try:
-        if args.format == "json":
+        if args.format == "markdown":
+            _validate_report.write_markdown(results, sys.stdout, found.skipped, error)
+        elif args.format == "json":
             _validate_report.write_json(results, engine_name, __version__, sys.stdout, error)
         elif args.format == "github":
             _validate_report.write_github(results, sys.stdout, error)
         elif args.format == "sarif":
             _validate_report.write_sarif_report(results, __version__, sys.stdout, error)
         else:
-            _validate_report.write_text(results, sys.stdout, skipped)
+            _validate_report.write_text(results, sys.stdout, found.skipped)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_broken_pipe()

@@ -22,10 +22,26 @@ MAX_TIMEOUT = 86400.0
 
 def parse_floor(text: str) -> tuple[int, int]:
     """A manylinux floor, "2_28" or "2.28" (`--manylinux` and the `manylinux` key)."""
+    from . import _policy
+
     try:
         major, minor = (int(x) for x in text.replace(".", "_").split("_"))
     except ValueError:
         raise ValueError(f"not a glibc version: {text!r} (e.g. 2_28)") from None
+    if major != 2:
+        raise ValueError(f"{text}: glibc versions are 2.x; there is no glibc {major}.{minor}")
+    low = _policy.STATIC_FLOOR
+    if (major, minor) < low:
+        raise ValueError(
+            f"{text} is below the static-binary floor {low[0]}_{low[1]}: a static binary needs "
+            f"Linux 3.2, which glibc {low[0]}.{low[1]}-era systems have and older ones may not"
+        )
+    newest = _policy.newest_manylinux()
+    if (major, minor) > newest:
+        raise ValueError(
+            f"{text} is newer than any manylinux policy auditwheel knows "
+            f"(the newest is {newest[0]}_{newest[1]})"
+        )
     return major, minor
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.tags import Tag
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
+from . import _siblings
 from ._report import Result
 from .archive import rewrite as _rewrite
 from .archive import wheelfile as _wheelfile
@@ -87,24 +89,42 @@ def _binary_json(b: Binary) -> dict[str, Any]:
     }
 
 
-def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
-    from . import _proof, _siblings
+def retag(path: Path, inputs: Sequence[Path], args: RetagOptions, explicit: bool = True) -> Result:
+    """Decide and do one wheel's retag.  EXPLICIT: the wheel was named, not found in a folder;
+    a named candidate that cannot be proven static is refused, a found one is not applicable."""
+    from . import _proof
 
+    try:
+        platform_tags = {t.platform for t in parse_wheel_filename(path.name)[3]}
+    except InvalidWheelFilename:
+        platform_tags = set()  # read_wheel says what is wrong with the name
+    why = _proof.not_applicable(sorted(platform_tags)) if platform_tags else None
+    if why is not None:
+        _wheelfile.read_wheel(path)  # nothing to do, but a broken wheel is still an error
+        return Result(str(path), "not-applicable", 0, reasons=(why,))
     wheel, binaries = read_and_analyse(path)
     plan = _proof.plan(wheel.platform_tags, binaries, args.manylinux)
     info = tuple(_binary_json(b) for b in binaries)
     if not plan.ok:
+        claims = any(t.startswith("manylinux") for t in wheel.platform_tags)
+        status = "refused" if explicit or claims else "not-applicable"
         return Result(
             str(path),
-            "refused",
-            1,
+            status,
+            1 if status == "refused" else 0,
             reasons=tuple(map(str, plan.refusals)),
             warnings=plan.warnings,
             binaries=info,
         )
     if plan.unchanged:
         return Result(
-            str(path), "unchanged", 0, output=str(path), warnings=plan.warnings, binaries=info
+            str(path),
+            "already-tagged",
+            0,
+            output=str(path),
+            reasons=("already carries the manylinux tags its static binaries deserve",),
+            warnings=plan.warnings,
+            binaries=info,
         )
     new_name = _rewrite.compose_filename(
         wheel.name,
@@ -114,39 +134,25 @@ def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
         wheel.abi_tags,
         plan.new_platform_tags,
     )
-    new_tags = frozenset(
-        Tag(i, a, p)
-        for i in wheel.python_tags
-        for a in wheel.abi_tags
-        for p in plan.new_platform_tags
-    )
-    choices = []
     assert plan.arch is not None
-    for sibling in _siblings.find_siblings(path, inputs, plan.arch):
-        for choice in _siblings.compare(new_name, new_tags, sibling, plan.arch):
-            choices.append(
-                {
-                    "sibling": sibling.name,
-                    "system": choice.system,
-                    "winner": choice.winner,
-                    "tie": choice.tie,
-                }
-            )
-    ties = [c for c in choices if c["tie"]]
-    if ties and not args.force:
-        reasons = tuple(
-            f"on {c['system']} the result would tie with {c['sibling']}: installers "
-            "would pick either (use --force to retag anyway)"
-            for c in ties
+    choices = [
+        choice
+        for sibling in _siblings.find_siblings(path, inputs, plan.arch)
+        for choice in _siblings.compare(
+            wheel.tags, _tags(wheel, plan.new_platform_tags), sibling, plan.arch
         )
+    ]
+    decision = _siblings.decide(choices, args.force)
+    siblings = tuple(_choice_json(c, new_name) for c in decision.choices)
+    if decision.verdict != "retag":
         return Result(
             str(path),
-            "refused",
-            1,
-            reasons=reasons,
+            decision.verdict,
+            1 if decision.verdict == "refused" else 0,
+            reasons=decision.reasons,
             warnings=plan.warnings,
             binaries=info,
-            siblings=tuple(choices),
+            siblings=siblings,
         )
     if args.dry_run:
         return Result(
@@ -157,7 +163,7 @@ def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
             added_tags=plan.added,
             warnings=plan.warnings,
             binaries=info,
-            siblings=tuple(choices),
+            siblings=siblings,
         )
     out = _rewrite.rewrite(
         wheel,
@@ -177,8 +183,26 @@ def retag(path: Path, inputs: Sequence[Path], args: RetagOptions) -> Result:
         added_tags=plan.added,
         warnings=plan.warnings,
         binaries=info,
-        siblings=tuple(choices),
+        siblings=siblings,
     )
+
+
+def _tags(wheel: _wheelfile.Wheel, platform_tags: Sequence[str]) -> frozenset[Tag]:
+    return frozenset(
+        Tag(i, a, p) for i in wheel.python_tags for a in wheel.abi_tags for p in platform_tags
+    )
+
+
+def _choice_json(c: _siblings.Choice, new_name: str) -> dict[str, Any]:
+    names = {_siblings.OURS: new_name, _siblings.TIE: None}
+    return {
+        "sibling": c.sibling,
+        "system": c.system,
+        "before": c.before,
+        "after": c.after,
+        "winner": names.get(c.after, c.after) if c.after else None,
+        "tie": c.tie,
+    }
 
 
 def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:

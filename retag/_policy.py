@@ -76,6 +76,11 @@ def _first_manylinux(arch: str) -> Policy:
     return first
 
 
+def newest_manylinux() -> tuple[int, int]:
+    """The newest glibc version of auditwheel's manylinux policies."""
+    return max(p.version for p in _policies("manylinux"))
+
+
 def manylinux_floor(arch: str, requested: tuple[int, int] | None = None) -> tuple[int, int]:
     """The lowest manylinux_x_y a static ARCH binary may claim: the newest of STATIC_FLOOR, the
     first policy listing ARCH, and REQUESTED (a publisher may promise more, never less)."""

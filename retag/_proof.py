@@ -44,6 +44,24 @@ class Plan:
         return self.ok and not self.added
 
 
+def not_applicable(platform_tags: Sequence[str]) -> str | None:
+    """Why retag has nothing to do with a wheel of these platform tags, from its name alone:
+    pure Python, another OS, or a glibc (manylinux-only) wheel.  None for a candidate: a
+    musllinux or linux_ wheel, or one already tagged both ways."""
+    tags = set(platform_tags)
+    if tags == {"any"}:
+        return "a pure-Python wheel (platform any): nothing is linked"
+    other = sorted(t for t in tags if not t.startswith(("manylinux", "musllinux", "linux_")))
+    if other:
+        return f"not a Linux wheel ({'.'.join(other)}): retag gives Linux wheels manylinux tags"
+    if all(t.startswith("manylinux") for t in tags):
+        return (
+            "a manylinux (glibc) wheel: retag gives static musllinux and linux_ wheels "
+            "their manylinux tags"
+        )
+    return None
+
+
 def _linux_arch(platform_tags: Sequence[str]) -> tuple[str | None, list[Refusal]]:
     if not all(t.startswith(("manylinux", "musllinux", "linux_")) for t in platform_tags):
         shown = ".".join(platform_tags)

@@ -6,23 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sdistcheck.pipeline import SarifResult, envelope, gh_escape, worst, write_sarif
+from sdistcheck.pipeline import (
+    SarifResult,
+    envelope,
+    gh_escape,
+    md_escape,
+    md_table,
+    rich_console,
+    worst,
+    write_sarif,
+)
 from sdistcheck.pipeline import write_json as write_doc
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: retag statuses already-tagged, not-needed, not-applicable
 
 
 @dataclass(frozen=True)
 class Result:
-    """One wheel's outcome.  status: retagged | would-retag | unchanged | refused | flagged |
-    clean | error."""
+    """One wheel's outcome.  status: retagged | would-retag | already-tagged | not-needed |
+    not-applicable | refused (retag); retagged | unchanged (tags); clean | flagged (check);
+    error (any)."""
 
     wheel: str
     status: str
     exit_code: int
     output: str | None = None
     added_tags: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()  # refusals or check findings, one line each
+    reasons: tuple[str, ...] = ()  # refusals, findings, or why nothing was done; one line each
     warnings: tuple[str, ...] = ()
     binaries: tuple[dict[str, Any], ...] = ()
     siblings: tuple[dict[str, Any], ...] = ()
@@ -56,6 +66,9 @@ _STYLE = {
     "retagged": "bold green",
     "would-retag": "green",
     "unchanged": "dim",
+    "already-tagged": "green",
+    "not-needed": "green",
+    "not-applicable": "dim",
     "clean": "green",
     "refused": "bold red",
     "flagged": "bold red",
@@ -63,11 +76,15 @@ _STYLE = {
 }
 
 
-def write_text(results: list[Result], stream: IO[str], skipped: Sequence[str] = ()) -> None:
-    from rich.console import Console  # imported here: JSON runs do not pay for it
-    from rich.markup import escape
+_PROBLEM = frozenset({"refused", "flagged", "error"})
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+
+def write_text(
+    results: list[Result], stream: IO[str], skipped: Sequence[str] = (), verbose: bool = False
+) -> None:
+    from rich.markup import escape  # imported here: JSON runs do not pay for rich
+
+    console = rich_console(stream)
     for r in results:
         style = _STYLE.get(r.status, "")
         head = f"[{style}]{r.status}[/]: {escape(r.wheel)}"
@@ -76,16 +93,27 @@ def write_text(results: list[Result], stream: IO[str], skipped: Sequence[str] = 
         console.print(head)
         if r.added_tags:
             console.print(f"  added {escape(', '.join(r.added_tags))}", style="dim")
+        mark = "✗" if r.status in _PROBLEM else "·"
         for reason in r.reasons:
-            console.print(f"  ✗ {escape(reason)}")
+            console.print(f"  {mark} {escape(reason)}")
         for warning in r.warnings:
             console.print(f"  ! {escape(warning)}", style="yellow")
-        for s in r.siblings:
+        for s in r.siblings if r.status != "not-needed" else ():
             console.print(
                 f"  {escape(s['system'])}: installers pick "
-                f"{escape(s['winner'] or ('a tie' if s['tie'] else 'neither'))}",
+                f"{escape(s['winner'] or ('either (a tie)' if s['tie'] else 'neither'))}",
                 style="dim",
             )
+        if verbose:
+            for b in r.binaries:
+                linkage = (
+                    "static" if b["static"] else f"dynamic ({b['interpreter'] or 'no loader'})"
+                )
+                console.print(
+                    f"  binary {escape(b['member'])}: {b['format']} {b['arch']} {b['kind']}, "
+                    f"{linkage}",
+                    style="dim",
+                )
     for name in skipped:
         console.print(f"skipped {escape(name)}: an sdist (`sdistcheck` checks sdists)", style="dim")
     if len(results) > 1:
@@ -100,13 +128,14 @@ def _summary(console: Any, results: list[Result]) -> None:
     from rich.table import Table
 
     table = Table(title="retag")
-    for column in ("wheel", "result", "written", "exit"):
-        table.add_column(column, overflow="fold")
+    for column in ("wheel", "result", "why", "written", "exit"):
+        table.add_column(column, no_wrap=column in ("wheel", "written"))
     for r in results:
         written = Path(r.output).name if r.output and r.output != r.wheel else ""
         table.add_row(
             escape(Path(r.wheel).name),
             f"[{_STYLE.get(r.status, '')}]{r.status}[/]",
+            escape(_why(r)),
             escape(written),
             str(r.exit_code),
         )
@@ -117,11 +146,51 @@ def _summary(console: Any, results: list[Result]) -> None:
     console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
+def _why(r: Result) -> str:
+    """The first reason for a table cell (all of them are above the table); for a wheel left as
+    it is, only its first clause ("not a Linux wheel (win_amd64)")."""
+    if not r.reasons:
+        return ""
+    first = r.reasons[0] if r.status in _PROBLEM else r.reasons[0].split(": ", 1)[0]
+    more = f" (+{len(r.reasons) - 1} more)" if len(r.reasons) > 1 else ""
+    return first + more
+
+
+def write_markdown(
+    command: str, results: list[Result], stream: IO[str], skipped: Sequence[str] = ()
+) -> None:
+    """A CI job summary: one table row per wheel, then the reasons of the problems."""
+    from pathlib import Path
+
+    title = "retag" if command == "retag" else f"retag {command}"
+    stream.write(f"## {title}\n\n")
+    rows = [
+        [
+            md_escape(Path(r.wheel).name),
+            ("❌ " if r.status in _PROBLEM else "") + r.status,
+            md_escape(_why(r)),
+            md_escape(Path(r.output).name if r.output and r.output != r.wheel else ""),
+        ]
+        for r in results
+    ]
+    stream.write(md_table(["wheel", "result", "why", "written"], rows))
+    for r in results:
+        if r.status in _PROBLEM or r.warnings:
+            stream.write(f"\n**{md_escape(Path(r.wheel).name)}** ({r.status})\n\n")
+            for line in r.reasons if r.status in _PROBLEM else ():
+                stream.write(f"- {md_escape(line)}\n")
+            for line in r.warnings:
+                stream.write(f"- warning: {md_escape(line)}\n")
+    if skipped:
+        names = ", ".join(md_escape(Path(s).name) for s in skipped)
+        stream.write(f"\nSkipped (sdists: `sdistcheck` checks them): {names}\n")
+
+
 def write_github(results: list[Result], stream: IO[str]) -> None:
     """One `::error`/`::warning` workflow command per refusal, finding or warning, on the wheel."""
     for r in results:
         level = "error" if r.exit_code else "warning"
-        for reason in r.reasons:
+        for reason in r.reasons if r.status in _PROBLEM else ():
             stream.write(
                 f"::{level} file={gh_escape(r.wheel, True)},"
                 f"title={gh_escape('retag ' + r.status, True)}"
@@ -146,6 +215,7 @@ def write_sarif_report(results: list[Result], version: str, stream: IO[str]) -> 
     for r in results:
         level = "error" if r.exit_code else "warning"
         rule = f"retag/{r.status}" if f"retag/{r.status}" in SARIF_RULES else "retag/warning"
-        out += [SarifResult(rule, level, reason, r.wheel) for reason in r.reasons]
+        reasons = r.reasons if r.status in _PROBLEM else ()
+        out += [SarifResult(rule, level, reason, r.wheel) for reason in reasons]
         out += [SarifResult("retag/warning", "warning", w, r.wheel) for w in r.warnings]
     write_sarif("retag", version, SARIF_RULES, out, stream)

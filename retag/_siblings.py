@@ -57,11 +57,39 @@ def rank(tags: Iterable[Tag], supported: Sequence[Tag]) -> int | None:
     return min(ranks) if ranks else None
 
 
+OURS, TIE = "ours", "tie"  # a Choice's winners besides a sibling's file name
+
+
 @dataclass(frozen=True)
 class Choice:
+    """Which wheel installers pick on one system, before and after the retag: OURS (the wheel
+    retagged, under either name), a sibling's file name, TIE, or None (no wheel installs)."""
+
     system: str
-    winner: str | None  # file name, or None when neither installs
-    tie: bool
+    sibling: str
+    before: str | None
+    after: str | None
+
+    @property
+    def added(self) -> bool:
+        return self.before is None and self.after == OURS
+
+    @property
+    def switched(self) -> bool:
+        return self.before is not None and self.before != OURS and self.after == OURS
+
+    @property
+    def tie(self) -> bool:
+        return self.after == TIE
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the siblings make of a retag: "retag", "not-needed" or "refused", and why."""
+
+    verdict: str
+    reasons: tuple[str, ...]
+    choices: tuple[Choice, ...]
 
 
 def manylinux_floor_of(tags: Iterable[Tag]) -> tuple[int, int] | None:
@@ -77,29 +105,65 @@ def manylinux_floor_of(tags: Iterable[Tag]) -> tuple[int, int] | None:
     return min(versions) if versions else None
 
 
+def _winner(ours: int | None, theirs: int | None, sibling: str) -> str | None:
+    if ours is None and theirs is None:
+        return None
+    if theirs is None or (ours is not None and ours < theirs):
+        return OURS
+    if ours is None or theirs < ours:
+        return sibling
+    return TIE
+
+
 def compare(
-    candidate: str, candidate_tags: frozenset[Tag], sibling: Path, arch: str
+    before: frozenset[Tag], after: frozenset[Tag], sibling: Path, arch: str
 ) -> list[Choice]:
-    """Which of the retagged candidate and a glibc sibling each system installs."""
+    """Which of our wheel (with its tags BEFORE and AFTER the retag) and a glibc sibling each
+    system installs."""
     sibling_tags = parse_wheel_filename(sibling.name)[3]
-    systems = [glibc_system(arch, (2, 17))]
-    floor = manylinux_floor_of(sibling_tags)
-    if floor is not None and floor != (2, 17):
-        systems.append(glibc_system(arch, floor))
+    floors = {(2, 17), manylinux_floor_of(sibling_tags), manylinux_floor_of(after)}
+    systems = [glibc_system(arch, f) for f in sorted(f for f in floors if f is not None)]
     systems.append(musl_system(arch))
     choices = []
     for system in systems:
         supported = supported_tags(system)
-        ours, theirs = rank(candidate_tags, supported), rank(sibling_tags, supported)
-        if ours is None and theirs is None:
-            choices.append(Choice(system.label, None, False))
-        elif theirs is None or (ours is not None and ours < theirs):
-            choices.append(Choice(system.label, candidate, False))
-        elif ours is None or theirs < ours:
-            choices.append(Choice(system.label, sibling.name, False))
-        else:
-            choices.append(Choice(system.label, None, True))
+        theirs = rank(sibling_tags, supported)
+        old = _winner(rank(before, supported), theirs, sibling.name)
+        new = _winner(rank(after, supported), theirs, sibling.name)
+        choices.append(Choice(system.label, sibling.name, old, new))
     return choices
+
+
+def decide(choices: Sequence[Choice], force: bool) -> Decision:
+    """Retag when it only adds systems; "not-needed" when every system it would serve already
+    gets a sibling (the retag would only tie with it); refused when it would change which wheel
+    installers pick where they had one (a switch, or a tie beside added coverage)."""
+    switched = [c for c in choices if c.switched]
+    ties = [c for c in choices if c.tie]
+    if force or not (switched or ties):
+        return Decision("retag", (), tuple(choices))
+    if ties and not switched and not any(c.added for c in choices):
+        covering = dict.fromkeys(c.sibling for c in ties)
+        reasons = tuple(
+            f"{name} already covers {_floor_text(name)}: installers would only tie between the "
+            "two (--force retags anyway)"
+            for name in covering
+        )
+        return Decision("not-needed", reasons, tuple(choices))
+    reasons = tuple(
+        f"on {c.system} installers would pick the retagged wheel instead of {c.sibling} "
+        "(--force retags anyway)"
+        if c.switched
+        else f"on {c.system} the result would tie with {c.sibling}: installers would pick "
+        "either (--force retags anyway)"
+        for c in [*switched, *ties]
+    )
+    return Decision("refused", reasons, tuple(choices))
+
+
+def _floor_text(name: str) -> str:
+    floor = manylinux_floor_of(parse_wheel_filename(name)[3])
+    return f"glibc {floor[0]}.{floor[1]} and newer" if floor else "the glibc systems"
 
 
 def find_siblings(wheel: Path, inputs: Iterable[Path], arch: str) -> list[Path]:

@@ -161,6 +161,7 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
         findings=tuple(findings),
         fixes=_fixes.suggest(py.backend, fixable),
         references_checked=len(refs),
+        references=tuple(refs),
         files_in_sdist=len(tree),
         notes=tuple(notes),
         stats={"analysis_seconds": round(time.perf_counter() - started, 4)},

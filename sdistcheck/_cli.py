@@ -19,16 +19,24 @@ from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
 from .archive import read as _archive
 from .archive.source import source_files
-from .pipeline import EXIT_ERROR, run_all, worst
+from .pipeline import (
+    EXIT_ERROR,
+    ArgumentParser,
+    InputError,
+    add_shared_options,
+    find_inputs,
+    run_all,
+    worst,
+)
 from .report.ci import write_github, write_sarif_report
 from .report.json_report import write_json
+from .report.markdown import write_markdown
 from .report.outcome import Outcome
 from .report.text import write_text
 
 DEFAULT_INDEX = (
     "https://pypi.org/simple/"  # as archive.fetch.DEFAULT_INDEX (a test keeps them equal)
 )
-_SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 _SIZE = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$")
 
 
@@ -41,7 +49,7 @@ def _size(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ArgumentParser(
         prog="sdistcheck",
         description="Prove that an sdist is complete: every file its build scripts reference "
         "(Rust include_bytes!/mod, Cargo manifests, setup.py, pyproject) is inside it, on every "
@@ -52,23 +60,10 @@ def _parser() -> argparse.ArgumentParser:
         "targets",
         nargs="*",
         metavar="TARGET",
-        help="an sdist (.tar.gz/.zip), a directory of sdists, or NAME==VERSION "
-        "(fetched from the index, sha256-verified, cached)",
+        help="an sdist (.tar.gz/.zip), a folder such as dist/ (its sdists; wheels are listed "
+        "as skipped), or NAME==VERSION (fetched from the index, sha256-verified, cached)",
     )
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "github", "sarif"),
-        default="text",
-        help="github: workflow-command annotations; sarif: SARIF 2.1.0 for code scanning",
-    )
-    p.add_argument(
-        "--jobs",
-        "-j",
-        type=int,
-        default=0,
-        metavar="N",
-        help="sdists checked in parallel (default: one per CPU, for several sdists)",
-    )
+    add_shared_options(p, jobs="sdists")
     p.add_argument(
         "--index-url",
         default=DEFAULT_INDEX,
@@ -127,50 +122,62 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build in the current environment instead of an isolated one",
     )
-    build.add_argument("--build-timeout", type=float, default=1800, metavar="SECONDS")
-    p.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="also show info-level findings and analysis notes",
+    build.add_argument(
+        "--build-timeout",
+        type=float,
+        default=1800,
+        metavar="SECONDS",
+        help="give up on a build after this long (default: %(default)s)",
     )
     limits = p.add_argument_group("archive limits (a decompression bomb stops at these)")
     d = _archive.Limits()
-    limits.add_argument("--max-member-size", type=_size, default=d.max_member_size)
-    limits.add_argument("--max-total-size", type=_size, default=d.max_total_size)
-    limits.add_argument("--max-members", type=int, default=d.max_members)
+    limits.add_argument(
+        "--max-member-size",
+        type=_size,
+        default=d.max_member_size,
+        metavar="SIZE",
+        help="largest member read (default: %(default)s bytes; 512M, 2G ...)",
+    )
+    limits.add_argument(
+        "--max-total-size",
+        type=_size,
+        default=d.max_total_size,
+        metavar="SIZE",
+        help="most bytes read in all (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-members",
+        type=int,
+        default=d.max_members,
+        metavar="N",
+        help="most members read (default: %(default)s)",
+    )
     limits.add_argument(
         "--max-ratio",
         type=float,
         default=d.max_ratio,
-        help="uncompressed/compressed size, once 32 MiB are read",
+        metavar="R",
+        help="uncompressed/compressed size, once 32 MiB are read (default: %(default)s)",
     )
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="show the version"
+    )
     return p
 
 
-def _expand(target: str, args: argparse.Namespace, skipped: list[str]) -> list[tuple[str, Path]]:
-    """(label, local path) for each sdist a target names; wheels in a directory go to SKIPPED.
-    Raises SdistCheckError."""
-    path = Path(target)
-    if "==" in target and not path.exists():
-        from .archive import (
-            fetch as _fetch,  # imported here: networking costs start-up time otherwise
-        )
+def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
+    """(label, local path) of a NAME==VERSION target, fetched.  Raises SdistCheckError."""
+    from .archive import fetch as _fetch  # imported here: networking costs start-up time
 
-        requirement = _fetch.parse_requirement_target(target)
-        if requirement is not None:
-            name, version = requirement
-            return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
-    if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.name.endswith(_SDIST_SUFFIXES))
-        skipped.extend(str(p) for p in sorted(path.glob("*.whl")))
-        if not found and not skipped:
-            raise SdistCheckError(f"{target}: no sdists (.tar.gz or .zip) in this directory")
-        return [(str(p), p) for p in found]
-    if not path.exists():
-        raise SdistCheckError(f"{target}: no such file (and not NAME==VERSION)")
-    return [(target, path)]
+    requirement = _fetch.parse_requirement_target(target)
+    if requirement is None:
+        raise SdistCheckError(f"{target}: not NAME==VERSION")
+    name, version = requirement
+    return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
+
+
+def _is_requirement(target: str) -> bool:
+    return "==" in target and not Path(target).exists()
 
 
 def _progress(name: str) -> Callable[[str], None] | None:
@@ -238,7 +245,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().error("give a TARGET or --project DIR")
     outcomes: list[Outcome | None] = []
     work: list[tuple[int, str, Path]] = []
-    skipped: list[str] = []
     if args.project is not None:
         try:
             built = _project_sdist(args)
@@ -251,9 +257,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = Options(
         ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
     )
-    for target in args.targets:
+    try:
+        inputs = find_inputs([t for t in args.targets if not _is_requirement(t)], "sdist")
+    except InputError as exc:
+        print(f"sdistcheck: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for target in args.targets:  # in the order given
         try:
-            expanded = _expand(target, args, skipped)
+            if _is_requirement(target):
+                expanded = _expand(target, args)
+            else:
+                expanded = [(str(p), p) for p in find_inputs([target], "sdist").found]
         except SdistCheckError as exc:
             outcomes.append(Outcome(target, error=str(exc)))
             continue
@@ -269,9 +283,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     for (index, _, _), outcome in zip(work, done_work, strict=True):
         outcomes[index] = outcome
     done = [o for o in outcomes if o is not None]
-    if not done and skipped:
-        print(f"sdistcheck: no sdists, only wheels: {', '.join(skipped)}", file=sys.stderr)
-        return EXIT_ERROR
     try:
         if args.format == "json":
             write_json(done, __version__, sys.stdout)
@@ -279,8 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_github(done, sys.stdout)
         elif args.format == "sarif":
             write_sarif_report(done, __version__, sys.stdout)
+        elif args.format == "markdown":
+            write_markdown(done, sys.stdout, skipped=inputs.skipped)
         else:
-            write_text(done, sys.stdout, verbose=args.verbose, skipped=skipped)
+            write_text(done, sys.stdout, verbose=args.verbose, skipped=inputs.skipped)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.

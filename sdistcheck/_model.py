@@ -91,6 +91,7 @@ class Report:
     files_in_sdist: int = 0
     notes: tuple[str, ...] = ()  # reasoned-about cases worth telling the user (not failures)
     stats: dict[str, float] = field(default_factory=dict, compare=False)
+    references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)  # checked
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -5,11 +5,16 @@ imports, so its names are kept stable.
 - the JSON report envelope (schema name and version, tool, exit code, results);
 - the CI formats: GitHub workflow-command escaping and SARIF 2.1.0 (code scanning's upload format);
 - several artifacts at once, in processes;
-- tolerant TOML reading, for `[tool.sdistcheck]`, `[tool.retag]` and the analysed build files.
+- tolerant TOML reading, for `[tool.sdistcheck]`, `[tool.retag]` and the analysed build files;
+- the command-line conventions both follow: which artifacts a target names (one rule for missing
+  paths, empty folders and artifacts of the other tool), `--format`, `--jobs`, and usage errors
+  as one line;
+- Markdown for CI job summaries.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -17,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 EXIT_OK = 0  # nothing wrong
 EXIT_FINDINGS = 1  # findings: an incomplete sdist, a refused or dishonest wheel, a failed cell
@@ -55,11 +60,138 @@ def write_json(doc: Mapping[str, Any], stream: IO[str]) -> None:
     stream.write("\n")
 
 
+FORMATS = ("text", "json", "github", "sarif", "markdown")
+FORMAT_HELP = (
+    "text: for people; json: the versioned report; github: workflow-command annotations; "
+    "sarif: SARIF 2.1.0 for code scanning; markdown: a CI job summary ($GITHUB_STEP_SUMMARY)"
+)
+SDIST_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
+WHEEL_SUFFIXES = (".whl",)
+_KINDS = {"sdist": SDIST_SUFFIXES, "wheel": WHEEL_SUFFIXES}
+_TOOL_FOR = {"sdist": "sdistcheck", "wheel": "retag check"}
+
+
+class InputError(Exception):
+    """A target that names nothing the command handles: a missing path, a folder without such
+    artifacts, an artifact of the other tool's kind.  One line, exit 2."""
+
+
+def artifact_kind(name: str) -> str | None:
+    """ "sdist", "wheel", or None for a file name that is neither."""
+    lowered = name.lower()
+    for kind, suffixes in _KINDS.items():
+        if lowered.endswith(suffixes):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    found: tuple[Path, ...]  # the artifacts of the command's kind, in target order
+    skipped: tuple[str, ...]  # artifacts of the other kind found in folders, by path
+
+
+def find_inputs(targets: Sequence[str], kind: str) -> Inputs:
+    """The artifacts of KIND (sdist or wheel) that TARGETS name: files as given, folders'
+    artifacts sorted by name.  Raises InputError naming the first target that names none."""
+    found: list[Path] = []
+    skipped: list[str] = []
+    other = "wheel" if kind == "sdist" else "sdist"
+    for target in targets:
+        path = Path(target)
+        if path.is_dir():
+            members = sorted(p for p in path.iterdir() if p.is_file())
+            mine = [p for p in members if artifact_kind(p.name) == kind]
+            theirs = [str(p) for p in members if artifact_kind(p.name) == other]
+            if not mine:
+                also = f" (only {len(theirs)} {other}s: {_TOOL_FOR[other]})" if theirs else ""
+                raise InputError(f"{target}: no {kind}s in this folder{also}")
+            found += mine
+            skipped += theirs
+        elif not path.exists():
+            raise InputError(f"{target}: no such file or folder")
+        elif artifact_kind(path.name) == other:
+            raise InputError(
+                f"{target}: {_a(other)}, not {_a(kind)} ({_TOOL_FOR[other]} handles {other}s)"
+            )
+        elif artifact_kind(path.name) is None:
+            names = ", ".join(_KINDS[kind])
+            raise InputError(f"{target}: not {_a(kind)} ({names})")
+        else:
+            found.append(path)
+    return Inputs(tuple(found), tuple(skipped))
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind == "sdist" else f"a {kind}"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with a usage error as one line (`prog: error: ...`, exit 2); the usage block is
+    for --help only."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def jobs_count(text: str) -> int:
+    """`--jobs N`: a positive number of processes."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def add_shared_options(p: argparse.ArgumentParser, jobs: str | None = None) -> None:
+    """`--format`, `-v/--verbose`, and (with JOBS, what runs in parallel) `--jobs`."""
+    p.add_argument("--format", choices=FORMATS, default="text", help=FORMAT_HELP)
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="also show what was checked and notes"
+    )
+    if jobs is not None:
+        p.add_argument(
+            "--jobs",
+            "-j",
+            type=jobs_count,
+            default=None,
+            metavar="N",
+            help=f"{jobs} handled in parallel processes (default: one per CPU)",
+        )
+
+
+def rich_console(stream: IO[str]) -> Any:
+    """A rich Console for a report: on a terminal, its own width; elsewhere (a CI log, a file)
+    wide enough that tables never fold a file name."""
+    from rich.console import Console  # imported here: JSON runs do not pay for rich
+
+    isatty = getattr(stream, "isatty", None)
+    width = None if isatty is not None and isatty() else 10_000
+    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown table cell or line: pipes, backticks and angle brackets escaped."""
+    text = printable(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table; the cells are escaped by the caller."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 R = TypeVar("R")
 
 
-def run_all(job: Callable[..., R], calls: Sequence[tuple[Any, ...]], jobs: int = 0) -> list[R]:
-    """`job(*call)` for each of CALLS, in order; in up to JOBS processes (0: one per CPU), or
+def run_all(
+    job: Callable[..., R], calls: Sequence[tuple[Any, ...]], jobs: int | None = None
+) -> list[R]:
+    """`job(*call)` for each of CALLS, in order; in up to JOBS processes (None: one per CPU), or
     in this one when there is a single call or a single job.  JOB must be picklable (top level).
     One process per CPU suits the CPU-bound work here (inflating, hashing, scanning)."""
     jobs = jobs or os.cpu_count() or 1

@@ -7,7 +7,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from sdistcheck.pipeline import EXIT_ERROR, SarifResult, envelope, gh_escape, worst, write_sarif
+from sdistcheck.pipeline import (
+    EXIT_ERROR,
+    SarifResult,
+    envelope,
+    gh_escape,
+    md_escape,
+    md_table,
+    rich_console,
+    worst,
+    write_sarif,
+)
 from sdistcheck.pipeline import write_json as write_doc
 
 from .images import EMPTY_REPO
@@ -73,6 +83,7 @@ def write_json(
             "commands": list(r.commands),
             "findings": list(r.findings),
             "skipped": list(r.skipped),
+            "not_applicable": r.not_applicable,
             "cells": [_cell_json(c) for c in r.cells],
         }
         for r in results
@@ -103,14 +114,18 @@ def _label(image: str) -> str:
 def write_text(
     results: Sequence[WheelResult], stream: IO[str], skipped: Sequence[str] = ()
 ) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = rich_console(stream)
     for r in results:
         if r.error:
             console.print(f"[bold red]error[/]: {escape(r.error)}")
+            continue
+        if r.not_applicable:
+            console.print(
+                f"[dim]not applicable[/]: {escape(Path(r.wheel).name)}: {escape(r.not_applicable)}"
+            )
             continue
         console.print(
             f"[bold]{escape(Path(r.wheel).name)}[/] ({escape(r.arch or '?')}; "
@@ -145,31 +160,65 @@ def write_text(
                 )
             if c.fix:
                 console.print(f"      fix: {escape(c.fix)}", style="yellow")
-        for skipped in r.skipped:
-            console.print(f"  skipped {escape(skipped)}", style="dim")
+        for what in r.skipped:
+            console.print(f"  skipped {escape(what)}", style="dim")
     for name in skipped:
         console.print(f"skipped {escape(name)}: an sdist (`sdistcheck` checks sdists)", style="dim")
     images = list(dict.fromkeys(_label(c.image) for r in results for c in r.cells))
     if not results or not images:
         return
     table = Table(title="retag validate")
-    table.add_column("wheel", overflow="fold")
+    table.add_column("wheel", no_wrap=True)
     for image in images:
-        table.add_column(escape(image), overflow="fold")
+        table.add_column(escape(image), no_wrap=True)
     table.add_column("exit")
     for r in results:
         by_image = {_label(c.image): c for c in r.cells}
         row = [escape(Path(r.wheel).name)]
         for image in images:
             cell = by_image.get(image)
-            row.append(
-                ""
-                if cell is None
-                else f"[{_STATUS_STYLE[cell.status]}]{_MARK[cell.status]} {cell.status}[/]"
-            )
+            if cell is None:
+                row.append("[dim]not applicable[/]" if r.not_applicable else "")
+            else:
+                row.append(f"[{_STATUS_STYLE[cell.status]}]{_MARK[cell.status]} {cell.status}[/]")
         row.append(str(r.exit_code))
         table.add_row(*row)
     console.print(table)
+
+
+def write_markdown(
+    results: Sequence[WheelResult],
+    stream: IO[str],
+    skipped: Sequence[str] = (),
+    error: str | None = None,
+) -> None:
+    """A CI job summary: the wheel x image matrix, then each problem."""
+    stream.write("## retag validate\n\n")
+    if error:
+        stream.write(f"**error**: {md_escape(error)}\n\n")
+    images = list(dict.fromkeys(_label(c.image) for r in results for c in r.cells))
+    rows = []
+    for r in results:
+        by_image = {_label(c.image): c for c in r.cells}
+        cells = []
+        for image in images:
+            cell = by_image.get(image)
+            if cell is None:
+                cells.append("not applicable" if r.not_applicable else "")
+            else:
+                target = "" if cell.target else " (not a target)"
+                cells.append(f"{_MARK[cell.status]} {cell.status}{target}")
+        status = "error" if r.error else ("not applicable" if r.not_applicable else "")
+        rows.append([md_escape(Path(r.wheel).name), *cells, status or str(r.exit_code)])
+    stream.write(md_table(["wheel", *map(md_escape, images), "exit"], rows))
+    problems = list(_problems(results))
+    if problems:
+        stream.write("\n")
+        for level, _title, wheel, text in problems:
+            stream.write(f"- {level}: {md_escape(Path(wheel).name)}: {md_escape(text)}\n")
+    if skipped:
+        names = ", ".join(md_escape(Path(s).name) for s in skipped)
+        stream.write(f"\nSkipped (sdists: `sdistcheck` checks them): {names}\n")
 
 
 def _problems(results: Sequence[WheelResult]) -> Iterator[tuple[str, str, str, str]]:

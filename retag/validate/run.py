@@ -7,8 +7,11 @@ where they expect), and where the image has a python with pip that takes the whe
 interpreter tags, that pip installs the wheel, judging the platform tags, and the installed
 commands (`.data/scripts`, console entry points) run.  A cell is a *target* when the wheel's
 tags name the image's platform (libc and version, read from the image's own loader); a target
-cell must work.  The empty image is always a target: it is the proof of static linkage.
-Elsewhere, failures are shown as evidence, not counted (see `validate.judge`).
+cell must work.  The empty image is the test of a static claim, run only for wheels that make
+one: tagged for both libcs (manylinux and musllinux), or musllinux/linux_ only with binaries the
+analysis finds static (the wheels `retag` would give manylinux tags); there it is a target.
+Elsewhere, failures are shown as evidence, not counted (see `validate.judge`).  Wheels of other
+platforms (pure Python, macOS, Windows) are not applicable: listed, never run.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class WheelResult:
     findings: tuple[str, ...]  # release bugs: code of another architecture than the tags
     exit_code: int
     error: str | None = None  # the wheel could not be read (exit 2)
+    not_applicable: str | None = None  # why nothing is run for it (not a Linux wheel)
 
 
 def _exit_code(cells: Sequence[Cell], findings: Sequence[str]) -> int:
@@ -217,9 +221,10 @@ def _validate(
             (),
             (),
             (),
-            (f"{why}: nothing to run in Linux containers",),
+            (),
             tuple(findings),
             1 if findings else 0,
+            not_applicable=f"{why}: nothing to run in Linux containers",
         )
     if not _platforms.known(arch):
         return WheelResult(
@@ -236,6 +241,7 @@ def _validate(
     executables = [b for b in binaries if b.format == "elf" and b.kind in EXECUTABLE_KINDS]
     commands, skipped = _commands(wheel, tree)
     static = bool(executables) and all(b.static or b.kind == "static-pie" for b in executables)
+    claims_static = _claims_static(wheel.platform_tags, static)
     cells: list[Cell] = []
     images: list[_images.Image] = []
     wheel_dir, empty_dir = tmp / "wheels", tmp / "empty"
@@ -246,7 +252,7 @@ def _validate(
     head = (tree / executables[0].member).read_bytes()[:64] if executables else b""
     emulation = _binfmt.emulation(arch, head)
     try:
-        if executables and opts.empty:
+        if executables and opts.empty and claims_static:
             progress(f"{path.name}: building the empty image")
             for b in executables:  # only the executables, at the same paths
                 (empty_dir / b.member).parent.mkdir(parents=True, exist_ok=True)
@@ -295,6 +301,14 @@ def _validate(
         tuple(findings),
         _exit_code(cells, findings),
     )
+
+
+def _claims_static(platform_tags: Sequence[str], static: bool) -> bool:
+    """Whether the wheel makes a static claim the empty image tests: tags for both libcs, or
+    musllinux/linux_ tags only with binaries the analysis finds static."""
+    glibc = any(t.startswith("manylinux") for t in platform_tags)
+    musl = any(t.startswith("musllinux") for t in platform_tags)
+    return (glibc and musl) or (not glibc and static)
 
 
 def _cell(

@@ -9,6 +9,7 @@ from typing import IO
 from .._model import Finding, Reference, Severity
 from ..pipeline import SarifResult, gh_escape, write_sarif
 from .outcome import Outcome
+from .wording import describe_kind
 
 
 def _located(
@@ -24,7 +25,8 @@ def _located(
             if f.severity is Severity.INFO:
                 continue
             for ref in f.references:
-                text = f"{f.path} is not in {o.report.artifact}, but {ref.kind} needs it"
+                needs = describe_kind(ref.kind)
+                text = f"{f.path} is missing from {o.report.artifact}; {needs} needs it"
                 yield o, f, ref, text + (f" under {ref.condition}" if ref.condition else "")
 
 

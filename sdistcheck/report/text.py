@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from .._model import Severity
-from ..pipeline import EXIT_ERROR, EXIT_FINDINGS, printable
+from .._model import Report, Severity
+from ..pipeline import EXIT_ERROR, EXIT_FINDINGS, printable, rich_console
 from .outcome import Outcome
+from .wording import describe_backend, describe_kind, describe_release
 
 if TYPE_CHECKING:
     from ..build.check import BuildOutcome
@@ -42,20 +43,21 @@ def _build_text(console: Any, b: BuildOutcome, escape: Any) -> None:
 def write_text(
     outcomes: list[Outcome], stream: IO[str], verbose: bool = False, skipped: Sequence[str] = ()
 ) -> None:
-    from rich.console import Console  # imported here: JSON runs do not pay for it
     from rich.markup import escape as rich_escape
 
     def escape(text: str) -> str:
         return rich_escape(printable(text))
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = rich_console(stream)
     for o in outcomes:
         r = o.report
         if r is None:
             console.print(f"[bold red]error[/]: {escape(o.error or '')}")
             continue
         shown = [f for f in r.findings if verbose or f.severity is not Severity.INFO]
-        label = f"{r.name or '?'} {r.version or ''}".strip()
+        about = ", ".join(
+            x for x in (describe_release(r.name, r.version), describe_backend(r.backend)) if x
+        )
         status = "[bold red]INCOMPLETE[/]" if r.errors else "[bold green]complete[/]"
         counts = ", ".join(
             f"{n} {s.value}{'s' if n != 1 else ''}"
@@ -63,8 +65,7 @@ def write_text(
             if (n := sum(f.severity is s for f in shown))
         )
         console.print(
-            f"{escape(r.artifact)} ({escape(label)}, {r.backend or 'unknown'} backend): "
-            f"{status}" + (f" — {counts}" if counts else "")
+            f"{escape(r.artifact)} ({escape(about)}): {status}" + (f" — {counts}" if counts else "")
         )
         console.print(
             f"  {r.references_checked} references checked against {r.files_in_sdist} files",
@@ -83,7 +84,7 @@ def write_text(
             for ref in f.references:
                 loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
                 console.print(
-                    f"      {escape(loc)}  {escape(ref.kind)}"
+                    f"      {escape(loc)}  {escape(describe_kind(ref.kind))}"
                     + (f"  {escape(ref.text)}" if ref.text else "")
                 )
                 if ref.condition:
@@ -104,10 +105,24 @@ def write_text(
         if verbose:
             for note in r.notes:
                 console.print(f"  note: {escape(note)}", style="dim")
+            _checked(console, r, escape)
     for name in skipped:
         console.print(f"skipped {escape(name)}: a wheel (`retag check` audits wheels)", style="dim")
     if len(outcomes) > 1:
         _summary(console, outcomes, escape)
+
+
+def _checked(console: Any, r: Report, escape: Any) -> None:
+    """-v: every reference that was checked, where it is and what it needs."""
+    console.print(f"  checked ({len(r.references)}):", style="dim")
+    for ref in r.references:
+        loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
+        scope = f" [{ref.scope.value}]" if ref.scope.value != "always" else ""
+        console.print(
+            f"    {escape(loc)}  {escape(describe_kind(ref.kind))} -> {escape(ref.target)}"
+            + escape(scope),
+            style="dim",
+        )
 
 
 def _summary(console: Any, outcomes: list[Outcome], escape: Any) -> None:
@@ -116,7 +131,7 @@ def _summary(console: Any, outcomes: list[Outcome], escape: Any) -> None:
 
     table = Table(title="sdistcheck")
     for column in ("sdist", "result", "errors", "warnings", "exit"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, no_wrap=column == "sdist")
     for o in outcomes:
         r = o.report
         if r is None:

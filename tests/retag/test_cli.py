@@ -103,11 +103,11 @@ def test_uv_musllinux_gets_the_manylinux_tags(pypi: Fetch, tmp_path: Path) -> No
     assert (again / expected).read_bytes() == produced.read_bytes()
 
 
-def test_already_dual_tagged_is_unchanged(pypi: Fetch, tmp_path: Path) -> None:
+def test_already_dual_tagged_is_left_as_is(pypi: Fetch, tmp_path: Path) -> None:
     src = copy_in(pypi, UV_DUAL_AARCH64, tmp_path)
     result = retag("--format", "json", str(src))
     assert result.returncode == 0, result.stdout
-    assert json.loads(result.stdout)["results"][0]["status"] == "unchanged"
+    assert json.loads(result.stdout)["results"][0]["status"] == "already-tagged"
     assert [p.name for p in tmp_path.iterdir()] == [UV_DUAL_AARCH64.filename]
 
 
@@ -145,13 +145,21 @@ def test_static_musl_wheels_are_retagged(pypi: Fetch, tmp_path: Path, wheel: Rea
     assert "manylinux_2_17_x86_64" in res["output"] and "musllinux_1_2_x86_64" in res["output"]
 
 
-def test_sibling_tie_is_refused_unless_forced(pypi: Fetch, tmp_path: Path) -> None:
+def test_siblings_decide_not_needed_refused_or_retag(pypi: Fetch, tmp_path: Path) -> None:
     src = copy_in(pypi, STATIC_MUSL[0], tmp_path)
     sibling = tmp_path / "ruff-0.17.6-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
     sibling.write_bytes(b"")  # only its name matters to installers' ranking
     tie = retag("--dry-run", "--format", "json", str(src))
-    assert tie.returncode == 1 and "tie" in tie.stdout
-    assert retag("--dry-run", "--force", str(src)).returncode == 0
+    (res,) = json.loads(tie.stdout)["results"]
+    assert tie.returncode == 0 and res["status"] == "not-needed", tie.stdout
+    assert sibling.name in res["reasons"][0] and "glibc 2.17 and newer" in res["reasons"][0]
+    forced = json.loads(retag("--dry-run", "--force", "--format", "json", str(src)).stdout)
+    assert forced["results"][0]["status"] == "would-retag"
+    # a higher floor would take glibc 2.28+ systems from the glibc wheel: refused
+    switch = retag("--dry-run", "--manylinux", "2_28", "--format", "json", str(src))
+    (res,) = json.loads(switch.stdout)["results"]
+    assert switch.returncode == 1 and res["status"] == "refused", switch.stdout
+    assert "on glibc 2.28 installers would pick the retagged wheel instead of" in res["reasons"][0]
     sibling.rename(tmp_path / "ruff-0.17.6-py3-none-manylinux_2_28_x86_64.whl")
     ok = json.loads(retag("--dry-run", "--format", "json", str(src)).stdout)["results"][0]
     winners = {s["system"]: s["winner"] for s in ok["siblings"]}

@@ -102,7 +102,10 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
 
 def test_empty_directory_exits_2(tmp_path: Path) -> None:
     result = run(str(tmp_path))
-    assert result.returncode == 2 and "no sdists" in result.stdout
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"sdistcheck: error: {tmp_path}: no sdists in this folder"
+    ]
 
 
 @pytest.mark.network
@@ -172,3 +175,25 @@ def test_github_format_escapes_and_reports_unreadable(tmp_path: Path) -> None:
     bad.write_bytes(b"not an archive")
     result = run("--format", "github", str(bad))
     assert result.returncode == 2 and result.stdout.startswith("::error title=sdistcheck::")
+
+
+def test_wording_names_no_internal_kinds_and_no_placeholders(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "backend"\nbackend-path = ["."]\n'
+        "requires = []\n",
+        "backend.py": "",
+        "setup.py": "from setuptools import Extension, setup\n"
+        'setup(ext_modules=[Extension("a", sources=["src/a.c"])])\n',
+        "src/a.c": '#include "b.h"\nint x;\n',
+    }
+    sdist = str(make_sdist(tmp_path / "p-1.tar.gz", files))
+    text = run(sdist)
+    assert text.returncode == 1, text.stdout
+    head = text.stdout.splitlines()[0]
+    assert head.startswith("p-1.tar.gz (build backend 'backend'): INCOMPLETE"), head
+    assert "src/a.c:1  C/C++ #include" in text.stdout
+    github = run("--format", "github", sdist).stdout
+    assert "src/b.h is missing from p-1.tar.gz; C/C++ #include needs it" in github
+    for out in (text.stdout, github, run("--format", "markdown", sdist).stdout):
+        for internal in ("c-include", "backend backend", "(?", "?,"):
+            assert internal not in out, (internal, out)

@@ -59,3 +59,19 @@ STATIC_MUSL = (
         "dd371e01305d5e64d82dc9afdc21c64fe101c3f5fa87ff5f9267f00a60845cc7",
     ),
 )
+
+# The rest of uv 0.5.2's release, for a multi-platform dist/ folder (with UV_MUSL_X86_64 and
+# the sdist): a glibc build, Windows and macOS.
+UV_GLIBC_X86_64 = RealWheel(
+    "uv-0.5.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "374e9498e155fcaa8728a6770b84f03781106d705332f4ec059e1cc93c8f4d8a",
+    "dynamically linked against glibc: the sibling that covers glibc x86_64",
+)
+UV_WIN_AMD64 = RealWheel(
+    "uv-0.5.2-py3-none-win_amd64.whl",
+    "a4d4fdad03e6dc3e8216192b8a12bcf2c71c8b12046e755575c7f262cbb61924",
+)
+UV_MACOS_ARM64 = RealWheel(
+    "uv-0.5.2-py3-none-macosx_11_0_arm64.whl",
+    "a8a9897dd7657258c53f41aecdbe787da99f4fc0775f19826ab65cc0a7136cbf",
+)

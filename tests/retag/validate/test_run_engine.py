@@ -100,17 +100,18 @@ def test_uv_aarch64_runs_through_qemu_in_the_empty_arm64_image(
     assert _ran(result["cells"][0], "direct")["uv"] == "uv 0.5.2"
 
 
-def test_ninja_needs_the_musl_loader(pypi: Callable[[str, str], Path]) -> None:
+def test_ninja_needs_the_musl_loader_and_makes_no_static_claim(
+    pypi: Callable[[str, str], Path],
+) -> None:
     require_images(DEBIAN, MUSL)
     wheel = pypi(NINJA_MUSL.filename, NINJA_MUSL.sha256)
     code, report = _validate(str(wheel), "--image", DEBIAN, "--image", MUSL)
     cells = _cells(report["results"][0])
-    assert code == 1
-    for name in ("empty", DEBIAN):
-        (probe,) = cells[name]["probes"][:1]
-        assert probe["outcome"] == "missing-loader"
-        assert probe["evidence"].startswith("needs the loader /lib/ld-musl-x86_64.so.1")
-    assert cells["empty"]["status"] == "fail"
+    # musllinux-only and dynamically linked: no static claim, so no empty image to fail in
+    assert code == 0 and "empty" not in cells
+    (probe,) = cells[DEBIAN]["probes"][:1]
+    assert probe["outcome"] == "missing-loader"
+    assert probe["evidence"].startswith("needs the loader /lib/ld-musl-x86_64.so.1")
     assert cells[DEBIAN]["status"] == "not-target"  # musllinux: Debian is not its platform
     assert cells[DEBIAN]["install"]["outcome"] == "installer-refused"
     assert cells[MUSL]["status"] == "pass"
@@ -145,8 +146,11 @@ def test_local_image_that_is_not_here_is_unchecked(pypi: Callable[[str, str], Pa
     assert "local images are never pulled" in cells[absent]["reason"]
 
 
-def test_no_usable_engine_is_exit_2_with_the_reason() -> None:
-    code, report = _validate("nothing.whl", "--engine", "docker")
+def test_no_usable_engine_is_exit_2_with_the_reason(tmp_path: Path) -> None:
+    from make_test_wheels import make_wheel
+
+    wheel = make_wheel(tmp_path, tags=("py3-none-musllinux_1_1_x86_64",), files={"d/x.py": b""})
+    code, report = _validate(str(wheel), "--engine", "docker")
     assert code == 2 and report["results"] == []
     expected = (
         "no Docker daemon is running" if shutil.which("docker") else "docker is not installed"
@@ -192,8 +196,18 @@ def test_a_dynamic_glibc_wheel_runs_where_its_tag_says(tmp_path: Path) -> None:
     assert cells[MUSL]["probes"][0]["evidence"].startswith(
         "needs the loader /lib64/ld-linux-x86-64.so.2"
     )
-    code, report = _validate(str(wheel), "--image", MUSL)  # with the static-linkage proof
-    assert code == 1 and _cells(report["results"][0])["empty"]["status"] == "fail"
+    code, report = _validate(str(wheel), "--image", MUSL)  # no static claim: no empty image
+    assert code == 0 and "empty" not in _cells(report["results"][0])
+
+
+def test_a_dual_tagged_wheel_that_is_not_static_fails_in_the_empty_image(tmp_path: Path) -> None:
+    require_images(MUSL)
+    tags = "manylinux_2_34_x86_64.musllinux_1_2_x86_64"  # both libcs: a claim of static linkage
+    wheel = _fixture_wheel(tmp_path, "glibc-dynamic-x86_64", tags)
+    code, report = _validate(str(wheel), "--image", MUSL)
+    empty = _cells(report["results"][0])["empty"]
+    assert code == 1 and empty["status"] == "fail" and empty["target"]
+    assert empty["probes"][0]["outcome"] == "missing-loader"
 
 
 def test_code_of_another_architecture_than_the_tag_is_a_finding(tmp_path: Path) -> None:
@@ -231,7 +245,9 @@ def test_every_executable_runs_even_when_two_share_a_name(tmp_path: Path) -> Non
         "demo-1.0.data/scripts/tool": (BIN / "musl-static-x86_64").read_bytes(),
         "demo/bin/tool": (BIN / "musl-dynamic-x86_64").read_bytes(),
     }
-    wheel = make_wheel(tmp_path, tags=("py3-none-musllinux_1_1_x86_64",), files=files)
+    # tagged for both libcs: a claim of static linkage, which the empty image tests
+    tags = "py3-none-manylinux_2_17_x86_64.musllinux_1_1_x86_64"
+    wheel = make_wheel(tmp_path, tags=(tags,), files=files)
     code, report = _validate(str(wheel), "--image", MUSL)
     result = report["results"][0]
     assert code == 1 and sorted(result["executables"]) == [
@@ -274,7 +290,8 @@ def test_a_hanging_binary_times_out_and_leaves_no_container(tmp_path: Path) -> N
         "demo/__init__.py": b"",
         "demo-1.0.data/scripts/spin": (BIN / "static-pie-aarch64").read_bytes(),
     }
-    wheel = make_wheel(tmp_path, tags=("py3-none-manylinux_2_17_aarch64",), files=files)
+    # musllinux-only with a static binary: the empty image is its target
+    wheel = make_wheel(tmp_path, tags=("py3-none-musllinux_1_1_aarch64",), files=files)
     code, report = _validate(str(wheel), "--timeout", "3", "--image", DEBIAN)
     (cell,) = report["results"][0]["cells"]
     assert code == 1 and cell["status"] == "fail"
