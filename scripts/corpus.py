@@ -54,7 +54,7 @@ def check(item: Item) -> dict[str, object]:
     start = time.perf_counter()
     try:
         report = sdistcheck.check_sdist(path)
-        errors = sorted(f.path for f in report.errors)
+        errors = sorted(f.path for f in report.errors) + [f"<{b}>" for b in report.blockers]
         warnings = len(report.warnings)
         failure = None
     except Exception as exc:  # the corpus reports every outcome, crashes included

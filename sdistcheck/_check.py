@@ -6,7 +6,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _compiled
+from . import _compiled, _toml
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity
@@ -42,6 +42,21 @@ def satisfied(tree: SdistTree, ref: Reference) -> bool:
 
 def _metadata(tree: SdistTree) -> tuple[str | None, str | None]:
     return name_version(tree.read_text("PKG-INFO"))
+
+
+def _blockers(tree: SdistTree) -> tuple[str, ...]:
+    """What makes every build of the sdist fail, or the file no sdist at all, whatever else
+    it holds: a pyproject.toml that is not TOML (pip stops before the backend), no PKG-INFO."""
+    out = []
+    text = tree.read_text("pyproject.toml")
+    if tree.is_file("pyproject.toml") and (text is None or _toml.load(text) is None):
+        why = _toml.error(text) if text is not None else "not UTF-8 text"
+        out.append(f"pyproject.toml is not valid TOML ({why}): pip fails before building")
+    if not tree.is_file("PKG-INFO"):
+        out.append(
+            "no PKG-INFO at its top: not an sdist by the format's rules (PyPI refuses the upload)"
+        )
+    return tuple(out)
 
 
 def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str]]:
@@ -154,6 +169,7 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
     fixable = [f for f in findings if f.severity is not Severity.INFO]
     name, version = _metadata(tree)
     return Report(
+        blockers=_blockers(tree),
         artifact=tree.artifact,
         name=name or py.name,
         version=version or py.version,

@@ -92,6 +92,14 @@ class Report:
     notes: tuple[str, ...] = ()  # reasoned-about cases worth telling the user (not failures)
     stats: dict[str, float] = field(default_factory=dict, compare=False)
     references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)  # checked
+    blockers: tuple[str, ...] = ()  # why no build of this sdist can succeed, whatever it has
+
+    @property
+    def status(self) -> str:
+        """ "unbuildable", "incomplete" or "complete"."""
+        if self.blockers:
+            return "unbuildable"
+        return "incomplete" if self.errors else "complete"
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Any
 
 from .pipeline import load_toml
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
 
 def load(text: str | None) -> dict[str, Any] | None:
     """A parsed TOML document, or None when absent or malformed (reported by the caller)."""
     return None if text is None else load_toml(text)
+
+
+def error(text: str) -> str:
+    """Why TEXT is not TOML, in the parser's words ("" when it is)."""
+    try:
+        tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        return str(exc) or type(exc).__name__
+    return ""
 
 
 def line_of(text: str | None, *needles: str) -> tuple[int, str]:

@@ -100,6 +100,7 @@ _KEEP_NAMES = frozenset(
         "meson_options.txt",
         "meson.options",
         "MANIFEST.in",
+        "PKG-INFO",
         "setup.py",
         "setup.cfg",
         "pyproject.toml",

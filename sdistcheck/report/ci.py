@@ -21,6 +21,8 @@ def _located(
         if o.report is None:
             yield o, None, None, o.error or ""
             continue
+        for blocker in o.report.blockers:
+            yield o, None, None, f"{o.report.artifact} cannot build: {blocker}"
         for f in o.report.findings:
             if f.severity is Severity.INFO:
                 continue
@@ -32,7 +34,8 @@ def _located(
 
 def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
     """`::error file=...,line=...::` annotations at the build-file line that references each
-    missing file (a pull request shows them on the diff), one line per unreadable target."""
+    missing file (a pull request shows them on the diff), one line per unreadable target or
+    reason the sdist cannot build."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     for o, f, ref, text in _located(outcomes):
         if f is None or ref is None or o.report is None:
@@ -50,6 +53,7 @@ SARIF_RULES = {
     "missing-file/test": "a file the tests or benchmarks need is missing",
     "missing-file/guarded": "a file read only when present is missing",
     "unreadable-sdist": "the sdist could not be read safely",
+    "unbuildable-sdist": "no build of the sdist can succeed (invalid pyproject.toml, no PKG-INFO)",
     "build-failed": "the sdist did not build (--build)",
 }
 
@@ -61,7 +65,8 @@ def write_sarif_report(outcomes: list[Outcome], version: str, stream: IO[str]) -
     results = []
     for o, f, ref, text in _located(outcomes):
         if f is None or ref is None:
-            results.append(SarifResult("unreadable-sdist", "error", text, o.target))
+            rule = "unbuildable-sdist" if o.report is not None else "unreadable-sdist"
+            results.append(SarifResult(rule, "error", text, o.target))
         else:
             results.append(
                 SarifResult(

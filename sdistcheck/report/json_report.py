@@ -72,7 +72,8 @@ def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
             {
                 "target": o.target,
                 "artifact": r.artifact,
-                "status": "incomplete" if r.errors else "complete",
+                "status": r.status,
+                "blockers": list(r.blockers),
                 "error": None,
                 "name": r.name,
                 "version": r.version,

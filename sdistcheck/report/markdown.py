@@ -12,7 +12,11 @@ from ..pipeline import md_escape, md_table
 from .outcome import Outcome
 from .wording import describe_backend, describe_kind
 
-_RESULT = {0: "✅ complete", 1: "❌ incomplete", 2: "⚠️ unreadable"}
+_RESULT = {
+    "complete": "✅ complete",
+    "incomplete": "❌ incomplete",
+    "unbuildable": "❌ unbuildable",
+}
 
 
 def write_markdown(
@@ -24,7 +28,8 @@ def write_markdown(
         name = r.artifact if r else o.target
         errors = str(len(r.errors)) if r else ""
         warnings = str(len(r.warnings)) if r else ""
-        rows.append([md_escape(name), _RESULT[min(o.exit_code, 2)], errors, warnings])
+        result = _RESULT[r.status] if r else "⚠️ unreadable"
+        rows.append([md_escape(name), result, errors, warnings])
     stream.write("## sdistcheck\n\n")
     stream.write(md_table(["sdist", "result", "errors", "warnings"], rows))
     for o in outcomes:
@@ -32,6 +37,8 @@ def write_markdown(
         if r is None:
             stream.write(f"\n**{md_escape(o.target)}**: {md_escape(o.error or '')}\n")
             continue
+        for blocker in r.blockers:
+            stream.write(f"\n**{md_escape(r.artifact)}** cannot build: {md_escape(blocker)}\n")
         shown = [f for f in r.findings if f.severity is not Severity.INFO]
         if not shown:
             continue

@@ -25,5 +25,5 @@ class Outcome:
     def exit_code(self) -> int:
         if self.report is None:
             return EXIT_ERROR
-        static = EXIT_FINDINGS if self.report.errors else EXIT_OK
+        static = EXIT_OK if self.report.status == "complete" else EXIT_FINDINGS
         return max(static, self.build.exit_code) if self.build else static

@@ -58,7 +58,7 @@ def write_text(
         about = ", ".join(
             x for x in (describe_release(r.name, r.version), describe_backend(r.backend)) if x
         )
-        status = "[bold red]INCOMPLETE[/]" if r.errors else "[bold green]complete[/]"
+        status = _STATUS[r.status]
         counts = ", ".join(
             f"{n} {s.value}{'s' if n != 1 else ''}"
             for s in Severity
@@ -71,6 +71,8 @@ def write_text(
             f"  {r.references_checked} references checked against {r.files_in_sdist} files",
             style="dim",
         )
+        for blocker in r.blockers:
+            console.print(f"  [bold red]✗ {escape(blocker)}[/]")
         for f in shown:
             mark, style = _STYLE[f.severity]
             where = f" [{f.scope.value}: {f.platforms}]" if f.platforms else f" [{f.scope.value}]"
@@ -112,6 +114,13 @@ def write_text(
         _summary(console, outcomes, escape)
 
 
+_STATUS = {
+    "complete": "[bold green]complete[/]",
+    "incomplete": "[bold red]INCOMPLETE[/]",
+    "unbuildable": "[bold red]UNBUILDABLE[/]",
+}
+
+
 def _checked(console: Any, r: Report, escape: Any) -> None:
     """-v: every reference that was checked, where it is and what it needs."""
     console.print(f"  checked ({len(r.references)}):", style="dim")
@@ -137,7 +146,7 @@ def _summary(console: Any, outcomes: list[Outcome], escape: Any) -> None:
         if r is None:
             table.add_row(escape(o.target), "[bold red]unreadable[/]", "", "", str(EXIT_ERROR))
             continue
-        result = "[bold red]INCOMPLETE[/]" if r.errors else "[green]complete[/]"
+        result = _STATUS[r.status]
         if o.build is not None:
             result += ", builds" if o.build.ok else ", build fails"
         warnings = sum(f.severity is Severity.WARNING for f in r.findings)

@@ -185,15 +185,41 @@ def test_wording_names_no_internal_kinds_and_no_placeholders(tmp_path: Path) -> 
         "setup.py": "from setuptools import Extension, setup\n"
         'setup(ext_modules=[Extension("a", sources=["src/a.c"])])\n',
         "src/a.c": '#include "b.h"\nint x;\n',
+        "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
     }
     sdist = str(make_sdist(tmp_path / "p-1.tar.gz", files))
     text = run(sdist)
     assert text.returncode == 1, text.stdout
     head = text.stdout.splitlines()[0]
-    assert head.startswith("p-1.tar.gz (build backend 'backend'): INCOMPLETE"), head
+    assert head.startswith("p-1.tar.gz (p 1, build backend 'backend'): INCOMPLETE"), head
     assert "src/a.c:1  C/C++ #include" in text.stdout
     github = run("--format", "github", sdist).stdout
     assert "src/b.h is missing from p-1.tar.gz; C/C++ #include needs it" in github
     for out in (text.stdout, github, run("--format", "markdown", sdist).stdout):
         for internal in ("c-include", "backend backend", "(?", "?,"):
             assert internal not in out, (internal, out)
+
+
+@pytest.mark.parametrize(
+    ("files", "blocker"),
+    [
+        (dict(GOOD, **{"pyproject.toml": "[build-system\n"}), "pyproject.toml is not valid TOML"),
+        ({k: v for k, v in GOOD.items() if k != "PKG-INFO"}, "no PKG-INFO at its top"),
+    ],
+)
+def test_an_sdist_that_cannot_build_is_never_complete(
+    tmp_path: Path, files: dict[str, str], blocker: str
+) -> None:
+    sdist = str(make_sdist(tmp_path / "p-1.tar.gz", files))
+    text = run(sdist)
+    assert text.returncode == 1 and "UNBUILDABLE" in text.stdout and blocker in text.stdout
+    (result,) = json.loads(run("--format", "json", sdist).stdout)["results"]
+    assert result["status"] == "unbuildable" and blocker in result["blockers"][0]
+    github = run("--format", "github", sdist).stdout
+    assert github.startswith("::error title=sdistcheck::p-1.tar.gz cannot build: ")
+
+
+def test_name_and_version_come_from_pkg_info(tmp_path: Path) -> None:
+    sdist = str(make_sdist(tmp_path / "p-1.tar.gz", GOOD))
+    (result,) = json.loads(run("--format", "json", sdist).stdout)["results"]
+    assert (result["name"], result["version"]) == ("p", "1")

@@ -247,7 +247,7 @@ def test_valid_sdists(built: dict[str, Path], name: str) -> None:
     assert tree.artifact == name and tree.root_prefix == "p-1"
     assert tree.files == {"pyproject.toml", "PKG-INFO", "src/p/__init__.py"}
     assert tree.read_text("pyproject.toml") == '[project]\nname = "p"\nversion = "1"\n'
-    assert tree.read_bytes("PKG-INFO") is None  # not worth parsing
+    assert tree.read_text("PKG-INFO") == "Metadata-Version: 2.1\nName: p\nVersion: 1\n"
     assert tree.is_dir("src/p") and tree.is_file("src/p/__init__.py")
 
 
@@ -358,5 +358,6 @@ def test_other_compressions(tmp_path: Path, mode: str) -> None:
 def test_default_keep() -> None:
     for path in ("a/CMakeLists.txt", "build.rs", "x/y.PYX", "meson.options", "go.mod", "a.lock"):
         assert default_keep(path), path
-    for path in ("logo.png", "README.md", "LICENSE", "PKG-INFO", "a.so", "toml"):
+    assert default_keep("PKG-INFO")  # name and version are read from it
+    for path in ("logo.png", "README.md", "LICENSE", "a.so", "toml"):
         assert not default_keep(path), path
