@@ -7,34 +7,118 @@ from __future__ import annotations
 import ast
 import posixpath
 
+from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
+from .pybranches import ALWAYS, Guard, branch_guards, reads_environment
+from .pybranches import dotted as dotted
+
+_RANK = list(SCOPE_ORDER)
+_MAX_STEPS = 20_000  # statements followed in one setup.py (loops included)
+_MAX_LOOP = 256  # items of one `for` loop
+_HANDLER: Guard = (Scope.OPTION, "in an except handler")
 
 HERE = "\x00HERE\x00"  # the directory of setup.py
 
 
 class Constants:
-    """Names bound once to values the checker can evaluate, per scope."""
+    """What module-level names hold in the default build, and under which guard each path
+    string entered them.
+
+    setup.py is followed in order: assignments (in `if`/`else` branches too, under the guard
+    `pybranches` gives each side), `+=`, `.append`/`.extend`/`.insert`, `for` loops over static
+    lists, `try` bodies and `with` blocks.  A list assigned in a branch adds to what the name
+    held (either side may run); at the top level an assignment replaces it.  Small helper
+    functions that return a value are evaluated where they are called."""
 
     def __init__(self, tree: ast.Module, sdist: SdistTree | None = None, base: str = "") -> None:
         self.sdist, self.base = sdist, base  # glob() is answered from the sdist's listing
         self.values: dict[str, object] = {}
-        counts: dict[str, int] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for t in targets:
-                    if isinstance(t, ast.Name):
-                        counts[t.id] = counts.get(t.id, 0) + 1
-        for node in tree.body:  # module level, in order, so later names can use earlier ones
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and counts[node.targets[0].id] == 1
-            ):
-                value = self.eval(node.value)
-                if value is not None:
-                    self.values[node.targets[0].id] = value
+        self.guards: dict[str, Guard] = {}  # path string -> the strongest guard it came under
+        self.functions: dict[str, ast.FunctionDef] = {}
+        self.env_names: dict[str, ast.expr] = {}  # names bound from the environment
+        self._steps = self._depth = 0
+        self._run(tree.body, ALWAYS, top=True)
+
+    def guard_of(self, item: str) -> Guard:
+        return self.guards.get(item, ALWAYS)
+
+    # -- the flow ----------------------------------------------------------------------------
+
+    def _run(self, body: list[ast.stmt], guard: Guard, top: bool = False) -> None:
+        for node in body:
+            self._steps += 1
+            if self._steps > _MAX_STEPS:
+                return
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    if reads_environment(node.value):
+                        self.env_names[target.id] = node.value
+                    self._bind(target.id, self.eval(node.value), guard, replace=top)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                if isinstance(node.op, ast.Add):
+                    self._extend(node.target.id, self.eval(node.value), guard)
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self._mutate(node.value, guard)
+            elif isinstance(node, ast.If):
+                body_guard, else_guard = branch_guards(node.test, self.env_names)
+                self._run(node.body, _and(guard, body_guard))
+                self._run(node.orelse, _and(guard, else_guard))
+            elif isinstance(node, ast.Try):
+                self._run(node.body, guard, top)
+                for handler in node.handlers:
+                    self._run(handler.body, _and(guard, _HANDLER))
+                self._run(node.orelse, guard, top)
+                self._run(node.finalbody, guard, top)
+            elif isinstance(node, ast.With):
+                self._run(node.body, guard, top)
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                items = self.eval(node.iter)
+                if isinstance(items, list):
+                    for item in items[:_MAX_LOOP]:
+                        self.values[node.target.id] = item
+                        self._run(node.body, guard)
+                    self.values.pop(node.target.id, None)
+            elif isinstance(node, ast.FunctionDef):
+                self.functions[node.name] = node
+
+    def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
+        if value is None:
+            if replace:
+                self.values.pop(name, None)
+            return
+        self._note(value, guard)
+        old = self.values.get(name)
+        if not replace and isinstance(old, list) and isinstance(value, list):
+            value = old + [v for v in value if v not in old]
+        elif not replace and old is not None and guard[0] is not Scope.ALWAYS:
+            return  # a string a branch may set: keep the one the default build has
+        self.values[name] = value
+
+    def _extend(self, name: str, value: object, guard: Guard) -> None:
+        old = self.values.get(name)
+        add = value if isinstance(value, list) else [value] if isinstance(value, str) else None
+        if isinstance(old, list) and add is not None:
+            self._note(add, guard)
+            self.values[name] = old + [v for v in add if v not in old]
+
+    def _mutate(self, call: ast.Call, guard: Guard) -> None:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return
+        if (func.attr in ("append", "add") and len(call.args) == 1) or (
+            func.attr == "extend" and len(call.args) == 1
+        ):
+            self._extend(func.value.id, self.eval(call.args[0]), guard)
+        elif func.attr == "insert" and len(call.args) == 2:
+            self._extend(func.value.id, self.eval(call.args[1]), guard)
+
+    def _note(self, value: object, guard: Guard) -> None:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                old = self.guards.get(item)
+                if old is None or _RANK.index(guard[0]) < _RANK.index(old[0]):
+                    self.guards[item] = guard
 
     def eval(self, node: ast.expr) -> object:
         """A str, a list of str, HERE-prefixed paths, or None when not static."""
@@ -48,8 +132,18 @@ class Constants:
             items = [self.eval(e) for e in node.elts]
             flat = [i for item in items for i in (item if isinstance(item, list) else [item])]
             return [i for i in flat if isinstance(i, str)]
-        if isinstance(node, ast.ListComp):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
             return self._comprehension(node)
+        if isinstance(node, ast.JoinedStr):
+            parts = [
+                self.eval(v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values
+            ]
+            return "".join(parts) if all(isinstance(p, str) for p in parts) else None  # type: ignore[arg-type]
+        if isinstance(node, ast.IfExp):
+            arms = [self.eval(node.body), self.eval(node.orelse)]  # either may be the build's
+            flat = [i for arm in arms for i in (arm if isinstance(arm, list) else [arm])]
+            strings = [i for i in flat if isinstance(i, str)]
+            return strings if len(set(strings)) > 1 else (strings[0] if strings else None)
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
             left, right = self.eval(node.left), self.eval(node.right)
             if isinstance(node.op, ast.Div) and isinstance(left, str) and isinstance(right, str):
@@ -65,19 +159,24 @@ class Constants:
             return self._call(node)
         return None
 
-    def _comprehension(self, node: ast.ListComp) -> object:
-        """[src_dir + x for x in sources]: one generator over a static list, no filters."""
-        if len(node.generators) != 1 or node.generators[0].ifs:
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp) -> object:
+        """[src_dir + x for x in sources if x.endswith(".c")]: one generator over a static
+        list, filters of string tests the checker can decide."""
+        if len(node.generators) != 1:
             return None
         gen = node.generators[0]
         items = self.eval(gen.iter)
         if not isinstance(gen.target, ast.Name) or not isinstance(items, list):
             return None
         saved = self.values.get(gen.target.id)
-        out = []
+        out: list[str] = []
         for item in items:
             self.values[gen.target.id] = item
-            value = self.eval(node.elt)
+            keep = [_string_test(f, gen.target.id, item) for f in gen.ifs]
+            if None in keep:
+                out = []
+                break
+            value = self.eval(node.elt) if all(keep) else None
             if isinstance(value, str):
                 out.append(value)
         if saved is None:
@@ -127,19 +226,33 @@ class Constants:
             base = self.eval(node.func.value)
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[str(a) for a in args])
-        if name in ("str", "os.fspath") and len(args) == 1:
+        if name in ("str", "os.fspath", "sorted", "list", "tuple", "set") and len(args) == 1:
             return args[0]
+        if name in self.functions:
+            return self._helper(self.functions[name], args)
         return None
 
-
-def dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return dotted(node.func)
-    return ""
+    def _helper(self, func: ast.FunctionDef, args: list[object]) -> object:
+        """A small function that returns a value: `def sources(): return [...]`, or one that
+        builds a list and returns it; its parameters bound to the call's static arguments."""
+        if self._depth > 8 or len(func.body) > 40:
+            return None
+        params = [a.arg for a in func.args.args]
+        saved = dict(self.values)
+        self._depth += 1
+        try:
+            for param, arg in zip(params, args, strict=False):
+                if arg is not None:
+                    self.values[param] = arg
+            returns = [n for n in func.body if isinstance(n, ast.Return) and n.value is not None]
+            if len(returns) != 1:
+                return None
+            self._run([n for n in func.body if not isinstance(n, ast.Return)], ALWAYS, top=True)
+            assert returns[0].value is not None
+            return self.eval(returns[0].value)
+        finally:
+            self._depth -= 1
+            self.values = saved
 
 
 def is_file_var(node: ast.expr) -> bool:
@@ -150,3 +263,45 @@ def is_file_var(node: ast.expr) -> bool:
     if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
         return is_file_var(node.value)
     return False
+
+
+def _string_test(test: ast.expr, name: str, item: object) -> bool | None:
+    """A comprehension filter on the loop variable: `x.endswith(".c")`, `not x.startswith("_")`,
+    `x != "a.c"`; None when it is not one the checker can decide."""
+    negate = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    inner = test.operand if isinstance(test, ast.UnaryOp) else test
+    result: bool | None = None
+    if (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and isinstance(inner.func.value, ast.Name)
+        and inner.func.value.id == name
+        and inner.func.attr in ("endswith", "startswith")
+        and isinstance(item, str)
+    ):
+        wanted = [a.value for a in inner.args if isinstance(a, ast.Constant)]
+        if isinstance(inner.args[0], ast.Tuple):
+            wanted = [e.value for e in inner.args[0].elts if isinstance(e, ast.Constant)]
+        if wanted and all(isinstance(w, str) for w in wanted):
+            result = getattr(item, inner.func.attr)(tuple(wanted))
+    elif (
+        isinstance(inner, ast.Compare)
+        and isinstance(inner.left, ast.Name)
+        and inner.left.id == name
+        and len(inner.ops) == 1
+        and isinstance(inner.comparators[0], ast.Constant)
+    ):
+        other = inner.comparators[0].value
+        if isinstance(inner.ops[0], ast.Eq):
+            result = item == other
+        elif isinstance(inner.ops[0], ast.NotEq):
+            result = item != other
+    if result is None:
+        return None
+    return not result if negate else result
+
+
+def _and(a: Guard, b: Guard) -> Guard:
+    scope = a[0] if _RANK.index(a[0]) >= _RANK.index(b[0]) else b[0]
+    texts = [t for t in (a[1], b[1]) if t]
+    return scope, " and ".join(texts) if texts else None

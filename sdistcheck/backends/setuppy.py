@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .._model import Reference, Scope, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
+from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
 
@@ -66,6 +67,7 @@ class _Visitor:
         self.skbuild = False
         self.defaults: dict[str, str] = {}
         self.cythonizes_extensions = False
+        self.open_dirs: str | None = None
 
     def add(
         self,
@@ -78,9 +80,11 @@ class _Visitor:
         alternatives: tuple[str, ...] = (),
     ) -> None:
         values = value if isinstance(value, list) else [value]
+        outer = scope, condition
         for v in values:
             if not isinstance(v, str) or not v or "\x00" in v.replace(HERE, ""):
                 continue
+            scope, condition = _combine([outer, self.c.guard_of(v)])
             path = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
             if posixpath.isabs(path) or "$" in path or "{" in path:
                 continue
@@ -128,10 +132,23 @@ class _Visitor:
 
         include_dirs = tuple(paths(dirs))
         line = getattr(node, "lineno", 0)
-        for source in paths(sources):
-            self.out.units.append(
-                CompileUnit(source, include_dirs, scope, condition, self.source, line)
-            )
+        items = sources if isinstance(sources, list) else [sources]
+        for item in items:
+            if not isinstance(item, str):
+                continue
+            item_scope, item_condition = _combine([(scope, condition), self.c.guard_of(item)])
+            for source in paths(item):
+                self.out.units.append(
+                    CompileUnit(
+                        source,
+                        include_dirs,
+                        item_scope,
+                        item_condition,
+                        self.source,
+                        line,
+                        self.open_dirs,
+                    )
+                )
 
     def run(self, module: ast.Module) -> None:
         self.find_readers(module)
@@ -142,6 +159,7 @@ class _Visitor:
             for n in ast.walk(module)
         )
         self.defaults = _sourcedir_defaults(module, self.text)
+        self.open_dirs = _runtime_include_dirs(module, self.source)
         self.visit(module, [])
         if self.cythonizes_extensions:
             self.out.references = [
@@ -168,8 +186,14 @@ class _Visitor:
 
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If):  # each side under its own guard: see pybranches
+                body_guard, else_guard = branch_guards(child.test, self.c.env_names)
+                self.visit(ast.Expr(child.test), guards)
+                for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
+                    self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
+                continue
             child_guards = guards
-            if isinstance(child, (ast.If, ast.IfExp)):
+            if isinstance(child, ast.IfExp):
                 child_guards = [*guards, _if_guard(child.test)]
             elif isinstance(child, ast.Try) and _catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
@@ -347,6 +371,42 @@ def _sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
                         ):
                             out[node.name] = default.value
     return out
+
+
+def _runtime_include_dirs(module: ast.Module, source: str) -> str | None:
+    """Where setup.py adds include directories while it builds ("setup.py:172"): a build_ext
+    that appends to `self.include_dirs`, `ext.include_dirs` or the compiler's, calls
+    `add_include_dir`, or fills an `include_dirs` list inside a function (from pkg-config,
+    mysql_config, numpy.get_include() ...).  None when every include path is in Extension()."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Attribute) and node.attr in (
+            "include_dirs",
+            "add_include_dir",
+            "set_include_dirs",
+        ):
+            return f"{source}:{node.lineno}"
+    for func in ast.walk(module):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.Name)
+                    and node.id == "include_dirs"
+                    and (isinstance(node.ctx, ast.Store) or _appended(node, func))
+                ):
+                    return f"{source}:{node.lineno}"
+    return None
+
+
+def _appended(name: ast.Name, func: ast.AST) -> bool:
+    """`include_dirs.append(...)`/`.extend(...)` in FUNC."""
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.value is name
+            and node.attr in ("append", "extend", "insert")
+        ):
+            return True
+    return False
 
 
 def _source_alternatives(target: str) -> tuple[str, ...]:

@@ -32,6 +32,7 @@ class Item:
     dirs: tuple[str, ...]  # the include path of the unit it is compiled for
     rank: int  # the best scope it is reached with so far (SCOPE_RANK)
     via: tuple[Via, ...]  # the conditions on the way
+    open_dirs: str | None = None  # the unit's CompileUnit.open_dirs
 
 
 def start(unit: CompileUnit) -> Item | None:
@@ -47,7 +48,7 @@ def start(unit: CompileUnit) -> Item | None:
         where = f" ({unit.declared_in})" if unit.declared_in else ""
         phrase = unit.condition if unit.scope is Scope.PLATFORM else None
         via = (Via(unit.condition + where, phrase),)
-    return Item(source, dirs, SCOPE_RANK[unit.scope], via)
+    return Item(source, dirs, SCOPE_RANK[unit.scope], via, unit.open_dirs)
 
 
 class Scans(Generic[T]):

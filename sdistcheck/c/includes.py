@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Collection, Sequence
 
-from .._model import SCOPE_ORDER, SCOPE_RANK, Reference
+from .._model import SCOPE_ORDER, SCOPE_RANK, Reference, Scope
 from ..archive.tree import SdistTree
 from ..native.model import CompileUnit
 from .branches import Cond, rank_under, vias
@@ -106,6 +106,9 @@ class _Walker(Walk[Include]):
             target = found
         else:
             target, alternatives, note = unfound(here, name, item.dirs)
+            if item.open_dirs is not None and note is None:
+                rank = max(rank, SCOPE_RANK[Scope.OPTION])  # it may be on those directories
+                note = f"the build adds include directories at run time ({item.open_dirs})"
         self.refs.add(item, inc, target, rank, "c-include", alternatives, note, name)
         if found is None:
             return None
@@ -115,7 +118,7 @@ class _Walker(Walk[Include]):
         via = item.via
         if inc.conds:  # shown with where they guard the include, e.g. "#ifdef _WIN32 (m.c:3)"
             via += vias(inc.conds, name, f" ({item.path}:{inc.line})")
-        return Item(found, item.dirs, rank, via)
+        return Item(found, item.dirs, rank, via, item.open_dirs)
 
     def resolve(self, here: str, name: str, quoted: bool, dirs: tuple[str, ...]) -> str | None:
         key = (here if quoted else "", name, quoted, dirs)

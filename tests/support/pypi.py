@@ -30,6 +30,9 @@ def project_of(filename: str) -> str:
     """The project name encoded in a wheel or sdist file name."""
     if filename.endswith(".whl"):
         return parse_wheel_filename(filename)[0]
+    for legacy in (".tar.bz2", ".tar.xz", ".tgz", ".tar"):  # older sdists: name-version.ext
+        if filename.endswith(legacy):
+            return filename[: -len(legacy)].rsplit("-", 1)[0]
     return parse_sdist_filename(filename)[0]
 
 

@@ -1,0 +1,181 @@
+"""Which builds take a branch of setup.py: the default build (a plain `pip install` of the
+sdist: no environment variables set, CPython, default options) decides.
+
+`if os.getenv("X"):` is false there, so its body is an option and its `else:` is what every
+build runs; `if not os.environ.get("X"):` the other way round.  A test only CPython or only
+PyPy passes, or one on the OS or machine, is a platform either way; an `exists()` test guards
+both sides; anything else is an option on both sides.  Names bound from the environment
+(`USE_X = bool_from_environ("X")`) are followed to the expression they were bound to.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+
+from .._model import Scope
+
+Guard = tuple[Scope, "str | None"]
+ALWAYS: Guard = (Scope.ALWAYS, None)
+
+_PLATFORM_NAMES = (
+    "sys.platform",
+    "os.name",
+    "platform.system",
+    "platform.machine",
+    "sysconfig.get_platform",
+    "IS_WINDOWS",
+    "WINDOWS",
+    "is_windows",
+)
+_IMPLEMENTATION = ("python_implementation", "pypy", "PyPy", "implementation.name")
+_GUARD_CALLS = ("exists", "isfile", "is_file", "isdir", "is_dir")
+_ENV_CALLS = ("getenv", "environ.get", "os.getenv", "os.environ.get")
+
+
+class _Unknown:
+    """A value the default build's evaluator cannot know."""
+
+
+UNKNOWN = _Unknown()
+
+
+def branch_guards(test: ast.expr, env_names: Mapping[str, ast.expr]) -> tuple[Guard, Guard]:
+    """(the guard of the `if` body, the guard of its `else`)."""
+    text = ast.unparse(test)
+    names = {dotted(n) for n in ast.walk(test) if isinstance(n, (ast.Call, ast.Attribute))}
+    if any(
+        isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
+    ):
+        return (Scope.GUARDED, f"if {text}"), (Scope.GUARDED, f"if not ({text})")
+    if any(p in text for p in _IMPLEMENTATION) or "__pypy__" in text:
+        return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
+    if any(p in text for p in _PLATFORM_NAMES):
+        return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
+    if "version_info" in text or text in ("True", "__name__ == '__main__'"):
+        return ALWAYS, ALWAYS
+    if _reads_environment(test, env_names) or names & set(_ENV_CALLS):
+        value = default_value(test, env_names)
+        if not isinstance(value, _Unknown):
+            if value:
+                return ALWAYS, (Scope.OPTION, f"if not ({text}) (an environment variable set)")
+            return (Scope.OPTION, f"if {text} (an environment variable set)"), ALWAYS
+    return (Scope.OPTION, f"if {text}"), (Scope.OPTION, f"if not ({text})")
+
+
+def reads_environment(node: ast.expr) -> bool:
+    """Whether an expression reads the environment (os.environ, os.getenv, *environ* helpers)."""
+    return _reads_environment(node, {})
+
+
+def _reads_environment(node: ast.expr, env_names: Mapping[str, ast.expr]) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and (n.id in env_names or "environ" in n.id.lower()):
+            return True
+        if isinstance(n, ast.Attribute) and n.attr in ("environ", "getenv"):
+            return True
+        if isinstance(n, ast.Call) and "env" in dotted(n.func).lower():
+            return True
+    return False
+
+
+def default_value(node: ast.expr, env_names: Mapping[str, ast.expr], depth: int = 0) -> object:
+    """The value of NODE in the default build (no environment variable set), or UNKNOWN."""
+    if depth > 20:
+        return UNKNOWN
+    return _value(node, env_names, depth + 1)
+
+
+def _value(node: ast.expr, env: Mapping[str, ast.expr], depth: int) -> object:
+    def v(n: ast.expr) -> object:
+        return default_value(n, env, depth)
+
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id in env:
+            return v(env[node.id])
+        return {"True": True, "False": False, "None": None}.get(node.id, UNKNOWN)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        inner = v(node.operand)
+        return UNKNOWN if isinstance(inner, _Unknown) else not inner
+    if isinstance(node, ast.BoolOp):
+        values = [v(x) for x in node.values]
+        if isinstance(node.op, ast.And):
+            for x in values:
+                if isinstance(x, _Unknown) or not x:
+                    return x
+            return values[-1]
+        for x in values:
+            if isinstance(x, _Unknown) or x:
+                return x
+        return values[-1]
+    if isinstance(node, ast.Compare) and len(node.ops) == 1:
+        return _compare(node, v)
+    if isinstance(node, ast.Subscript) and dotted(node.value).endswith("environ"):
+        return UNKNOWN  # os.environ["X"] raises when unset: not a default to reason about
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        items = [v(e) for e in node.elts]
+        return UNKNOWN if any(isinstance(i, _Unknown) for i in items) else tuple(items)
+    if isinstance(node, ast.Call):
+        return _call(node, v)
+    return UNKNOWN
+
+
+def _compare(node: ast.Compare, v: Callable[[ast.expr], object]) -> object:
+    op, right_node = node.ops[0], node.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)) and dotted(right_node).endswith("environ"):
+        return isinstance(op, ast.NotIn)  # no variable is in the default build's environment
+    left, right = v(node.left), v(right_node)
+    if isinstance(left, _Unknown) or isinstance(right, _Unknown):
+        return UNKNOWN
+    try:
+        if isinstance(op, ast.Eq):
+            return left == right
+        if isinstance(op, ast.NotEq):
+            return left != right
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (str, tuple)):
+            return (left in right) != isinstance(op, ast.NotIn)
+        if isinstance(op, ast.Is):
+            return left is right
+        if isinstance(op, ast.IsNot):
+            return left is not right
+    except TypeError:
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _call(node: ast.Call, v: Callable[[ast.expr], object]) -> object:
+    name = dotted(node.func)
+    if name in _ENV_CALLS or name.endswith(("environ.get", ".getenv")):
+        return v(node.args[1]) if len(node.args) > 1 else None
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "upper", "strip"):
+        inner = v(node.func.value)
+        if isinstance(inner, str):
+            return getattr(inner, node.func.attr)()
+        return inner if inner is None else UNKNOWN
+    if name in ("bool", "int", "str") and len(node.args) == 1:
+        inner = v(node.args[0])
+        if isinstance(inner, _Unknown):
+            return UNKNOWN
+        try:
+            return {"bool": bool, "int": int, "str": str}[name](inner)
+        except (TypeError, ValueError):
+            return UNKNOWN
+    if "env" in name.lower() and not any(dotted(a) for a in node.args[1:]):
+        # bool_from_environ("X"), env_flag("X"): unset means off unless a default says on
+        defaults = [v(a) for a in node.args[1:]] + [v(k.value) for k in node.keywords]
+        truthy = [d for d in defaults if not isinstance(d, _Unknown) and d]
+        return UNKNOWN if truthy else None
+    return UNKNOWN
+
+
+def dotted(node: ast.AST) -> str:
+    """`os.path.join` for that attribute chain (or call of one); "" for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return dotted(node.func)
+    return ""

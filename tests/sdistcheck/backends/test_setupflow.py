@@ -1,0 +1,142 @@
+"""setup.py followed as the default build runs it (no environment variable set, CPython):
+branches, list growth, helpers, and which side of an `if` each reference is under."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from sdistcheck._model import Scope
+from sdistcheck.archive.tree import SdistTree
+from sdistcheck.backends import setuppy as _setuppy
+from sdistcheck.backends.pybranches import branch_guards
+
+
+def _units(setup_py: str, **files: str) -> dict[str, tuple[Scope, str | None]]:
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, **files})
+    found = _setuppy.analyse_setup_py(tree)
+    return {u.source: (u.scope, u.condition) for u in found.units}
+
+
+def test_an_environment_branch_leaves_its_else_to_the_default_build() -> None:
+    # xxhash 1.4.0: the bundled library is compiled unless XXHASH_LINK_SO is set
+    units = _units(
+        "import os\n"
+        "from setuptools import setup, Extension\n"
+        "if os.getenv('XXHASH_LINK_SO'):\n"
+        "    source = ['src/_xxhash.c']\n"
+        "else:\n"
+        "    source = ['src/_xxhash.c', 'deps/xxhash/xxhash.c']\n"
+        "setup(ext_modules=[Extension('_xxhash', source)])\n"
+    )
+    assert units["src/_xxhash.c"] == (Scope.ALWAYS, None)
+    assert units["deps/xxhash/xxhash.c"] == (Scope.ALWAYS, None)
+
+
+@pytest.mark.parametrize(
+    ("test", "body", "orelse"),
+    [
+        ("os.getenv('X')", Scope.OPTION, Scope.ALWAYS),
+        ("not os.environ.get('X')", Scope.ALWAYS, Scope.OPTION),
+        ("'X' in os.environ", Scope.OPTION, Scope.ALWAYS),
+        ("os.environ.get('X', '1') == '1'", Scope.ALWAYS, Scope.OPTION),
+        ("os.environ.get('X', '0').lower() in ('1', 'true')", Scope.OPTION, Scope.ALWAYS),
+        ("USE_X", Scope.OPTION, Scope.ALWAYS),  # USE_X = bool_from_environ("X")
+        ("sys.platform == 'win32'", Scope.PLATFORM, Scope.PLATFORM),
+        ("platform.python_implementation() == 'PyPy'", Scope.PLATFORM, Scope.PLATFORM),
+        ("os.path.exists('x.c')", Scope.GUARDED, Scope.GUARDED),
+        ("WITH_CYTHON", Scope.OPTION, Scope.OPTION),  # not from the environment: unknown
+    ],
+)
+def test_branch_guards(test: str, body: Scope, orelse: Scope) -> None:
+    env = {"USE_X": ast.parse("bool_from_environ('X')", mode="eval").body}
+    got = branch_guards(ast.parse(test, mode="eval").body, env)
+    assert (got[0][0], got[1][0]) == (body, orelse)
+
+
+def test_the_else_side_is_shown_as_not_the_if() -> None:
+    units = _units(
+        "import sys\nfrom setuptools import Extension, setup\n"
+        "if sys.platform == 'win32':\n    extra = ['win.c']\nelse:\n    extra = ['posix.c']\n"
+        "setup(ext_modules=[Extension('m', ['m.c'] + extra)])\n"
+    )
+    assert units["win.c"] == (Scope.PLATFORM, "if sys.platform == 'win32'")
+    assert units["posix.c"] == (Scope.PLATFORM, "if not (sys.platform == 'win32')")
+    assert units["m.c"] == (Scope.ALWAYS, None)
+
+
+def test_lists_grow_and_helpers_return_them() -> None:
+    units = _units(
+        "import os\nfrom setuptools import Extension, setup\n"
+        "SRC = 'src'\n"
+        "sources = [os.path.join(SRC, 'a.c')]\n"
+        "sources += [f'{SRC}/b.c']\n"
+        "sources.append(SRC + '/c.c')\n"
+        "sources.extend(x for x in ['d.c', 'e.h'] if x.endswith('.c'))\n"
+        "for name in ('f', 'g'):\n    sources.append('src/' + name + '.c')\n"
+        "if os.environ.get('WITH_H'):\n    sources.append('src/h.c')\n"
+        "def more():\n    out = ['src/i.c']\n    out.append('src/j.c')\n    return out\n"
+        "setup(ext_modules=[Extension('m', sources + more() + ['k.c' if True else 'l.c'])])\n"
+    )
+    always = {s for s, (scope, _) in units.items() if scope is Scope.ALWAYS}
+    assert {"src/a.c", "src/b.c", "src/c.c", "d.c", "src/f.c", "src/g.c"} <= always
+    assert {"src/i.c", "src/j.c", "k.c"} <= always
+    assert "e.h" not in units
+    assert units["src/h.c"][0] is Scope.OPTION
+    assert "l.c" in units  # both arms of a conditional expression may be built
+
+
+def test_run_time_include_dirs_make_an_unfound_header_a_warning() -> None:
+    # mysqlclient: build_ext fills include_dirs from mysql_config; the headers are MySQL's
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "def get_config():\n    include_dirs = []\n    include_dirs.append(mysql_config())\n"
+        "    return include_dirs\n"
+        "setup(ext_modules=[Extension('m', ['m.c'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "m.c": '#include "mysql.h"\n'})
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    assert unit.open_dirs == "setup.py:3"
+    static = SdistTree.from_mapping(
+        "p-1",
+        {
+            "setup.py": "from setuptools import Extension, setup\n"
+            "setup(ext_modules=[Extension('m', ['m.c'], include_dirs=['src'])])\n",
+            "m.c": '#include "tree_sitter/parser.h"\n',
+        },
+    )
+    (unit,) = _setuppy.analyse_setup_py(static).units
+    assert unit.open_dirs is None  # tree-sitter grammars: every include path is known
+
+
+def test_the_checker_judges_headers_by_the_include_path_being_known() -> None:
+    from sdistcheck import _check
+
+    common = {"PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n"}
+    dynamic = SdistTree.from_mapping(
+        "p-1",
+        {
+            **common,
+            "setup.py": "from setuptools import Extension, setup\n"
+            "class B:\n    def run(self):\n        self.include_dirs.append(x)\n"
+            "setup(ext_modules=[Extension('m', ['m.c'])])\n",
+            "m.c": '#include "vendor_config.h"\n',
+        },
+    )
+    report = _check.check(dynamic)
+    (finding,) = report.findings
+    assert finding.severity.value == "warning" and "at run time (setup.py:4)" in str(
+        finding.references[0].note
+    )
+    fixed = SdistTree.from_mapping(
+        "p-1",
+        {
+            **common,
+            "setup.py": "from setuptools import Extension, setup\n"
+            "setup(ext_modules=[Extension('m', ['m.c'], include_dirs=['src'])])\n",
+            "m.c": '#include "tree_sitter/parser.h"\n',
+        },
+    )
+    (finding,) = _check.check(fixed).findings
+    assert finding.severity.value == "error" and finding.path == "tree_sitter/parser.h"
