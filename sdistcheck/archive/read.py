@@ -106,6 +106,7 @@ _KEEP_NAMES = frozenset(
         "Cargo.toml",
         "go.mod",
         "build.rs",
+        "PKG-INFO",
     ]
 )
 

@@ -52,6 +52,13 @@ class Environment:
     libc: str | None = None  # "glibc" | "musl" on Linux
     libc_version: tuple[int, int] | None = None
 
+    @property
+    def machine(self) -> str:
+        """The architecture as platform tags spell it: x86_64, aarch64, arm64, amd64, win32."""
+        if self.os == "windows":
+            return self.key.removeprefix("win_")
+        return self.key.rsplit("_", 1)[-1] if self.os == "macos" else self.key.split("_", 3)[3]
+
 
 @dataclass(frozen=True)
 class Python:
