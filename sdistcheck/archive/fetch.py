@@ -198,7 +198,11 @@ def _index_file(
     sha = sha256.lower() if isinstance(sha256, str) else None
     requires = requires_python.strip() if isinstance(requires_python, str) else None
     return IndexFile(
-        str(filename), url, sha if sha and _SHA256.fullmatch(sha) else None, yanked, requires or None
+        str(filename),
+        url,
+        sha if sha and _SHA256.fullmatch(sha) else None,
+        yanked,
+        requires or None,
     )
 
 

@@ -94,9 +94,7 @@ def assess(release: Release, sdist: str, report: Report, tree: SdistTree | None)
         )
     local = tuple(str(p) for p in release.wheel_paths)
     problems = consistency.check(release, sdist, tree) if tree is not None else ()
-    return Coverage(
-        release, matrix, tuple(impacts), remedies.find(matrix, local), problems, needs
-    )
+    return Coverage(release, matrix, tuple(impacts), remedies.find(matrix, local), problems, needs)
 
 
 def _requires_python(pkg_info: str) -> str | None:

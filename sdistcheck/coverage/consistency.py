@@ -86,11 +86,15 @@ def names_and_versions(
         if want_name and key[1] != want_name:
             problems.append(Problem(f, f"names project {key[1]}, the sdist's PKG-INFO {want_name}"))
         if want_version and str(key[2]) != want_version:
-            problems.append(Problem(f, f"has version {key[2]}, the sdist's PKG-INFO {want_version}"))
+            problems.append(
+                Problem(f, f"has version {key[2]}, the sdist's PKG-INFO {want_version}")
+            )
     return problems
 
 
-def sdist_layout(sdist: str, tree: SdistTree, name: str | None, version: str | None) -> list[Problem]:
+def sdist_layout(
+    sdist: str, tree: SdistTree, name: str | None, version: str | None
+) -> list[Problem]:
     """PEP 625's file name, one top folder named like it, PKG-INFO inside."""
     problems = []
     if name and version:
@@ -165,7 +169,7 @@ def wheel_metadata(tree: SdistTree, sdist: str, wheels: Sequence[Path]) -> list[
                 problems.append(
                     Problem(
                         wheel.name,
-                        f"{field} differs from the sdist's PKG-INFO, which does not mark it Dynamic",
+                        f"{field} differs from the sdist's PKG-INFO (not marked Dynamic there)",
                     )
                 )
     return problems

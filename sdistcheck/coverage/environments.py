@@ -51,6 +51,7 @@ class Environment:
     platforms: tuple[str, ...]  # platform tags an installer accepts there, best first
     libc: str | None = None  # "glibc" | "musl" on Linux
     libc_version: tuple[int, int] | None = None
+    os_version: tuple[int, int] | None = None  # macOS
 
     @property
     def machine(self) -> str:
@@ -100,11 +101,15 @@ def _linux() -> list[Environment]:
         for glibc in GLIBC:
             plats = manylinux_platforms(arch, glibc)
             label = f"Linux {arch} glibc {glibc[0]}.{glibc[1]}"
-            out.append(Environment(plats[0], "linux", ARCH_FAMILY[arch], label, plats, "glibc", glibc))
+            out.append(
+                Environment(plats[0], "linux", ARCH_FAMILY[arch], label, plats, "glibc", glibc)
+            )
         for musl in MUSL:
             plats = musllinux_platforms(arch, musl)
             label = f"Linux {arch} musl {musl[0]}.{musl[1]}"
-            out.append(Environment(plats[0], "linux", ARCH_FAMILY[arch], label, plats, "musl", musl))
+            out.append(
+                Environment(plats[0], "linux", ARCH_FAMILY[arch], label, plats, "musl", musl)
+            )
     return out
 
 
@@ -114,7 +119,10 @@ def _macos() -> list[Environment]:
         for version in MACOS:
             plats = tuple(mac_platforms(version, arch))
             label = f"macOS {version[0]} {arch}"
-            out.append(Environment(plats[0], "macos", ARCH_FAMILY[arch], label, plats))
+            env = Environment(
+                plats[0], "macos", ARCH_FAMILY[arch], label, plats, os_version=version
+            )
+            out.append(env)
     return out
 
 
@@ -157,9 +165,9 @@ def pythons(
         if admitted(requires_python, v):
             out.append(Python(f"{v[0]}.{v[1]}t", v, f"cp{v[0]}{v[1]}", f"cp{v[0]}{v[1]}t"))
     for interpreter, abi in sorted(set(pypy), key=lambda p: _pypy_version(p[0]) or (0, 0)):
-        v = _pypy_version(interpreter)
-        if v is not None and admitted(requires_python, v):
-            out.append(Python(f"PyPy {v[0]}.{v[1]}", v, interpreter, abi))
+        pv = _pypy_version(interpreter)
+        if pv is not None and admitted(requires_python, pv):
+            out.append(Python(f"PyPy {pv[0]}.{pv[1]}", pv, interpreter, abi))
     return tuple(out)
 
 

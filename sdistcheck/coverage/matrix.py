@@ -109,7 +109,7 @@ def _parsed(files: tuple[str, ...]) -> _Wheels:
 
 
 def pypy_abis(files: tuple[str, ...]) -> set[tuple[str, str]]:
-    """(interpreter, abi) of the PyPy-specific wheels among FILES, e.g. ("pp310", "pypy310_pp73")."""
+    """(interpreter, abi) of the PyPy wheels among FILES, e.g. ("pp310", "pypy310_pp73")."""
     return {
         (t.interpreter, t.abi)
         for _, tags in _parsed(files)
@@ -152,3 +152,46 @@ def compute(release: Release, requires_python: str | None = None) -> Matrix:
                 )
             )
     return Matrix(release, cols, rows, tuple(cells))
+
+
+def grid(matrix: Matrix) -> tuple[list[str], list[tuple[Environment, str, list[str]]]]:
+    """The matrix as people read it: Python columns whose cells agree on every row merged
+    ("3.9-3.12"), and consecutive platform rows of one OS, architecture and C library with the
+    same cells merged ("Linux x86_64 glibc 2.17/2.28/2.34").  Returns (column headers, rows of
+    (first environment, label, cells))."""
+    n = len(matrix.pythons)
+    table = [[c.short for c in matrix.row(env)] for env in matrix.environments]
+    groups: list[list[int]] = []
+    for i in range(n):
+        if groups and all(row[i] == row[groups[-1][0]] for row in table):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    headers = [_span([matrix.pythons[i].label for i in g]) for g in groups]
+    rows: list[tuple[Environment, str, list[str]]] = []
+    previous: tuple[Environment, list[str]] | None = None
+    for env, row in zip(matrix.environments, table, strict=True):
+        cells = [row[g[0]] for g in groups]
+        if (
+            previous is not None
+            and env.os != "windows"
+            and (previous[0].os, previous[0].machine, previous[0].libc)
+            == (env.os, env.machine, env.libc)
+            and previous[1] == cells
+        ):
+            first, label, _ = rows[-1]
+            if env.os == "macos":  # "macOS 11 x86_64" + 14 -> "macOS 11/14 x86_64"
+                head, _, arch = label.rpartition(" ")
+                label = f"{head}/{(env.os_version or (0, 0))[0]} {arch}"
+            else:
+                version = env.libc_version or (0, 0)
+                label = f"{label}/{version[0]}.{version[1]}"
+            rows[-1] = (first, label, cells)
+        else:
+            rows.append((env, env.label, cells))
+        previous = (env, cells)
+    return headers, rows
+
+
+def _span(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else f"{labels[0]}-{labels[-1]}"

@@ -39,7 +39,9 @@ _EITHER = re.compile(r"(?i)\bor\b|\|\||\bany\(")
 
 def _target(env: Environment) -> dict[str, str]:
     family = "windows" if env.os == "windows" else "unix"
-    env_abi = {"glibc": "gnu", "musl": "musl"}.get(env.libc or "", "msvc" if family == "windows" else "")
+    env_abi = {"glibc": "gnu", "musl": "musl"}.get(
+        env.libc or "", "msvc" if family == "windows" else ""
+    )
     return {
         "target_os": env.os,
         "target_family": family,

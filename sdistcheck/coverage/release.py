@@ -115,15 +115,13 @@ def wheels_beside(sdist: Path, sdists: Sequence[Path], wheels: Iterable[Path]) -
     return tuple(w for w in mine if (k := dist_key(w.name)) is not None and k[1] == name)
 
 
-def from_folder(
-    sdist: Path, wheels: Sequence[Path], name: str | None, version: str | None
-) -> Release:
-    """The release a folder holds: SDIST and WHEELS beside it; NAME and VERSION from the sdist's
-    PKG-INFO (else its file name).  No index: no previous release, no history."""
-    if not name or not version:
-        key = dist_key(sdist.name)
-        name = name or (key[1] if key else sdist.name)
-        version = version or (str(key[2]) if key else "?")
+def from_folder(sdist: Path, wheels: Sequence[Path]) -> Release:
+    """The release a folder holds: SDIST and WHEELS beside it, named by the sdist's file name
+    (the consistency check compares it with PKG-INFO).  No index: no previous release, no
+    history."""
+    key = dist_key(sdist.name)
+    name = key[1] if key else sdist.name
+    version = str(key[2]) if key else "?"
     files = (sdist.name, *(w.name for w in wheels))
     return Release(name, version, files, None, "folder", None, None, tuple(wheels))
 

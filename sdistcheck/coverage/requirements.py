@@ -34,8 +34,23 @@ _MESON_DEP = re.compile(r"""\bdependency\(\s*['"]([A-Za-z0-9_.+-]+)['"]""")
 _CMAKE_PKG = re.compile(r"(?i)\bfind_package\(\s*([A-Za-z0-9_.+-]+)")
 # Found in every Python build, or pulled in by pip: not system libraries to install.
 _NOT_SYSTEM = frozenset(
-    "python python3 pythoninterp pythonlibs pythonextensions threads openmp pybind11 nanobind "
-    "numpy cython dl m rt pthread".split()
+    [
+        "python",
+        "python3",
+        "pythoninterp",
+        "pythonlibs",
+        "pythonextensions",
+        "threads",
+        "openmp",
+        "pybind11",
+        "nanobind",
+        "numpy",
+        "cython",
+        "dl",
+        "m",
+        "rt",
+        "pthread",
+    ]
 )
 
 
