@@ -8,7 +8,7 @@ from typing import IO, Any
 from ..pipeline import md_escape, md_table, printable
 from .assess import Coverage, Impact
 from .matrix import grid
-from .text import columns, describe
+from .text import columns, describe, grouped, needs_by_os
 
 
 def _impact_json(i: Impact) -> dict[str, Any]:
@@ -109,6 +109,8 @@ def write_markdown(coverage: Coverage, stream: IO[str]) -> None:
     stream.write(md_table(["platform", *(md_escape(h) for h in headers)], body))
     lines = []
     for i in coverage.impacts:
+        if not (i.fails or i.regressed_from):
+            continue
         text = f"{i.env.label}: {columns(i, labels)} builds the sdist"
         if i.regressed_from:
             text += f" (regression: the previous release had {i.regressed_from})"
@@ -116,9 +118,13 @@ def write_markdown(coverage: Coverage, stream: IO[str]) -> None:
             text += f"; every {i.env.key} install fails, missing " + ", ".join(
                 f.path for f in i.fails
             )
-        mark = "❌" if i.fails or i.regressed_from else "•"
-        needs = f" — needs {', '.join(i.needs)}" if i.needs else ""
-        lines.append(f"- {mark} {md_escape(text + needs)}")
+        wanted = f"; a build there needs {', '.join(i.needs)}" if i.needs else ""
+        lines.append(f"- ❌ {md_escape(text + wanted)}")
+    gaps = [i for i in coverage.impacts if not (i.fails or i.regressed_from)]
+    for pythons, keys in grouped(gaps, labels).items():
+        lines.append(f"- builds the sdist with {md_escape(pythons)}: {md_escape(', '.join(keys))}")
+    for where, needs in needs_by_os(gaps).items():
+        lines.append(f"- a build needs, on {md_escape(where)}: {md_escape(', '.join(needs))}")
     lines += [f"- 🛠️ {md_escape(x.text)}" for x in coverage.remedies]
     lines += [f"- ⚠️ {md_escape(p.artifact)}: {md_escape(p.message)}" for p in coverage.problems]
     if lines:
