@@ -56,10 +56,11 @@ def _fields(text: str) -> dict[str, Any]:
     raw, unparsed = parse_email(text)
     out: dict[str, Any] = {**unparsed, **raw}
     for key, value in list(out.items()):
+        # line endings are the building OS's (a Windows wheel's Description has CRLF)
         if isinstance(value, str):
-            out[key] = value.strip()
+            out[key] = value.replace("\r\n", "\n").strip()
         elif isinstance(value, list):
-            out[key] = sorted(str(v).strip() for v in value)
+            out[key] = sorted(str(v).replace("\r\n", "\n").strip() for v in value)
     return out
 
 

@@ -44,7 +44,10 @@ def write_index(root: Path, name: str, version: str, sdist: Path) -> str:
     if doc["previous"]:
         links += [(f, f"https://invalid/{f}") for f in doc["previous"]["files"]]
     stem = doc["files"][0].split("-", 1)[0]
-    links += [(f"{stem}-0.0.0-{tag}.whl", f"https://invalid/{i}.whl") for i, tag in enumerate(doc["history"])]
+    links += [
+        (f"{stem}-0.0.0-{tag}.whl", f"https://invalid/{i}.whl")
+        for i, tag in enumerate(doc["history"])
+    ]
     page = root / name
     page.mkdir(parents=True, exist_ok=True)
     body = "".join(

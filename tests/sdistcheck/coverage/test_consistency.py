@@ -57,7 +57,10 @@ def test_each_disagreement_is_named(tmp_path: Path) -> None:
     problems = check(_release(w1, w2, w3, sdist=sdist), sdist, _tree(license_=False, prefix="x"))
     text = [f"{p.artifact}: {p.message}" for p in problems]
     assert "demo_pkg-1.1-py3-none-win32.whl: has version 1.1, the sdist's PKG-INFO 1.0" in text
-    assert "other-1.0-py3-none-win_amd64.whl: names project other, the sdist's PKG-INFO demo-pkg" in text
+    assert (
+        "other-1.0-py3-none-win_amd64.whl: names project other, the sdist's PKG-INFO demo-pkg"
+        in text
+    )
     assert f"{sdist}: not named as PEP 625 wants: demo_pkg-1.0.tar.gz" in text
     assert f"{sdist}: its top folder x/ is not Demo-Pkg-1.0/" in text
     assert f"{sdist}: License-File LICENSE is not in the sdist" in text

@@ -46,12 +46,14 @@ def test_manylinux_list_as_packaging_builds_it() -> None:
 def test_most_specific_tag_ranks_first() -> None:
     env, (py,) = _env("manylinux_2_34_aarch64"), [p for p in pythons(None) if p.label == "3.12"]
     r = ranks(env, py)
-    assert r[Tag("cp312", "cp312", "manylinux_2_28_aarch64")] < r[
-        Tag("cp312", "cp312", "manylinux_2_17_aarch64")
-    ]
-    assert r[Tag("cp312", "cp312", "manylinux_2_17_aarch64")] < r[
-        Tag("cp312", "abi3", "manylinux_2_34_aarch64")
-    ]
+    assert (
+        r[Tag("cp312", "cp312", "manylinux_2_28_aarch64")]
+        < r[Tag("cp312", "cp312", "manylinux_2_17_aarch64")]
+    )
+    assert (
+        r[Tag("cp312", "cp312", "manylinux_2_17_aarch64")]
+        < r[Tag("cp312", "abi3", "manylinux_2_34_aarch64")]
+    )
     assert r[Tag("cp39", "abi3", "manylinux_2_17_aarch64")] < r[Tag("py3", "none", "any")]
     assert Tag("cp312", "cp312", "musllinux_1_2_aarch64") not in r
 

@@ -10,7 +10,9 @@ from sdistcheck.coverage.platforms import certain_failures, reference_truth
 
 
 def _ref(condition: str | None, platforms: str | None = None) -> Reference:
-    return Reference("x", "src/lib.rs", 1, "", "include_bytes", condition, Scope.PLATFORM, platforms=platforms)
+    return Reference(
+        "x", "src/lib.rs", 1, "", "include_bytes", condition, Scope.PLATFORM, platforms=platforms
+    )
 
 
 def _bitten(ref: Reference) -> set[str]:
@@ -29,7 +31,9 @@ def test_rust_cfg_os_env_and_negation() -> None:
     assert _bitten(_ref('cfg(target_os = "macos")')) == {
         "macosx_11_0_x86_64", "macosx_14_0_x86_64", "macosx_11_0_arm64", "macosx_14_0_arm64"
     }  # fmt: skip
-    musl = _bitten(_ref('cfg(all(target_os = "linux", target_env = "musl", target_arch = "x86_64"))'))
+    musl = _bitten(
+        _ref('cfg(all(target_os = "linux", target_env = "musl", target_arch = "x86_64"))')
+    )
     assert musl == {"musllinux_1_1_x86_64", "musllinux_1_2_x86_64"}
     assert "win_amd64" not in _bitten(_ref("cfg(not(windows))"))
     assert "manylinux_2_17_x86_64" in _bitten(_ref("cfg(not(windows))"))

@@ -56,7 +56,10 @@ def test_folder_wheels_belong_to_their_sdist(tmp_path: Path) -> None:
     a, b = tmp_path / "a-1.tar.gz", tmp_path / "b-2.tar.gz"
     wa, wb = tmp_path / "a-1-py3-none-any.whl", tmp_path / "b-2-py3-none-any.whl"
     assert wheels_beside(a, [a, b], [wa, wb]) == (wa,)
-    assert wheels_beside(a, [a], [wa, wb]) == (wa, wb)  # the only sdist: the consistency check judges
+    assert wheels_beside(a, [a], [wa, wb]) == (
+        wa,
+        wb,
+    )  # the only sdist: the consistency check judges
     r = from_folder(a, [wa])
     assert (r.name, r.version, r.origin, r.history) == ("a", "1", "folder", None)
 

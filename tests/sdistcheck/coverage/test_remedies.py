@@ -17,7 +17,9 @@ def test_uv_0140_static_musl_wheel_could_cover_old_glibc_aarch64() -> None:
     assert remedy.command == (
         "retag --out-dir dist/ uv-0.1.40-py3-none-musllinux_1_2_aarch64.whl  # after downloading it"
     )
-    local = find(compute(recorded("uv", "0.1.40")), ["dist/uv-0.1.40-py3-none-musllinux_1_2_aarch64.whl"])
+    local = find(
+        compute(recorded("uv", "0.1.40")), ["dist/uv-0.1.40-py3-none-musllinux_1_2_aarch64.whl"]
+    )
     assert local[0].command == "retag --remove dist/uv-0.1.40-py3-none-musllinux_1_2_aarch64.whl"
 
 
