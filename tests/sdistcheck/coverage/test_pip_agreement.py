@@ -88,7 +88,8 @@ def test_matrix_agrees_with_pip_download() -> None:
     assert len(cells) == 10 * 3 + 3 * 2 + 2
     todo = [key for key, _ in cells if key not in cache]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        for key, choice in zip(todo, pool.map(lambda k: _pip_choice(k.split(" ")), todo)):
+        choices = pool.map(lambda k: _pip_choice(k.split(" ")), todo)
+        for key, choice in zip(todo, choices, strict=True):
             cache[key] = choice
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     cache_file.write_text(json.dumps(cache, indent=1, sort_keys=True), "utf-8")
