@@ -7,5 +7,6 @@ environment installs (`matrix`), the sdist's platform findings and build needs t
 environments that build it (`platforms`, `requirements`), remedies (`remedies`), the artifacts'
 agreement with each other (`consistency`), the assessment that gathers them (`assess`) and its
 text, Markdown and JSON (`text`, `formats`).  May import `sdistcheck._model`, `sdistcheck._errors`,
-`sdistcheck.archive` and `sdistcheck.pipeline`; the reports import it, never the other way.
+`sdistcheck.archive`, `sdistcheck.rust.cfg` (to evaluate a finding's `cfg` per target) and
+`sdistcheck.pipeline`; the reports import it, never the other way.
 """
