@@ -235,6 +235,10 @@ def _progress(name: str) -> Callable[[str], None] | None:
     return show
 
 
+def _keep_pkg_info(path: str) -> bool:
+    return path == "PKG-INFO" or _archive.default_keep(path)
+
+
 def _check_one(
     label: str,
     path: Path,
@@ -249,7 +253,9 @@ def _check_one(
         max_ratio=args.max_ratio,
     )
     try:
-        tree = _archive.read_sdist(path, limits)
+        # a release's consistency check reads PKG-INFO, which the analysers do not keep
+        keep = _keep_pkg_info if release is not None else _archive.default_keep
+        tree = _archive.read_sdist(path, limits, keep)
         report = check(tree, options)
         coverage = None
         if release is not None:

@@ -106,7 +106,6 @@ _KEEP_NAMES = frozenset(
         "Cargo.toml",
         "go.mod",
         "build.rs",
-        "PKG-INFO",
     ]
 )
 
