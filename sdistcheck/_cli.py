@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from ._check import check
@@ -33,6 +34,9 @@ from .report.json_report import write_json
 from .report.markdown import write_markdown
 from .report.outcome import Outcome
 from .report.text import write_text
+
+if TYPE_CHECKING:
+    from .coverage.release import Release
 
 DEFAULT_INDEX = (
     "https://pypi.org/simple/"  # as archive.fetch.DEFAULT_INDEX (a test keeps them equal)
@@ -93,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SCOPES",
         help="comma-separated scopes whose findings fail the run "
         "(default: always,platform; choose from always, platform, option, test)",
+    )
+    p.add_argument(
+        "--no-coverage",
+        action="store_true",
+        help="for a release (a folder with wheels beside the sdist, or NAME==VERSION), leave "
+        "out the coverage matrix: which platforms install a wheel and which build the sdist",
     )
     p.add_argument(
         "--source",
@@ -165,15 +175,41 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _expand(target: str, args: argparse.Namespace) -> list[tuple[str, Path]]:
-    """(label, local path) of a NAME==VERSION target, fetched.  Raises SdistCheckError."""
+Work = tuple[str, Path, "Release | None"]  # label, sdist, the release it belongs to
+
+
+def _expand(target: str, args: argparse.Namespace) -> list[Work]:
+    """(label, local path, release) of a NAME==VERSION target, fetched; the project page is
+    read once, for the sdist and the release's file list.  Raises SdistCheckError."""
     from .archive import fetch as _fetch  # imported here: networking costs start-up time
 
     requirement = _fetch.parse_requirement_target(target)
     if requirement is None:
         raise SdistCheckError(f"{target}: not NAME==VERSION")
     name, version = requirement
-    return [(target, _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir))]
+    files = _fetch.list_files(name, args.index_url)
+    path = _fetch.fetch_sdist(name, version, args.index_url, args.cache_dir, files)
+    release = None
+    if not args.no_coverage:
+        from .coverage.release import from_index
+
+        release = from_index(name, version, files)
+    return [(target, path, release)]
+
+
+def _folder(target: str, args: argparse.Namespace) -> list[Work]:
+    """The sdists of a file or folder target, each with its release when wheels are beside it."""
+    inputs = find_inputs([target], "sdist")
+    if args.no_coverage or not inputs.skipped:
+        return [(str(p), p, None) for p in inputs.found]
+    from .coverage.release import from_folder, wheels_beside
+
+    wheels = [Path(w) for w in inputs.skipped]
+    out: list[Work] = []
+    for sdist in inputs.found:
+        mine = wheels_beside(sdist, inputs.found, wheels)
+        out.append((str(sdist), sdist, from_folder(sdist, mine) if mine else None))
+    return out
 
 
 def _is_requirement(target: str) -> bool:
@@ -199,7 +235,13 @@ def _progress(name: str) -> Callable[[str], None] | None:
     return show
 
 
-def _check_one(label: str, path: Path, args: argparse.Namespace, options: Options) -> Outcome:
+def _check_one(
+    label: str,
+    path: Path,
+    args: argparse.Namespace,
+    options: Options,
+    release: Release | None = None,
+) -> Outcome:
     limits = _archive.Limits(
         max_member_size=args.max_member_size,
         max_total_size=args.max_total_size,
@@ -209,8 +251,13 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
     try:
         tree = _archive.read_sdist(path, limits)
         report = check(tree, options)
+        coverage = None
+        if release is not None:
+            from .coverage.assess import assess
+
+            coverage = assess(release, path.name, report, tree)
         if not args.build:
-            return Outcome(label, report=report)
+            return Outcome(label, report=report, coverage=coverage)
         from .build import check as _buildcheck  # build, pyproject-hooks: only when asked to build
 
         built = _buildcheck.build(
@@ -220,7 +267,7 @@ def _check_one(label: str, path: Path, args: argparse.Namespace, options: Option
             timeout=args.build_timeout,
             progress=_progress(path.name),
         )
-        return Outcome(label, report=report, build=built)
+        return Outcome(label, report=report, build=built, coverage=coverage)
     except SdistCheckError as exc:
         return Outcome(label, error=str(exc))
     except Exception as exc:  # a bug of ours: still one line and exit 2 in a release pipeline
@@ -244,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.targets and args.project is None:
         _parser().error("give a TARGET or --project DIR")
     outcomes: list[Outcome | None] = []
-    work: list[tuple[int, str, Path]] = []
+    work: list[tuple[int, Work]] = []
     if args.project is not None:
         try:
             built = _project_sdist(args)
@@ -252,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SdistCheckError as exc:
             print(f"sdistcheck: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        work.append((0, str(built), built))
+        work.append((0, (str(built), built, None)))
         outcomes.append(None)
     options = Options(
         ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
@@ -264,23 +311,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     for target in args.targets:  # in the order given
         try:
-            if _is_requirement(target):
-                expanded = _expand(target, args)
-            else:
-                expanded = [(str(p), p) for p in find_inputs([target], "sdist").found]
+            expanded = _expand(target, args) if _is_requirement(target) else _folder(target, args)
         except SdistCheckError as exc:
             outcomes.append(Outcome(target, error=str(exc)))
             continue
-        for label, path in expanded:
-            work.append((len(outcomes), label, path))
+        for item in expanded:
+            work.append((len(outcomes), item))
             outcomes.append(None)
     # --build's live output needs the terminal to itself: one sdist at a time
     done_work = run_all(
         _check_one,
-        [(label, path, args, options) for _, label, path in work],
+        [(label, path, args, options, release) for _, (label, path, release) in work],
         1 if args.build else args.jobs,
     )
-    for (index, _, _), outcome in zip(work, done_work, strict=True):
+    for (index, _), outcome in zip(work, done_work, strict=True):
         outcomes[index] = outcome
     done = [o for o in outcomes if o is not None]
     try:

@@ -56,6 +56,7 @@ class IndexFile:
     url: str  # absolute, without the #sha256= fragment
     sha256: str | None  # lower-case hex, when the index gives one
     yanked: bool
+    requires_python: str | None = None  # the index's Requires-Python for the file, if given
 
 
 class _NotFoundError(FetchError):
@@ -141,6 +142,7 @@ def _parse_json(text: str, base: str, url: str) -> list[IndexFile]:
                 urllib.parse.urljoin(base, entry["url"]),
                 (entry.get("hashes") or {}).get("sha256"),
                 bool(entry.get("yanked", False)),
+                entry.get("requires-python"),
             )
             for entry in entries
         ]
@@ -184,21 +186,30 @@ def _parse_html(text: str, base: str) -> list[IndexFile]:
         path_name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1])
         hash_name, _, value = fragment.partition("=")
         sha = value if hash_name == "sha256" else None
-        files.append(
-            _index_file("".join(texts).strip() or path_name, url, sha, "data-yanked" in attrs)
-        )
+        name = "".join(texts).strip() or path_name
+        requires = attrs.get("data-requires-python")
+        files.append(_index_file(name, url, sha, "data-yanked" in attrs, requires))
     return files
 
 
-def _index_file(filename: str, url: str, sha256: object, yanked: bool) -> IndexFile:
+def _index_file(
+    filename: str, url: str, sha256: object, yanked: bool, requires_python: object = None
+) -> IndexFile:
     sha = sha256.lower() if isinstance(sha256, str) else None
-    return IndexFile(str(filename), url, sha if sha and _SHA256.fullmatch(sha) else None, yanked)
+    requires = requires_python.strip() if isinstance(requires_python, str) else None
+    return IndexFile(
+        str(filename),
+        url,
+        sha if sha and _SHA256.fullmatch(sha) else None,
+        yanked,
+        requires or None,
+    )
 
 
 _Key = tuple[str, str, Version]
 
 
-def _dist_key(filename: str) -> _Key | None:
+def dist_key(filename: str) -> _Key | None:
     """("sdist" or "wheel", canonical name, version); None for any other file."""
     try:
         if filename.endswith(".whl"):
@@ -211,15 +222,21 @@ def _dist_key(filename: str) -> _Key | None:
 
 
 def fetch_sdist(
-    project: str, version: str, index_url: str = DEFAULT_INDEX, cache: Path | None = None
+    project: str,
+    version: str,
+    index_url: str = DEFAULT_INDEX,
+    cache: Path | None = None,
+    files: list[IndexFile] | None = None,
 ) -> Path:
-    """Download (or reuse from the cache) the sdist of PROJECT==VERSION; return its path."""
+    """Download (or reuse from the cache) the sdist of PROJECT==VERSION; return its path.
+    FILES: the project's page, when the caller has listed it already."""
     try:
         wanted: _Key = ("sdist", canonicalize_name(project), Version(version))
     except ValueError:  # InvalidVersion
         raise FetchError(f"invalid version {version!r} for {project}") from None
-    files = list_files(project, index_url)
-    matches = [f for f in files if _dist_key(f.filename) == wanted]
+    if files is None:
+        files = list_files(project, index_url)
+    matches = [f for f in files if dist_key(f.filename) == wanted]
     if not matches:
         raise FetchError(_no_sdist(project, version, index_url, files, wanted))
     best = min(matches, key=lambda f: (f.yanked, not f.filename.endswith(".tar.gz")))
@@ -230,7 +247,7 @@ def _no_sdist(
     project: str, version: str, index_url: str, files: list[IndexFile], wanted: _Key
 ) -> str:
     message = f"no sdist of {project} {version} on {index_url}"
-    keys = [_dist_key(f.filename) for f in files]
+    keys = [dist_key(f.filename) for f in files]
     if ("wheel", wanted[1], wanted[2]) in keys:
         return f"{message} (only wheels for that version)"
     versions = sorted({k[2] for k in keys if k and k[:2] == wanted[:2]}, reverse=True)

@@ -44,6 +44,18 @@ def write_github(outcomes: list[Outcome], stream: IO[str]) -> None:
         where = f"file={gh_escape(ref.source, True)}" + (f",line={ref.line}" if ref.line else "")
         title = gh_escape(f"{o.report.artifact}: missing {f.path}", True)
         stream.write(f"::{level[f.severity]} {where},title={title}::{gh_escape(text)}\n")
+    for o, line in _coverage_errors(outcomes):
+        title = gh_escape(f"{o.target}: release coverage", True)
+        stream.write(f"::error title={title}::{gh_escape(line)}\n")
+
+
+def _coverage_errors(outcomes: list[Outcome]) -> Iterator[tuple[Outcome, str]]:
+    for o in outcomes:
+        if o.coverage is not None:
+            from ..coverage.formats import error_lines
+
+            for line in error_lines(o.coverage):
+                yield o, line
 
 
 SARIF_RULES = {
@@ -55,6 +67,7 @@ SARIF_RULES = {
     "unreadable-sdist": "the sdist could not be read safely",
     "unbuildable-sdist": "no build of the sdist can succeed (invalid pyproject.toml, no PKG-INFO)",
     "build-failed": "the sdist did not build (--build)",
+    "release-coverage": "a platform without a wheel fails to build the sdist, or lost its wheel",
 }
 
 
@@ -90,4 +103,6 @@ def write_sarif_report(outcomes: list[Outcome], version: str, stream: IO[str]) -
                         o.target,
                     )
                 )
+    for o, line in _coverage_errors(outcomes):
+        results.append(SarifResult("release-coverage", "error", line, o.target))
     write_sarif("sdistcheck", version, SARIF_RULES, results, stream)

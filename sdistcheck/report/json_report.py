@@ -61,6 +61,14 @@ def _build_json(b: BuildOutcome) -> dict[str, Any]:
     }
 
 
+def _coverage_json(o: Outcome) -> dict[str, Any] | None:
+    if o.coverage is None:
+        return None
+    from ..coverage.formats import to_json as coverage_json
+
+    return coverage_json(o.coverage)
+
+
 def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     for o in outcomes:
@@ -89,6 +97,7 @@ def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
                 "notes": list(r.notes),
                 "stats": r.stats,
                 "build": _build_json(o.build) if o.build else None,
+                "coverage": _coverage_json(o),
             }
         )
     exit_code = worst(o.exit_code for o in outcomes)

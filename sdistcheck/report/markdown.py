@@ -41,6 +41,7 @@ def write_markdown(
             stream.write(f"\n**{md_escape(r.artifact)}** cannot build: {md_escape(blocker)}\n")
         shown = [f for f in r.findings if f.severity is not Severity.INFO]
         if not shown:
+            _coverage(o, stream)
             continue
         stream.write(
             f"\n### {md_escape(r.artifact)} ({md_escape(describe_backend(r.backend))})\n\n"
@@ -59,6 +60,14 @@ def write_markdown(
         stream.write(md_table(["missing file", "severity", "scope", "needed by"], table))
         for fix in r.fixes:
             stream.write(f"\nFix: add to `{md_escape(fix.file)}`:\n\n```\n{fix.snippet}\n```\n")
+        _coverage(o, stream)
     if skipped:
         names = ", ".join(md_escape(s.rsplit("/", 1)[-1]) for s in skipped)
         stream.write(f"\nSkipped (wheels: `retag check` audits them): {names}\n")
+
+
+def _coverage(o: Outcome, stream: IO[str]) -> None:
+    if o.coverage is not None:
+        from ..coverage.formats import write_markdown as coverage_markdown
+
+        coverage_markdown(o.coverage, stream)

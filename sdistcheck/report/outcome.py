@@ -10,6 +10,7 @@ from ..pipeline import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from ..build.check import BuildOutcome
+    from ..coverage.assess import Coverage
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,12 @@ class Outcome:
     report: Report | None = None
     error: str | None = None
     build: BuildOutcome | None = None  # with --build
+    coverage: Coverage | None = None  # for a release (wheels beside the sdist, NAME==VERSION)
 
     @property
     def exit_code(self) -> int:
         if self.report is None:
             return EXIT_ERROR
-        static = EXIT_OK if self.report.status == "complete" else EXIT_FINDINGS
-        return max(static, self.build.exit_code) if self.build else static
+        codes = [EXIT_OK if self.report.status == "complete" else EXIT_FINDINGS]
+        codes += [x.exit_code for x in (self.build, self.coverage) if x is not None]
+        return max(codes)

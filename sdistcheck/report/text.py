@@ -104,6 +104,10 @@ def write_text(
             console.print(f"    {escape(fix.explanation)}", style="dim")
         if o.build is not None:
             _build_text(console, o.build, escape)
+        if o.coverage is not None:
+            from ..coverage.text import write_coverage
+
+            write_coverage(console, o.coverage, escape, verbose)
         if verbose:
             for note in r.notes:
                 console.print(f"  note: {escape(note)}", style="dim")
