@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .._model import Reference, Scope, weakest
@@ -20,28 +19,17 @@ from ..native.model import CompileUnit
 from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
-
-_PLATFORM_NAMES = (
-    "sys.platform",
-    "os.name",
-    "platform.system",
-    "platform.machine",
-    "sysconfig.get_platform",
-    "IS_WINDOWS",
-    "WINDOWS",
-    "is_windows",
+from .setupsyntax import (
+    catches,
+    catches_file_errors,
+    combine,
+    derived_from,
+    is_open,
+    runtime_include_dirs,
+    source_alternatives,
+    sourcedir_defaults,
+    writes,
 )
-_GUARD_CALLS = ("exists", "isfile", "is_file", "isdir", "is_dir")
-_FILE_ERRORS = {
-    "OSError",
-    "IOError",
-    "FileNotFoundError",
-    "EnvironmentError",
-    "Exception",
-    "BaseException",
-}
-_GENERATED_SOURCES = {".c": (".pyx", ".py"), ".cpp": (".pyx", ".py"), ".cc": (".pyx",)}
-_CYTHON_SOURCES = {".pyx": (".c", ".cpp")}
 
 
 @dataclass
@@ -84,7 +72,7 @@ class _Visitor:
         for v in values:
             if not isinstance(v, str) or not v or "\x00" in v.replace(HERE, ""):
                 continue
-            scope, condition = _combine([outer, self.c.guard_of(v)])
+            scope, condition = combine([outer, self.c.guard_of(v)])
             path = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
             if posixpath.isabs(path) or "$" in path or "{" in path:
                 continue
@@ -103,7 +91,7 @@ class _Visitor:
                     is_glob=is_glob(path),
                     note=note,
                     platforms=condition if scope is Scope.PLATFORM else None,
-                    alternatives=alternatives or _source_alternatives(target),
+                    alternatives=alternatives or source_alternatives(target),
                 )
             )
 
@@ -136,7 +124,7 @@ class _Visitor:
         for item in items:
             if not isinstance(item, str):
                 continue
-            item_scope, item_condition = _combine([(scope, condition), self.c.guard_of(item)])
+            item_scope, item_condition = combine([(scope, condition), self.c.guard_of(item)])
             for source in paths(item):
                 self.out.units.append(
                     CompileUnit(
@@ -158,8 +146,8 @@ class _Visitor:
             and any(a.name == "setup" for a in n.names)
             for n in ast.walk(module)
         )
-        self.defaults = _sourcedir_defaults(module, self.text)
-        self.open_dirs = _runtime_include_dirs(module, self.source)
+        self.defaults = sourcedir_defaults(module, self.text)
+        self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
         if self.cythonizes_extensions:
             self.out.references = [
@@ -170,19 +158,49 @@ class _Visitor:
             ]
 
     def find_readers(self, module: ast.Module) -> None:
-        # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x")
+        # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x");
+        # then, to a fixed point, functions that hand a parameter to a reader:
+        # def requirements(name): return read(name).splitlines()  -- called requirements("x")
+        self._direct_readers(module)
+        functions = [n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)]
+        changed = True
+        while changed:
+            changed = False
+            for func in functions:
+                if func.name in self.readers:
+                    continue
+                params = [a.arg for a in func.args.args]
+                for call in ast.walk(func):
+                    index = self._reads_param(call, params)
+                    if index is not None:
+                        self.readers[func.name] = index
+                        changed = True
+                        break
+
+    def _reads_param(self, call: ast.AST, params: list[str]) -> int | None:
+        """The index of the parameter of the enclosing function that CALL hands to a reader."""
+        if not isinstance(call, ast.Call):
+            return None
+        name = dotted(call.func).rsplit(".", 1)[-1]
+        at = self.readers.get(name)
+        if at is None or len(call.args) <= at:
+            return None
+        arg = call.args[at]
+        if isinstance(arg, ast.Name) and arg.id in params:
+            return params.index(arg.id)
+        return None
+
+    def _direct_readers(self, module: ast.Module) -> None:
         for node in ast.walk(module):
             if isinstance(node, ast.FunctionDef):
                 params = [a.arg for a in node.args.args]
                 vararg = node.args.vararg.arg if node.args.vararg else None
+                origin = derived_from({**{p: i for i, p in enumerate(params)}, vararg: 0}, node)
                 for call in ast.walk(node):
-                    if isinstance(call, ast.Call) and _is_open(call):
+                    if isinstance(call, ast.Call) and is_open(call) and not writes(call):
                         used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
-                        for i, p in enumerate(params):
-                            if p in used:
-                                self.readers[node.name] = i
-                        if vararg in used:
-                            self.readers[node.name] = 0
+                        for name in sorted(used & set(origin)):
+                            self.readers[node.name] = origin[name]
 
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
@@ -194,10 +212,10 @@ class _Visitor:
                 continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
-                child_guards = [*guards, _if_guard(child.test)]
-            elif isinstance(child, ast.Try) and _catches_file_errors(child):
+                child_guards = [*guards, branch_guards(child.test, self.c.env_names)[0]]
+            elif isinstance(child, ast.Try) and catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
-            elif isinstance(child, ast.Try) and _catches(
+            elif isinstance(child, ast.Try) and catches(
                 child, ("ImportError", "ModuleNotFoundError")
             ):
                 # An optional build dependency (Cython, numpy): either branch may run.
@@ -207,10 +225,10 @@ class _Visitor:
             self.visit(child, child_guards)
 
     def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
-        scope, condition = _combine(guards)
+        scope, condition = combine(guards)
         name = dotted(node.func).rsplit(".", 1)[-1]
         kw = {k.arg: k.value for k in node.keywords if k.arg}
-        if _is_open(node):
+        if is_open(node):
             target = node.args[0] if node.args else kw.get("file")
             if (
                 isinstance(node.func, ast.Attribute)
@@ -346,126 +364,6 @@ class _Visitor:
                         condition,
                         note="setuptools skips a package_data pattern that matches nothing",
                     )
-
-
-def _sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
-    """Extension classes that run CMake on a `sourcedir`, with its default: {name: ""}.
-
-    class CMakeExtension(Extension): def __init__(self, name, sourcedir=""), or any other name
-    (lief's `Module`) when the setup.py invokes cmake at all.
-    """
-    out: dict[str, str] = {}
-    runs_cmake = "cmake" in text.lower()
-    for node in ast.walk(module):
-        if isinstance(node, ast.ClassDef) and (node.name.endswith("CMakeExtension") or runs_cmake):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
-                    args, defaults = item.args.args, item.args.defaults
-                    for arg, default in zip(
-                        args[len(args) - len(defaults) :], defaults, strict=True
-                    ):
-                        if (
-                            arg.arg == "sourcedir"
-                            and isinstance(default, ast.Constant)
-                            and isinstance(default.value, str)
-                        ):
-                            out[node.name] = default.value
-    return out
-
-
-def _runtime_include_dirs(module: ast.Module, source: str) -> str | None:
-    """Where setup.py adds include directories while it builds ("setup.py:172"): a build_ext
-    that appends to `self.include_dirs`, `ext.include_dirs` or the compiler's, calls
-    `add_include_dir`, or fills an `include_dirs` list inside a function (from pkg-config,
-    mysql_config, numpy.get_include() ...).  None when every include path is in Extension()."""
-    for node in ast.walk(module):
-        if isinstance(node, ast.Attribute) and node.attr in (
-            "include_dirs",
-            "add_include_dir",
-            "set_include_dirs",
-        ):
-            return f"{source}:{node.lineno}"
-    for func in ast.walk(module):
-        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for node in ast.walk(func):
-                if (
-                    isinstance(node, ast.Name)
-                    and node.id == "include_dirs"
-                    and (isinstance(node.ctx, ast.Store) or _appended(node, func))
-                ):
-                    return f"{source}:{node.lineno}"
-    return None
-
-
-def _appended(name: ast.Name, func: ast.AST) -> bool:
-    """`include_dirs.append(...)`/`.extend(...)` in FUNC."""
-    for node in ast.walk(func):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.value is name
-            and node.attr in ("append", "extend", "insert")
-        ):
-            return True
-    return False
-
-
-def _source_alternatives(target: str) -> tuple[str, ...]:
-    # x.pyx listed but x.c shipped (setuptools uses the .c when Cython is absent), and the
-    # reverse (Cython generates the .c at build time).
-    stem, ext = posixpath.splitext(target)
-    alternates = _GENERATED_SOURCES.get(ext, ()) + _CYTHON_SOURCES.get(ext, ())
-    return tuple(stem + a for a in alternates)
-
-
-def _is_open(node: ast.Call) -> bool:
-    name = dotted(node.func)
-    if name in ("open", "io.open", "codecs.open", "builtins.open"):
-        return True
-    return (
-        isinstance(node.func, ast.Attribute) and node.func.attr in ("read_text", "read_bytes")
-    ) or (
-        isinstance(node.func, ast.Attribute)
-        and node.func.attr == "open"
-        and not node.args
-        and isinstance(node.func.value, ast.Call)
-        and dotted(node.func.value).endswith("Path")
-    )
-
-
-def _if_guard(test: ast.expr) -> tuple[Scope, str | None]:
-    text = ast.unparse(test)
-    if any(
-        isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
-    ):
-        return Scope.GUARDED, f"if {text}"
-    if any(p in text for p in _PLATFORM_NAMES):
-        return Scope.PLATFORM, f"if {text}"
-    if "version_info" in text or text in ("True", "__name__ == '__main__'"):
-        return Scope.ALWAYS, None
-    return Scope.OPTION, f"if {text}"
-
-
-def _catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
-    wanted = set(exceptions)
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
-            return True
-    return False
-
-
-def _catches_file_errors(node: ast.Try) -> bool:
-    return _catches(node, _FILE_ERRORS)
-
-
-def _combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
-    scope = Scope.ALWAYS
-    for s, _ in guards:
-        scope = weakest(scope, s)
-    texts = [t for _, t in guards if t]
-    return scope, " and ".join(texts) if texts else None
 
 
 def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:

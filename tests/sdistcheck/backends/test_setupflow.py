@@ -140,3 +140,22 @@ def test_the_checker_judges_headers_by_the_include_path_being_known() -> None:
     )
     (finding,) = _check.check(fixed).findings
     assert finding.severity.value == "error" and finding.path == "tree_sitter/parser.h"
+
+
+def test_readers_are_followed_through_helpers_and_local_names() -> None:
+    # ccy 1.1.0: requirements(name) -> read(name) -> open(os.path.join(dirname, name))
+    setup_py = (
+        "import os\nfrom setuptools import setup\n"
+        "def read(name):\n"
+        "    filename = os.path.join(os.path.dirname(__file__), name)\n"
+        "    with open(filename, encoding='utf8') as fp:\n        return fp.read()\n"
+        "def requirements(name):\n    return read(name).split('\\n')\n"
+        "def probe(library):\n"
+        "    name = library + '.c'\n    with open(name, 'w') as f:\n        f.write('x')\n"
+        "setup(install_requires=requirements('dev/requirements.txt'), x=probe('fftw3'))\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    refs = _setuppy.analyse_setup_py(tree).references
+    assert [(r.target, r.note) for r in refs] == [
+        ("dev/requirements.txt", "read by requirements()")
+    ]  # probe() writes its file: no reference

@@ -1,0 +1,157 @@
+"""What setup.py's syntax says, read with `ast` and never run: which calls open a file for
+reading and which write one, what a helper function's parameter flows into, where the build
+adds include directories at run time, which `try` blocks tolerate a missing file, the CMake
+`sourcedir` defaults of Extension subclasses, and how guards combine."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from collections.abc import Iterable
+
+from .._model import Scope, weakest
+from .pyexpr import dotted
+
+FILE_ERRORS = {
+    "OSError",
+    "IOError",
+    "FileNotFoundError",
+    "EnvironmentError",
+    "Exception",
+    "BaseException",
+}
+# x.pyx listed and x.c shipped, or the reverse: either satisfies the reference
+_GENERATED_SOURCES = {".c": (".pyx", ".py"), ".cpp": (".pyx", ".py"), ".cc": (".pyx",)}
+_CYTHON_SOURCES = {".pyx": (".c", ".cpp")}
+
+
+def sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
+    """Extension classes that run CMake on a `sourcedir`, with its default: {name: ""}.
+
+    class CMakeExtension(Extension): def __init__(self, name, sourcedir=""), or any other name
+    (lief's `Module`) when the setup.py invokes cmake at all.
+    """
+    out: dict[str, str] = {}
+    runs_cmake = "cmake" in text.lower()
+    for node in ast.walk(module):
+        if isinstance(node, ast.ClassDef) and (node.name.endswith("CMakeExtension") or runs_cmake):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                    args, defaults = item.args.args, item.args.defaults
+                    for arg, default in zip(
+                        args[len(args) - len(defaults) :], defaults, strict=True
+                    ):
+                        if (
+                            arg.arg == "sourcedir"
+                            and isinstance(default, ast.Constant)
+                            and isinstance(default.value, str)
+                        ):
+                            out[node.name] = default.value
+    return out
+
+
+def writes(call: ast.Call) -> bool:
+    """`open(name, "w")` and the like: the function writes its argument, it does not read it."""
+    mode = call.args[1] if len(call.args) > 1 else None
+    mode = next((k.value for k in call.keywords if k.arg == "mode"), mode)
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and any(c in mode.value for c in "wax")
+    )
+
+
+def derived_from(params: dict[str | None, int], func: ast.FunctionDef) -> dict[str, int]:
+    """Names in FUNC that hold a parameter or a value computed from one (`filename =
+    os.path.join(here, name)`), with the parameter's index."""
+    origin = {name: i for name, i in params.items() if name is not None}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            sources = [n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)]
+            found = [origin[s] for s in sources if s in origin]
+            if isinstance(target, ast.Name) and found and target.id not in origin:
+                origin[target.id] = found[0]
+    return origin
+
+
+def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
+    """Where setup.py adds include directories while it builds ("setup.py:172"): a build_ext
+    that appends to `self.include_dirs`, `ext.include_dirs` or the compiler's, calls
+    `add_include_dir`, or fills an `include_dirs` list inside a function (from pkg-config,
+    mysql_config, numpy.get_include() ...).  None when every include path is in Extension()."""
+    for node in ast.walk(module):
+        if isinstance(node, ast.Attribute) and node.attr in (
+            "include_dirs",
+            "add_include_dir",
+            "set_include_dirs",
+        ):
+            return f"{source}:{node.lineno}"
+    for func in ast.walk(module):
+        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(func):
+                if (
+                    isinstance(node, ast.Name)
+                    and node.id == "include_dirs"
+                    and (isinstance(node.ctx, ast.Store) or _appended(node, func))
+                ):
+                    return f"{source}:{node.lineno}"
+    return None
+
+
+def _appended(name: ast.Name, func: ast.AST) -> bool:
+    """`include_dirs.append(...)`/`.extend(...)` in FUNC."""
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.value is name
+            and node.attr in ("append", "extend", "insert")
+        ):
+            return True
+    return False
+
+
+def source_alternatives(target: str) -> tuple[str, ...]:
+    # x.pyx listed but x.c shipped (setuptools uses the .c when Cython is absent), and the
+    # reverse (Cython generates the .c at build time).
+    stem, ext = posixpath.splitext(target)
+    alternates = _GENERATED_SOURCES.get(ext, ()) + _CYTHON_SOURCES.get(ext, ())
+    return tuple(stem + a for a in alternates)
+
+
+def is_open(node: ast.Call) -> bool:
+    name = dotted(node.func)
+    if name in ("open", "io.open", "codecs.open", "builtins.open"):
+        return True
+    return (
+        isinstance(node.func, ast.Attribute) and node.func.attr in ("read_text", "read_bytes")
+    ) or (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr == "open"
+        and not node.args
+        and isinstance(node.func.value, ast.Call)
+        and dotted(node.func.value).endswith("Path")
+    )
+
+
+def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
+    wanted = set(exceptions)
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
+        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
+            return True
+    return False
+
+
+def catches_file_errors(node: ast.Try) -> bool:
+    return catches(node, FILE_ERRORS)
+
+
+def combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
+    scope = Scope.ALWAYS
+    for s, _ in guards:
+        scope = weakest(scope, s)
+    texts = [t for _, t in guards if t]
+    return scope, " and ".join(texts) if texts else None
