@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from ._config import Options
 from ._errors import AnalysisError
 from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity
 from .archive.pkginfo import name_version
-from .archive.tree import SdistTree, glob_to_regex
+from .archive.tree import SdistTree, glob_to_regex, normalize
 from .backends import fixes as _fixes
 from .backends import generated as _generated
 from .backends import pyproject as _pyproject
@@ -28,6 +29,15 @@ def severity_of(scope: Scope, options: Options) -> Severity:
     if scope is Scope.GUARDED:
         return Severity.INFO
     return Severity.ERROR if options.strict else Severity.WARNING
+
+
+def _normalized(ref: Reference) -> Reference:
+    """The reference with `./src/a.c` as `src/a.c` and `.` as the root: every analyser's
+    targets compared, reported and fixed in one spelling."""
+    target = normalize(ref.target)
+    if ref.note == LEAVES_SDIST or target is None or target == ref.target:
+        return ref
+    return dataclasses.replace(ref, target=target)
 
 
 def satisfied(tree: SdistTree, ref: Reference) -> bool:
@@ -129,6 +139,7 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
     started = time.perf_counter()
     try:
         py, refs, notes = collect(tree)
+        refs = [_normalized(r) for r in refs]
     except RecursionError:
         raise AnalysisError(f"{tree.artifact}: build files nested too deeply to analyse") from None
     options = (options or Options()).resolve(py.config)
@@ -143,6 +154,8 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
         unique = list(dict.fromkeys(path_refs))
         scope = min((r.scope for r in unique), key=_RANK.index)
         in_source, severity = None, severity_of(scope, options)
+        if severity is Severity.ERROR and all(r.tolerated for r in unique) and not options.strict:
+            severity = Severity.WARNING  # the build goes on without it: evidence, not failure
         writer = _generated.written_by(path, builders)
         if writer is not None:  # the build writes it: generated, not left out
             severity = Severity.INFO

@@ -54,6 +54,7 @@ class Reference:
     alternatives: tuple[str, ...] = ()  # other paths that satisfy it (e.g. x/mod.rs for x.rs)
     note: str | None = None  # why it matters, when the kind alone does not say
     platforms: str | None = None  # for PLATFORM scope: where it bites, e.g. "Windows aarch64"
+    tolerated: bool = False  # the backend builds without it (the note says what is lost)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,13 @@ BACKENDS = {
 }
 
 
+_OTHER_BACKENDS = frozenset(b for b in BACKENDS.values() if b != "setuptools")
+_README_NOTE = (
+    "setuptools only warns when the readme is missing (seen in real builds): the wheel's "
+    "long description would be empty"
+)
+
+
 @dataclass(frozen=True)
 class RustRoot:
     """A Cargo package that the Python build compiles (maturin, setuptools-rust)."""
@@ -65,6 +72,7 @@ class _Refs:
         is_dir: bool = False,
         note: str | None = None,
         base: str = "",
+        tolerated: bool = False,
     ) -> None:
         if not target or target.startswith("/"):
             return
@@ -79,6 +87,7 @@ class _Refs:
                 kind=kind,
                 scope=scope,
                 is_dir=is_dir,
+                tolerated=tolerated,
                 is_glob=is_glob(target),
                 note=note,
             )
@@ -107,12 +116,16 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     _project_files(project, refs, out)
     tool = _toml.table(doc.get("tool"))
     out.config = _toml.table(tool.get("sdistcheck"))
-    _setuptools_dynamic(_toml.table(tool.get("setuptools")), refs)
+    # [tool.setuptools] and setuptools-rust are read by setuptools only: by a maturin, hatch,
+    # meson-python ... build they are configuration nobody follows (in-tree backends usually
+    # wrap setuptools, so they are followed there)
+    setuptools = out.backend not in _OTHER_BACKENDS
+    if setuptools:
+        _setuptools_dynamic(_toml.table(tool.get("setuptools")), refs)
     if out.backend == "maturin":
         _maturin(tree, _toml.table(tool.get("maturin")), refs, out)
-    for ext in _toml.table(tool.get("setuptools-rust")).get("ext-modules", []) + _toml.table(
-        tool.get("setuptools-rust")
-    ).get("bins", []):
+    rust = _toml.table(tool.get("setuptools-rust")) if setuptools else {}
+    for ext in rust.get("ext-modules", []) + rust.get("bins", []):
         ext = _toml.table(ext)
         manifest = str(ext.get("path", "Cargo.toml"))
         line, ltext = _toml.line_of(text, "path", manifest)
@@ -163,7 +176,10 @@ def _project_files(project: dict[str, Any], refs: _Refs, out: PyprojectAnalysis)
         readme = readme.get("file")
     if isinstance(readme, str):
         out.has_readme = True
-        refs.add(readme, "project-readme", "readme")
+        if out.backend in _OTHER_BACKENDS:  # hatchling, flit, pdm, maturin: the build fails
+            refs.add(readme, "project-readme", "readme")
+        else:
+            refs.add(readme, "project-readme", "readme", tolerated=True, note=_README_NOTE)
     license_ = project.get("license")
     if isinstance(license_, dict) and isinstance(license_.get("file"), str):
         refs.add(license_["file"], "project-license-file", "file", license_["file"])
@@ -186,7 +202,10 @@ def _setuptools_dynamic(setuptools: dict[str, Any], refs: _Refs) -> None:
     dynamic = _toml.table(setuptools.get("dynamic"))
     for key in ("readme", "version", "dependencies"):
         for p in _toml.str_list(_toml.table(dynamic.get(key)).get("file")):
-            refs.add(p, f"setuptools-dynamic-{key}", p, note=note)
+            if key == "readme":
+                refs.add(p, "setuptools-dynamic-readme", p, tolerated=True, note=_README_NOTE)
+            else:
+                refs.add(p, f"setuptools-dynamic-{key}", p, note=note)
     for group in _toml.table(dynamic.get("optional-dependencies")).values():
         for p in _toml.str_list(_toml.table(group).get("file")):
             refs.add(p, "setuptools-dynamic-optional-dependencies", p, note=note)

@@ -39,6 +39,8 @@ def analyse(tree: SdistTree, path: str = "setup.cfg") -> SetupAnalysis:
                             text=text_line,
                             kind=f"setup.cfg-{section}-{key}",
                             note=note,
+                            # the readme: the build goes on, the metadata loses it
+                            tolerated=key == "long_description",
                         )
                     )
     return out

@@ -26,6 +26,7 @@ def _reference_json(r: Reference) -> dict[str, Any]:
         "platforms": r.platforms,
         "alternatives": list(r.alternatives),
         "note": r.note,
+        "tolerated": r.tolerated,
     }
 
 

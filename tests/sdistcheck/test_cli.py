@@ -51,6 +51,7 @@ def test_missing_module_exits_1_with_json(tmp_path: Path) -> None:
         "platforms": None,
         "alternatives": ["src/a/mod.rs"],
         "note": None,
+        "tolerated": False,
     }
     assert 'format = "sdist"' in res["fixes"][0]["snippet"]
 

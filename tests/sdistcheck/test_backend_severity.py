@@ -1,0 +1,70 @@
+"""Backend-true severity: a reference is judged by what the backend in use does when the file
+is missing (each case judged by a real build in testdata/corpus/judgements.tsv)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdistcheck import _check
+from sdistcheck._model import Severity
+from sdistcheck.archive.tree import SdistTree
+
+PKG_INFO = "Metadata-Version: 2.1\nName: p\nVersion: 1\n"
+
+
+def _findings(files: dict[str, str]) -> dict[str, Severity]:
+    tree = SdistTree.from_mapping("p-1", {"PKG-INFO": PKG_INFO, **files})
+    return {f.path: f.severity for f in _check.check(tree).findings}
+
+
+@pytest.mark.parametrize(
+    ("backend", "severity"),
+    [
+        ("setuptools.build_meta", Severity.WARNING),  # kiwisolver 1.5.1 builds, readme lost
+        ("hatchling.build", Severity.ERROR),
+        ("flit_core.buildapi", Severity.ERROR),
+    ],
+)
+def test_a_missing_readme_is_what_the_backend_makes_of_it(backend: str, severity: Severity) -> None:
+    pyproject = (
+        f'[build-system]\nbuild-backend = "{backend}"\n[project]\nname = "p"\nversion = "1"\n'
+        'readme = "README.rst"\n'
+    )
+    assert _findings({"pyproject.toml": pyproject}) == {"README.rst": severity}
+
+
+def test_setup_cfg_long_description_file_is_tolerated() -> None:
+    # cx_Oracle 8.3.0: setuptools warns "File ... cannot be found" and builds
+    found = _findings(
+        {
+            "setup.py": "from setuptools import setup\nsetup()\n",
+            "setup.cfg": "[metadata]\nlong_description = file: README.md\n",
+        }
+    )
+    assert found == {"README.md": Severity.WARNING}
+
+
+def test_another_backends_configuration_is_no_reference() -> None:
+    # safetensors 0.8.0: [tool.setuptools.dynamic] in a maturin project
+    pyproject = (
+        '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "p"\ndynamic = ["readme"]\n'
+        '[tool.setuptools.dynamic]\nreadme = {file = "README.rst"}\n'
+        '[tool.setuptools-rust]\next-modules = [{path = "other/Cargo.toml"}]\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "Cargo.toml": '[package]\nname = "p"\nversion = "1.0.0"\n',
+    }
+    files["src/lib.rs"] = ""
+    assert _findings(files) == {}
+
+
+def test_dot_paths_are_one_spelling() -> None:
+    # mmh3 5.3.1: ext-modules sources "./src/mmh3/mmh3module.c"; maturin python-source "."
+    pyproject = (
+        '[build-system]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "p"\n'
+        'version = "1"\n[tool.setuptools]\n'
+        'ext-modules = [{name = "m", sources = ["./src/m.c", "src/./gone.c"]}]\n'
+    )
+    found = _findings({"pyproject.toml": pyproject, "src/m.c": ""})
+    assert found == {"src/gone.c": Severity.ERROR}
