@@ -260,7 +260,9 @@ def _maturin(tree: SdistTree, maturin: dict[str, Any], refs: _Refs, out: Pyproje
 
 def _hatch(build: dict[str, Any], refs: _Refs) -> None:
     targets = _toml.table(build.get("targets"))
-    for section in (build, _toml.table(targets.get("wheel")), _toml.table(targets.get("sdist"))):
+    # targets.sdist says what goes into an sdist made from the repository: building a wheel
+    # from the sdist never reads it
+    for section in (build, _toml.table(targets.get("wheel"))):
         for src in _toml.table(section.get("force-include")):
             refs.add(
                 src,

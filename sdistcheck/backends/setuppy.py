@@ -20,6 +20,7 @@ from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
 from .setupsyntax import (
+    SOURCEDIR_KEYWORDS,
     catches,
     catches_file_errors,
     combine,
@@ -288,7 +289,10 @@ class _Visitor:
             self.setup_call(kw, node, scope, condition)
         elif name.endswith("CMakeExtension") or name in self.defaults:
             # pybind11's cmake_example pattern: CMakeExtension(name, sourcedir="") runs cmake there
-            given = kw.get("sourcedir", node.args[1] if len(node.args) > 1 else None)
+            given = next(
+                (kw[k] for k in SOURCEDIR_KEYWORDS if k in kw),
+                node.args[1] if len(node.args) > 1 else None,
+            )
             sourcedir = self.c.eval(given) if given is not None else self.defaults.get(name, "")
             if isinstance(sourcedir, str):
                 self.cmake_root(

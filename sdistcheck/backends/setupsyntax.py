@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from .._model import Scope, weakest
 from .pyexpr import dotted
 
+# What CMakeExtension-style classes call the directory CMake runs on (pybind11's example says
+# sourcedir, dm-tree's source_dir)
+SOURCEDIR_KEYWORDS = ("sourcedir", "source_dir", "cmake_lists_dir", "cmake_source_dir")
 FILE_ERRORS = {
     "OSError",
     "IOError",
@@ -42,7 +45,7 @@ def sourcedir_defaults(module: ast.Module, text: str) -> dict[str, str]:
                         args[len(args) - len(defaults) :], defaults, strict=True
                     ):
                         if (
-                            arg.arg == "sourcedir"
+                            arg.arg in SOURCEDIR_KEYWORDS
                             and isinstance(default, ast.Constant)
                             and isinstance(default.value, str)
                         ):
@@ -86,7 +89,7 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
             "add_include_dir",
             "set_include_dirs",
         ):
-            return f"{source}:{node.lineno}"
+            return f"set at run time at {source}:{node.lineno}"
     for func in ast.walk(module):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for node in ast.walk(func):
@@ -95,7 +98,7 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
                     and node.id == "include_dirs"
                     and (isinstance(node.ctx, ast.Store) or _appended(node, func))
                 ):
-                    return f"{source}:{node.lineno}"
+                    return f"set at run time at {source}:{node.lineno}"
     return None
 
 

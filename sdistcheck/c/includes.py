@@ -108,7 +108,8 @@ class _Walker(Walk[Include]):
             target, alternatives, note = unfound(here, name, item.dirs)
             if item.open_dirs is not None and note is None:
                 rank = max(rank, SCOPE_RANK[Scope.OPTION])  # it may be on those directories
-                note = f"the build adds include directories at run time ({item.open_dirs})"
+                note = "the build adds include directories the checker cannot see"
+                note += f" ({item.open_dirs})"
         self.refs.add(item, inc, target, rank, "c-include", alternatives, note, name)
         if found is None:
             return None

@@ -142,10 +142,13 @@ class Recorder(Interp, Referrer):
             if not t.sources:
                 continue
             dirs = self.include_path(t)
+            external = self.external_link(t)
             for path, guard, file, line in t.sources:
                 ext = posixpath.splitext(path)[1]
                 if ext in COMPILED and path not in self.generated:
-                    units.append(CompileUnit(path, dirs, guard.scope, guard.condition, file, line))
+                    units.append(
+                        CompileUnit(path, dirs, guard.scope, guard.condition, file, line, external)
+                    )
         self.out.units.extend(dict.fromkeys(units))
         if self.unresolved:
             self.out.notes.append(
@@ -157,6 +160,24 @@ class Recorder(Interp, Referrer):
                 f"{self.genex} CMake path(s) given as generator expressions ($<...>) are "
                 "evaluated at build time and were skipped"
             )
+
+    def external_link(self, t: _Target) -> str | None:
+        """An imported target T links that the sdist does not define (`absl::strings` from
+        FetchContent or find_package): its include directories come with it, unseen here."""
+        seen = {t.name}
+        queue = [name for name, _ in t.links]
+        while queue:
+            name = self.aliases.get(queue[0], queue[0])
+            queue.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            if name not in self.targets:
+                if "::" in name:
+                    return f"from the linked {name}"
+                continue
+            queue += [n for n, vis in self.targets[name].links if vis != "PRIVATE"]
+        return None
 
     def include_path(self, t: _Target) -> tuple[str, ...]:
         own = [(d, before) for d, vis, before in t.includes if vis != "INTERFACE"]

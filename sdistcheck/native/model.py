@@ -20,8 +20,9 @@ class CompileUnit:
     condition: str | None = None  # e.g. "if(WIN32)" or "if sys.platform == 'win32'"
     declared_in: str = ""  # the build file and line that declared it, for reports
     line: int = 0
-    # where the build adds include directories at run time ("setup.py:172"): a header found
-    # on none of the known ones may be on those
+    # where the build adds include directories the checker cannot see ("set at run time at
+    # setup.py:172", "from the linked absl::strings"): a header on none of the known ones may
+    # be on those
     open_dirs: str | None = None
 
 

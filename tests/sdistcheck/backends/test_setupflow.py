@@ -97,7 +97,7 @@ def test_run_time_include_dirs_make_an_unfound_header_a_warning() -> None:
     )
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "m.c": '#include "mysql.h"\n'})
     (unit,) = _setuppy.analyse_setup_py(tree).units
-    assert unit.open_dirs == "setup.py:3"
+    assert unit.open_dirs == "set at run time at setup.py:3"
     static = SdistTree.from_mapping(
         "p-1",
         {
@@ -126,8 +126,9 @@ def test_the_checker_judges_headers_by_the_include_path_being_known() -> None:
     )
     report = _check.check(dynamic)
     (finding,) = report.findings
-    assert finding.severity.value == "warning" and "at run time (setup.py:4)" in str(
-        finding.references[0].note
+    assert (
+        finding.severity.value == "warning"
+        and "cannot see (set at run time at setup.py:4)" in str(finding.references[0].note)
     )
     fixed = SdistTree.from_mapping(
         "p-1",
