@@ -160,3 +160,22 @@ def test_readers_are_followed_through_helpers_and_local_names() -> None:
     assert [(r.target, r.note) for r in refs] == [
         ("dev/requirements.txt", "read by requirements()")
     ]  # probe() writes its file: no reference
+
+
+def test_hostile_flow_is_bounded() -> None:
+    import time
+
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "def f(x):\n    return f(x) + f(x)\n"
+        "src = []\n"
+        f"for i in {['a'] * 300}:\n"
+        f"    for j in {['b'] * 300}:\n        src.append('x.c')\n"
+        "while True:\n    src += src\n"
+        "setup(ext_modules=[Extension('m', src), Extension('n', f('y'))])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    start = time.perf_counter()
+    found = _setuppy.analyse_setup_py(tree)
+    assert time.perf_counter() - start < 5
+    assert [u.source for u in found.units] == ["x.c"]  # f() never returns: no value
