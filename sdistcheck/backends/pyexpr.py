@@ -5,7 +5,9 @@ static lists, and `glob()` answered from the sdist's own listing."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import posixpath
+from collections.abc import Iterator
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
@@ -41,6 +43,17 @@ class Constants:
 
     def guard_of(self, item: str) -> Guard:
         return self.guards.get(item, ALWAYS)
+
+    @contextlib.contextmanager
+    def local_scope(self, func: ast.FunctionDef) -> Iterator[None]:
+        """Evaluate inside FUNC: its assignments (to the first `return`) bound over the module's
+        names, dropped again on leaving."""
+        saved, guards = dict(self.values), dict(self.guards)
+        try:
+            self._run([n for n in func.body if not isinstance(n, ast.Return)], ALWAYS, top=True)
+            yield
+        finally:
+            self.values, self.guards = saved, guards
 
     # -- the flow ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .._model import Reference, Scope, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
+from .buildcommands import build_commands
 from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -31,6 +32,8 @@ from .setupsyntax import (
     sourcedir_defaults,
     writes,
 )
+
+_RUN_NOTE = "setup.py runs this tool itself (through subprocess)"
 
 
 @dataclass
@@ -150,6 +153,7 @@ class _Visitor:
         self.defaults = sourcedir_defaults(module, self.text)
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
+        self.subprocess_builds(module)
         if self.cythonizes_extensions:
             self.out.references = [
                 dataclasses.replace(r, alternatives=())
@@ -307,6 +311,27 @@ class _Visitor:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
+
+    def subprocess_builds(self, module: ast.Module) -> None:
+        """cargo, CMake and make run by setup.py itself: what they read is needed too."""
+        for command in build_commands(module, self.c):
+            if command.directory == "\x00":
+                continue
+            root = posixpath.normpath(posixpath.join(self.base, command.directory))
+            root = "" if root == "." else root
+            line = command.line
+            text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+            node = ast.Expr(ast.Constant(""), lineno=line)
+            if command.tool == "cargo":
+                manifest = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"
+                self.out.rust_roots.append(RustRoot(manifest, self.source, line, text))
+            elif command.tool == "cmake":
+                self.cmake_root(
+                    root, node, "setup.py-cmake-run", Scope.ALWAYS, None, installs=False
+                )
+            else:
+                makefile = posixpath.join(root, "Makefile") if root else "Makefile"
+                self.add(makefile, node, "setup.py-make-run", Scope.ALWAYS, None, note=_RUN_NOTE)
 
     def cmake_root(
         self,

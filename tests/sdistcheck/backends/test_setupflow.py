@@ -179,3 +179,44 @@ def test_hostile_flow_is_bounded() -> None:
     found = _setuppy.analyse_setup_py(tree)
     assert time.perf_counter() - start < 5
     assert [u.source for u in found.units] == ["x.c"]  # f() never returns: no value
+
+
+@pytest.mark.parametrize(
+    ("body", "tool", "directory"),
+    [
+        # libsourcemap 0.5.0: build_py runs cargo in setup.py's directory
+        (
+            "def build(base):\n    here = os.path.abspath(os.path.dirname(__file__))\n"
+            "    cmdline = ['cargo', 'build', '--release']\n"
+            "    subprocess.Popen(cmdline, cwd=here).wait()\n",
+            "cargo",
+            "",
+        ),
+        ("subprocess.check_call(['cmake', '-S', 'native', '-B', 'build'])\n", "cmake", "native"),
+        ("subprocess.check_call(['cmake', 'src/cpp'], cwd='.')\n", "cmake", "src/cpp"),
+        ("os.system('make -C vendor/lib')\n", "make", "vendor/lib"),
+        ("subprocess.run(['cargo', 'build'], cwd=os.environ['X'])\n", None, None),
+        ("subprocess.run(['cmake', '--build', 'b'])\n", None, None),
+    ],
+)
+def test_build_tools_setup_py_runs_itself(body: str, tool: str | None, directory: str) -> None:
+    from sdistcheck.backends.buildcommands import build_commands
+    from sdistcheck.backends.pyexpr import Constants
+
+    module = ast.parse("import os, subprocess\n" + body)
+    found = build_commands(module, Constants(module))
+    if tool is None:
+        assert found == []
+    else:
+        assert [(c.tool, c.directory) for c in found] == [(tool, directory)]
+
+
+def test_a_cargo_run_by_setup_py_needs_its_manifest() -> None:
+    setup_py = (
+        "import os, subprocess\nfrom setuptools import setup\n"
+        "def build():\n    subprocess.check_call(['cargo', 'build'], cwd='rust')\n"
+        "setup()\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    (root,) = _setuppy.analyse_setup_py(tree).rust_roots
+    assert root.manifest == "rust/Cargo.toml" and root.line == 4

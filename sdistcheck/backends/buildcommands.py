@@ -1,0 +1,125 @@
+"""Build tools setup.py runs itself, through `subprocess` or `os.system`: `cargo build`,
+`cmake <dir>` / `cmake -S <dir>`, `make -C <dir>`.  The directory comes from the command or
+its `cwd=`; what the tool then reads is that directory's Cargo.toml, CMakeLists.txt or
+Makefile (and, for cargo and CMake, the trees the analysers walk from there)."""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass
+
+from .pyexpr import HERE, Constants, dotted
+
+UNKNOWN = "\x00unknown"  # a word of the command the checker cannot know
+_RUNNERS = ("Popen", "call", "check_call", "run", "check_output", "system", "spawn")
+
+
+@dataclass(frozen=True)
+class BuildCommand:
+    tool: str  # "cargo", "cmake" or "make"
+    directory: str  # setup.py-relative; "" is setup.py's own
+    line: int
+
+
+def build_commands(module: ast.Module, constants: Constants) -> list[BuildCommand]:
+    """Every `cargo build`, `cmake` and `make` that setup.py runs, in module code and in its
+    functions (each evaluated with its own local names)."""
+    out: list[BuildCommand] = []
+    scopes: list[ast.AST] = [module] + [
+        n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)
+    ]
+    for scope in scopes:
+        calls = [
+            n
+            for n in _own_nodes(scope)
+            if isinstance(n, ast.Call) and dotted(n.func).rsplit(".", 1)[-1] in _RUNNERS
+        ]
+        if not calls:
+            continue
+        if isinstance(scope, ast.FunctionDef):
+            with constants.local_scope(scope):
+                out += [c for call in calls if (c := _command(call, constants)) is not None]
+        else:
+            out += [c for call in calls if (c := _command(call, constants)) is not None]
+    return out
+
+
+def _own_nodes(scope: ast.AST) -> list[ast.AST]:
+    """The nodes of SCOPE, not those of functions nested in it."""
+    found: list[ast.AST] = []
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
+    if not call.args:
+        return None
+    argv = _argv(call.args[0], constants)
+    if not argv or argv[0] is None:
+        return None
+    tool = posixpath.basename(argv[0])
+    cwd_node = next((k.value for k in call.keywords if k.arg == "cwd"), None)
+    cwd = constants.eval(cwd_node) if cwd_node is not None else ""
+    if not isinstance(cwd, str):
+        return None  # run somewhere the checker cannot know
+    base = _relative(cwd)
+    rest = [UNKNOWN if a is None else a for a in argv[1:]]
+    if tool == "cargo" and rest[:1] == ["build"]:
+        manifest = _option(rest, "--manifest-path")
+        directory = posixpath.dirname(_relative(manifest)) if manifest else ""
+        return BuildCommand("cargo", _join(base, directory), call.lineno)
+    if tool == "cmake" and rest and "--build" not in rest and "--install" not in rest:
+        source = _option(rest, "-S") or next((a for a in rest if not a.startswith("-")), None)
+        if source is not None and source != UNKNOWN:
+            return BuildCommand("cmake", _join(base, _relative(source)), call.lineno)
+    if tool == "make":
+        directory = _option(rest, "-C") or ""
+        if directory != UNKNOWN:
+            return BuildCommand("make", _join(base, _relative(directory)), call.lineno)
+    return None
+
+
+def _argv(node: ast.expr, constants: Constants) -> list[str | None]:
+    """The command's words, position by position: None where a word is not static (so that
+    `["cmake", "-S", ext.source_dir]` never reads as `cmake -S <the next flag>`)."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        words = [constants.eval(e) for e in node.elts]
+        return [w if isinstance(w, str) else None for w in words]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _argv(node.left, constants) + _argv(node.right, constants)
+    value = constants.eval(node)
+    if isinstance(value, str):
+        return list(value.split())  # os.system("cargo build --release")
+    if isinstance(value, list) and isinstance(node, ast.Name) and value[:2] == ["cargo", "build"]:
+        # a name keeps only the static words of its list: their positions are lost, which only
+        # `cargo build` (no directory argument) can do without
+        return [v if isinstance(v, str) else None for v in value]
+    return [None]
+
+
+def _option(args: list[str], flag: str) -> str | None:
+    for i, a in enumerate(args):
+        if a == flag and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith(flag) and len(a) > len(flag) and flag.startswith("-S"):
+            return a[len(flag) :]  # cmake -Sdir
+        if a.startswith(flag + "="):
+            return a[len(flag) + 1 :]
+    return None
+
+
+def _relative(path: str) -> str:
+    return path.replace(HERE, "").lstrip("/") if path.startswith(HERE) else path
+
+
+def _join(base: str, path: str) -> str:
+    if "\x00" in path or posixpath.isabs(path):
+        return "\x00"  # the build machine's, not the sdist's
+    return posixpath.normpath(posixpath.join(base, path)) if (base or path) else ""
