@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from . import _compiled, _toml
 from ._config import Options
 from ._errors import AnalysisError
-from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity
+from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity, Unchecked
 from .archive.pkginfo import name_version
 from .archive.tree import SdistTree, glob_to_regex, normalize
 from .backends import fixes as _fixes
@@ -69,11 +69,15 @@ def _blockers(tree: SdistTree) -> tuple[str, ...]:
     return tuple(out)
 
 
-def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str]]:
-    """Every reference the sdist's build configuration makes, and notes worth telling."""
+def collect(
+    tree: SdistTree,
+) -> tuple[_pyproject.PyprojectAnalysis, list[Reference], list[str], list[Unchecked]]:
+    """Every reference the sdist's build configuration makes, notes worth telling, and what
+    the analysis could not follow."""
     py = _pyproject.analyse(tree)
     refs = list(py.references)
     notes = list(py.notes)
+    unchecked = list(py.unchecked)
     if not tree.is_file("pyproject.toml") and not tree.is_file("setup.py"):
         refs.append(
             Reference(
@@ -97,6 +101,7 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)
+            unchecked.extend(analysis.unchecked)
             units.extend(analysis.units)
             cmake_roots.extend(analysis.cmake_roots)
     if units or cmake_roots or py.backend == "meson-python":
@@ -127,7 +132,9 @@ def collect(tree: SdistTree) -> tuple[_pyproject.PyprojectAnalysis, list[Referen
                 f"{cargo.generated_includes} include(s) of build-script output "
                 "(OUT_DIR) are generated at build time, not expected in the sdist"
             )
-    return py, refs, notes
+    if not refs:
+        unchecked.append(Unchecked("", 0, "no build file the checker follows: nothing was checked"))
+    return py, refs, notes, unchecked
 
 
 def _platforms(refs: Iterable[Reference]) -> str | None:
@@ -138,7 +145,7 @@ def _platforms(refs: Iterable[Reference]) -> str | None:
 def check(tree: SdistTree, options: Options | None = None) -> Report:
     started = time.perf_counter()
     try:
-        py, refs, notes = collect(tree)
+        py, refs, notes, unchecked = collect(tree)
         refs = [_normalized(r) for r in refs]
     except RecursionError:
         raise AnalysisError(f"{tree.artifact}: build files nested too deeply to analyse") from None
@@ -183,6 +190,8 @@ def check(tree: SdistTree, options: Options | None = None) -> Report:
     name, version = _metadata(tree)
     return Report(
         blockers=_blockers(tree),
+        unchecked=tuple(unchecked),
+        fail_unchecked=bool(options.fail_unchecked),
         artifact=tree.artifact,
         name=name or py.name,
         version=version or py.version,

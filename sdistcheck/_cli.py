@@ -96,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-on",
         metavar="SCOPES",
         help="comma-separated scopes whose findings fail the run "
-        "(default: always,platform; choose from always, platform, option, test)",
+        "(default: always,platform; choose from always, platform, option, test), and "
+        "`unchecked`: fail when a build construct could not be followed",
     )
     p.add_argument(
         "--no-coverage",
@@ -302,7 +303,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.append((0, (str(built), built, None)))
         outcomes.append(None)
     options = Options(
-        ignore=tuple(args.ignore), strict=args.strict, fail_on=fail_on, source_files=files
+        ignore=tuple(args.ignore),
+        strict=args.strict,
+        fail_on=fail_on,
+        fail_unchecked="unchecked" in args.fail_on.split(",") if args.fail_on else None,
+        source_files=files,
     )
     try:
         inputs = find_inputs([t for t in args.targets if not _is_requirement(t)], "sdist")

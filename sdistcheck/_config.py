@@ -18,6 +18,7 @@ class Options:
     ignore: tuple[str, ...] = ()  # globs of paths known to be generated at build time
     strict: bool | None = None  # warnings fail too
     fail_on: tuple[Scope, ...] | None = None  # scopes whose findings are errors
+    fail_unchecked: bool | None = None  # fail-on "unchecked": what the analysis cannot follow
     source_files: frozenset[str] | None = None  # --source: the checkout's files (not config)
 
     def resolve(self, config: dict[str, object], source: str = "pyproject.toml") -> Options:
@@ -33,7 +34,11 @@ class Options:
         strict = config.get("strict", False)
         if not isinstance(strict, bool):
             raise ConfigError(f"{source}: [tool.sdistcheck] strict must be true or false")
+        fail_on_value = config.get("fail-on", ["always", "platform"])
         return Options(
+            fail_unchecked=self.fail_unchecked
+            if self.fail_unchecked is not None
+            else "unchecked" in (fail_on_value if isinstance(fail_on_value, list) else []),
             ignore=self.ignore + tuple(ignore),
             strict=self.strict if self.strict is not None else strict,
             fail_on=self.fail_on
@@ -48,8 +53,9 @@ def parse_fail_on(value: object, source: str) -> tuple[Scope, ...]:
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
         raise ConfigError(f"{source}: fail-on must be a list of scopes")
     try:
-        return tuple(_SCOPES[i.strip()] for i in items if i.strip())
+        return tuple(_SCOPES[i.strip()] for i in items if i.strip() and i.strip() != "unchecked")
     except KeyError as exc:
         raise ConfigError(
-            f"{source}: fail-on: unknown scope {exc.args[0]!r} (choose from {', '.join(_SCOPES)})"
+            f"{source}: fail-on: unknown scope {exc.args[0]!r} "
+            f"(choose from {', '.join(_SCOPES)}, unchecked)"
         ) from None

@@ -58,6 +58,15 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """A construct of the build the analysis cannot follow: what it builds or reads is unknown."""
+
+    source: str  # sdist-relative file ("" for the sdist as a whole)
+    line: int  # 1-based; 0 when the whole file
+    what: str  # e.g. "custom build_ext class BuildExt: what it builds is not followed"
+
+
+@dataclass(frozen=True)
 class Finding:
     """A file the build needs that the sdist lacks, with everyone who needs it."""
 
@@ -94,13 +103,17 @@ class Report:
     stats: dict[str, float] = field(default_factory=dict, compare=False)
     references: tuple[Reference, ...] = field(default=(), compare=False, repr=False)  # checked
     blockers: tuple[str, ...] = ()  # why no build of this sdist can succeed, whatever it has
+    unchecked: tuple[Unchecked, ...] = ()  # what the analysis could not follow
+    fail_unchecked: bool = False  # --fail-on unchecked: an unchecked construct fails the run
 
     @property
     def status(self) -> str:
-        """ "unbuildable", "incomplete" or "complete"."""
+        """One of "unbuildable", "incomplete", "unchecked" (--fail-on unchecked), "complete"."""
         if self.blockers:
             return "unbuildable"
-        return "incomplete" if self.errors else "complete"
+        if self.errors:
+            return "incomplete"
+        return "unchecked" if self.fail_unchecked and self.unchecked else "complete"
 
     @property
     def errors(self) -> tuple[Finding, ...]:

@@ -68,8 +68,8 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
     cwd_node = next((k.value for k in call.keywords if k.arg == "cwd"), None)
     cwd = constants.eval(cwd_node) if cwd_node is not None else ""
     if not isinstance(cwd, str):
-        return None  # run somewhere the checker cannot know
-    base = _relative(cwd)
+        cwd = "\x00"  # run somewhere the checker cannot know
+    base = _relative(cwd) if cwd != "\x00" else "\x00"
     rest = [UNKNOWN if a is None else a for a in argv[1:]]
     if tool == "cargo" and rest[:1] == ["build"]:
         manifest = _option(rest, "--manifest-path")
@@ -77,13 +77,32 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         return BuildCommand("cargo", _join(base, directory), call.lineno)
     if tool == "cmake" and rest and "--build" not in rest and "--install" not in rest:
         source = _option(rest, "-S") or next((a for a in rest if not a.startswith("-")), None)
-        if source is not None and source != UNKNOWN:
-            return BuildCommand("cmake", _join(base, _relative(source)), call.lineno)
+        if source is not None:
+            where = "\x00" if source == UNKNOWN else _join(base, _relative(source))
+            return BuildCommand("cmake", where, call.lineno)
     if tool == "make":
         directory = _option(rest, "-C") or ""
-        if directory != UNKNOWN:
-            return BuildCommand("make", _join(base, _relative(directory)), call.lineno)
+        where = "\x00" if directory == UNKNOWN else _join(base, _relative(directory))
+        return BuildCommand("make", where, call.lineno)
     return None
+
+
+_COMMANDS = ("build_ext", "build_py", "build_clib", "build", "develop", "install", "egg_info")
+
+
+def custom_commands(module: ast.Module) -> list[ast.ClassDef]:
+    """Classes that subclass a setuptools build command and override what it does (`run`,
+    `build_extension(s)`): the steps they add are code the checker does not follow."""
+    out = []
+    for node in ast.walk(module):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        bases = {dotted(b).rsplit(".", 1)[-1] for b in node.bases}
+        methods = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        overrides = methods & {"run", "build_extension", "build_extensions", "finalize_options"}
+        if bases & set(_COMMANDS) and overrides:
+            out.append(node)
+    return out
 
 
 def _argv(node: ast.expr, constants: Constants) -> list[str | None]:
@@ -120,6 +139,6 @@ def _relative(path: str) -> str:
 
 
 def _join(base: str, path: str) -> str:
-    if "\x00" in path or posixpath.isabs(path):
+    if "\x00" in base or "\x00" in path or posixpath.isabs(path):
         return "\x00"  # the build machine's, not the sdist's
     return posixpath.normpath(posixpath.join(base, path)) if (base or path) else ""

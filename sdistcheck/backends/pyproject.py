@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _toml
-from .._model import Reference, Scope
+from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob
 
 BACKENDS = {
@@ -55,6 +55,7 @@ class PyprojectAnalysis:
     notes: list[str] = field(default_factory=list)
     has_readme: bool = False
     cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
+    unchecked: list[Unchecked] = field(default_factory=list)
 
 
 class _Refs:
@@ -133,7 +134,17 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             RustRoot(manifest, path, line, ltext, tuple(_toml.str_list(ext.get("features"))))
         )
     if out.backend == "hatch":
-        _hatch(_toml.table(_toml.table(tool.get("hatch")).get("build")), refs)
+        hatch_build = _toml.table(_toml.table(tool.get("hatch")).get("build"))
+        _hatch(hatch_build, refs)
+        targets = _toml.table(hatch_build.get("targets"))
+        for section in (hatch_build, _toml.table(targets.get("wheel"))):
+            for hook in _toml.table(section.get("hooks")):
+                line, _ = _toml.line_of(text, "hooks", hook)
+                out.unchecked.append(
+                    Unchecked(
+                        path, line, f"hatch build hook {hook!r}: what it builds is not followed"
+                    )
+                )
     if out.backend == "pdm":
         # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
         # nothing (like maturin's include): worth knowing, not a failure.

@@ -13,10 +13,10 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
-from .._model import Reference, Scope, weakest
+from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
-from .buildcommands import build_commands
+from .buildcommands import build_commands, custom_commands
 from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -45,6 +45,7 @@ class SetupAnalysis:
     # does; a CMakeExtension's build_ext usually only builds).
     cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unchecked: list[Unchecked] = field(default_factory=list)
 
 
 class _Visitor:
@@ -314,8 +315,21 @@ class _Visitor:
 
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""
+        for cls in custom_commands(module):
+            self.out.unchecked.append(
+                Unchecked(
+                    self.source, cls.lineno, f"custom {cls.name}: its build steps are not followed"
+                )
+            )
         for command in build_commands(module, self.c):
             if command.directory == "\x00":
+                self.out.unchecked.append(
+                    Unchecked(
+                        self.source,
+                        command.line,
+                        f"runs {command.tool} in a directory the checker cannot know",
+                    )
+                )
                 continue
             root = posixpath.normpath(posixpath.join(self.base, command.directory))
             root = "" if root == "." else root
@@ -404,6 +418,12 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
         module = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
+        line = getattr(exc, "lineno", 0) or 0
+        out.unchecked.append(
+            Unchecked(
+                path, line, f"not Python 3 ({type(exc).__name__}): its references are unknown"
+            )
+        )
         return out
     try:
         constants = Constants(module, tree, posixpath.dirname(path))

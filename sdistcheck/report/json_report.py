@@ -83,6 +83,9 @@ def to_json(outcomes: list[Outcome], version: str) -> dict[str, Any]:
                 "artifact": r.artifact,
                 "status": r.status,
                 "blockers": list(r.blockers),
+                "unchecked": [
+                    {"source": u.source, "line": u.line, "what": u.what} for u in r.unchecked
+                ],
                 "error": None,
                 "name": r.name,
                 "version": r.version,

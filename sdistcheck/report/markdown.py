@@ -16,6 +16,7 @@ _RESULT = {
     "complete": "✅ complete",
     "incomplete": "❌ incomplete",
     "unbuildable": "❌ unbuildable",
+    "unchecked": "❌ not fully checked",
 }
 
 
@@ -37,6 +38,13 @@ def write_markdown(
         if r is None:
             stream.write(f"\n**{md_escape(o.target)}**: {md_escape(o.error or '')}\n")
             continue
+        if r.unchecked:
+            stream.write(
+                f"\n{md_escape(r.artifact)}: {len(r.unchecked)} construct(s) not checked\n"
+            )
+            for u in r.unchecked:
+                where = f"{u.source}:{u.line}" if u.line else u.source or r.artifact
+                stream.write(f"- {md_escape(where)}: {md_escape(u.what)}\n")
         for blocker in r.blockers:
             stream.write(f"\n**{md_escape(r.artifact)}** cannot build: {md_escape(blocker)}\n")
         shown = [f for f in r.findings if f.severity is not Severity.INFO]

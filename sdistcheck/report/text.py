@@ -64,6 +64,11 @@ def write_text(
             for s in Severity
             if (n := sum(f.severity is s for f in shown))
         )
+        if r.unchecked:
+            n = len(r.unchecked)
+            counts = ", ".join(
+                x for x in (counts, f"{n} construct{'s' if n != 1 else ''} not checked") if x
+            )
         console.print(
             f"{escape(r.artifact)} ({escape(about)}): {status}" + (f" — {counts}" if counts else "")
         )
@@ -73,6 +78,11 @@ def write_text(
         )
         for blocker in r.blockers:
             console.print(f"  [bold red]✗ {escape(blocker)}[/]")
+        for u in r.unchecked if verbose else r.unchecked[:5]:
+            where = f"{u.source}:{u.line}" if u.line else u.source or r.artifact
+            console.print(f"  ? {escape(where)}  {escape(u.what)}", style="cyan")
+        if not verbose and len(r.unchecked) > 5:
+            console.print(f"  ? ... {len(r.unchecked) - 5} more (-v lists them)", style="cyan")
         for f in shown:
             mark, style = _STYLE[f.severity]
             where = f" [{f.scope.value}: {f.platforms}]" if f.platforms else f" [{f.scope.value}]"
@@ -120,6 +130,7 @@ def write_text(
 
 _STATUS = {
     "complete": "[bold green]complete[/]",
+    "unchecked": "[bold red]NOT FULLY CHECKED[/]",
     "incomplete": "[bold red]INCOMPLETE[/]",
     "unbuildable": "[bold red]UNBUILDABLE[/]",
 }

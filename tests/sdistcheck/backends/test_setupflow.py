@@ -195,7 +195,8 @@ def test_hostile_flow_is_bounded() -> None:
         ("subprocess.check_call(['cmake', '-S', 'native', '-B', 'build'])\n", "cmake", "native"),
         ("subprocess.check_call(['cmake', 'src/cpp'], cwd='.')\n", "cmake", "src/cpp"),
         ("os.system('make -C vendor/lib')\n", "make", "vendor/lib"),
-        ("subprocess.run(['cargo', 'build'], cwd=os.environ['X'])\n", None, None),
+        # somewhere the checker cannot know: listed as not checked
+        ("subprocess.run(['cargo', 'build'], cwd=os.environ['X'])\n", "cargo", "\x00"),
         ("subprocess.run(['cmake', '--build', 'b'])\n", None, None),
     ],
 )
