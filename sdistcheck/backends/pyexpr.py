@@ -38,6 +38,7 @@ class Constants:
         self.guards: dict[str, Guard] = {}  # path string -> the strongest guard it came under
         self.functions: dict[str, ast.FunctionDef] = {}
         self.env_names: dict[str, ast.expr] = {}  # names bound from the environment
+        self.nodes: dict[str, ast.expr] = {}  # the expression each name was last bound to
         self._steps = self._depth = 0
         self._run(tree.body, ALWAYS, top=True)
 
@@ -65,6 +66,7 @@ class Constants:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
+                    self.nodes[target.id] = node.value
                     if reads_environment(node.value):
                         self.env_names[target.id] = node.value
                     self._bind(target.id, self.eval(node.value), guard, replace=top)

@@ -27,6 +27,7 @@ from .setupsyntax import (
     combine,
     derived_from,
     is_open,
+    package_path,
     runtime_include_dirs,
     source_alternatives,
     sourcedir_defaults,
@@ -313,6 +314,19 @@ class _Visitor:
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
 
+    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
+        """A dict literal (or a name bound to one) whose keys and values are static strings."""
+        if isinstance(node, ast.Name):
+            node = self.c.nodes.get(node.id)
+        if not isinstance(node, ast.Dict):
+            return {}
+        out = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            k, v = (self.c.eval(key) if key is not None else None), self.c.eval(value)
+            if isinstance(k, str) and isinstance(v, str):
+                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+        return out
+
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""
         for cls in custom_commands(module):
@@ -388,15 +402,13 @@ class _Visitor:
                     )
         del data_files
         package_data = kw.get("package_data")
-        package_dir = self.c.eval(kw["package_dir"]) if "package_dir" in kw else None
+        package_dir = self.static_dict(kw.get("package_dir"))
         if isinstance(package_data, ast.Dict):
             for key, value in zip(package_data.keys, package_data.values, strict=True):
                 pkg = self.c.eval(key) if key is not None else None
                 if not isinstance(pkg, str) or not pkg:
                     continue
-                base = pkg.replace(".", "/")
-                if isinstance(package_dir, str):
-                    base = posixpath.join(package_dir, base)
+                base = package_path(pkg, package_dir)
                 patterns = self.c.eval(value)
                 for pattern in patterns if isinstance(patterns, list) else []:
                     self.add(

@@ -158,3 +158,14 @@ def combine(guards: list[tuple[Scope, str | None]]) -> tuple[Scope, str | None]:
         scope = weakest(scope, s)
     texts = [t for _, t in guards if t]
     return scope, " and ".join(texts) if texts else None
+
+
+def package_path(package: str, package_dir: dict[str, str]) -> str:
+    """Where setuptools looks for PACKAGE under `package_dir`: the package's own entry, else
+    its nearest parent's with the rest appended, else the root entry ("" key)."""
+    parts = package.split(".")
+    for i in range(len(parts), -1, -1):
+        key = ".".join(parts[:i])
+        if key in package_dir:
+            return posixpath.normpath(posixpath.join(package_dir[key], *parts[i:]))
+    return "/".join(parts)

@@ -221,3 +221,20 @@ def test_a_cargo_run_by_setup_py_needs_its_manifest() -> None:
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
     (root,) = _setuppy.analyse_setup_py(tree).rust_roots
     assert root.manifest == "rust/Cargo.toml" and root.line == 4
+
+
+def test_package_dir_maps_package_data() -> None:
+    from sdistcheck.backends.setupsyntax import package_path
+
+    assert package_path("a.b", {"": "src"}) == "src/a/b"
+    assert package_path("a.b", {"a": "lib/a", "": "src"}) == "lib/a/b"
+    assert package_path("a.b", {"a.b": "x"}) == "x"
+    assert package_path("a", {}) == "a"
+    setup_py = (
+        "from setuptools import setup\n"
+        "DIRS = {'': 'src'}\n"
+        "setup(package_dir=DIRS, package_data={'pkg': ['data/*.json']})\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "src/pkg/data/a.json": "{}"})
+    (ref,) = _setuppy.analyse_setup_py(tree).references
+    assert ref.target == "src/pkg/data/*.json"
