@@ -75,3 +75,11 @@ UV_MACOS_ARM64 = RealWheel(
     "uv-0.5.2-py3-none-macosx_11_0_arm64.whl",
     "a8a9897dd7657258c53f41aecdbe787da99f4fc0775f19826ab65cc0a7136cbf",
 )
+
+# A small real binary wheel (setuptools, one Tag line per tag, Metadata 2.1, a CPython 3.12
+# extension module) that the `retag check` audits fabricate their lies from.
+MARKUPSAFE_CP312 = RealWheel(
+    "MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "e17c96c14e19278594aa4841ec148115f9c7615a47382ecb6b82bd8fea3ab0c8",
+    "markupsafe/_speedups.cpython-312-x86_64-linux-gnu.so, glibc-linked",
+)
