@@ -111,9 +111,7 @@ def _metadata_version(version: str) -> Callable[[str, bytes], bytes]:
 
 def test_metadata_version_and_license_files(pypi: Fetch, tmp_path: Path) -> None:
     src = _markupsafe(pypi)
-    unknown = fabricate(
-        src, tmp_path / "a", change={f"{DIST}/METADATA": _metadata_version("2.0")}
-    )
+    unknown = fabricate(src, tmp_path / "a", change={f"{DIST}/METADATA": _metadata_version("2.0")})
     (finding,) = check(unknown).extra["findings"]
     assert "Metadata-Version '2.0' is not one PyPI accepts" in finding["problem"]
     # Metadata 2.4 (PEP 639): License-File LICENSE.txt must be in .dist-info/licenses/
