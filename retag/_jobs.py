@@ -251,16 +251,22 @@ def check(path: Path) -> Result:
     import zipfile
 
     from . import _proof
+    from .audit import abi3, interpreter, macos, platform, pypi_rules
     from .audit import findings as _findings
-    from .audit import interpreter, macos, platform, pypi_rules
 
     kept: dict[str, bytes] = {}
+    abi3_wheel = "abi3" in _abi_tags(path.name)
 
-    def keep_metadata(name: str, data: bytes) -> None:
+    def keep(name: str, data: bytes) -> None:
         if name.count("/") == 1 and name.endswith(".dist-info/METADATA"):
             kept[name] = data
+        elif abi3_wheel and name.endswith((".so", ".pyd", ".dylib")):
+            kept[name] = data  # abi3audit reads the extension modules among them
 
-    wheel, binaries = read_and_analyse(path, keep_metadata)
+    wheel, binaries = read_and_analyse(path, keep)
+    modules = {
+        b.member: kept[b.member] for b in binaries if b.extension_module and b.member in kept
+    }
     with zipfile.ZipFile(path) as zf:  # the central directory only: methods and sizes
         infos = zf.infolist()
     found = _findings.merge(
@@ -268,6 +274,7 @@ def check(path: Path) -> Result:
             *platform.audit(wheel.platform_tags, binaries),
             *macos.audit(wheel.platform_tags, binaries),
             *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
+            *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),
             *pypi_rules.audit(
                 wheel, kept.get(f"{wheel.dist_info}/METADATA"), infos, path.stat().st_size
             ),
@@ -293,3 +300,10 @@ def check(path: Path) -> Result:
             extra=extra,
         )
     return Result(str(path), "clean", 0, warnings=tuple(warnings), binaries=info, extra=extra)
+
+
+def _abi_tags(filename: str) -> set[str]:
+    try:
+        return {t.abi for t in parse_wheel_filename(filename)[3]}
+    except InvalidWheelFilename:
+        return set()

@@ -14,7 +14,7 @@ from fabricate import fabricate
 from macholib.mach_o import LC_BUILD_VERSION
 from macholib.MachO import MachO
 from paths import ROOT
-from real_wheels import UV_MACOS_ARM64
+from real_wheels import CRYPTOGRAPHY_ABI3_MACOS, UV_MACOS_ARM64
 
 from retag._jobs import check
 from retag.audit.macos import honest_version
@@ -99,3 +99,21 @@ def test_universal2_slices(tmp_path: Path) -> None:
         files=files,
     )
     assert check(ok).status == "clean"
+
+
+@pytest.mark.network
+def test_agrees_with_delocate_on_cryptography(pypi: Fetch, tmp_path: Path) -> None:
+    """cryptography 44.0.0's real macosx_10_9_universal2 wheel: its x86_64 slice needs macOS
+    10.13.  delocate's own computation names the same honest wheel."""
+    import zipfile
+
+    from delocate.delocating import _calculate_minimum_wheel_name
+
+    src = pypi(CRYPTOGRAPHY_ABI3_MACOS.filename, CRYPTOGRAPHY_ABI3_MACOS.sha256)
+    (finding,) = check(src).extra["findings"]
+    assert finding["honest"] == "macosx_10_13_universal2"
+    assert "x86_64 slice" in finding["problem"]
+    with zipfile.ZipFile(src) as zf:
+        zf.extractall(tmp_path)
+    theirs, _ = _calculate_minimum_wheel_name(src.name, tmp_path, None)
+    assert theirs == src.name.replace("macosx_10_9_universal2", finding["honest"])
