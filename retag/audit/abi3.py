@@ -69,9 +69,8 @@ def _findings(
                 RULE,
                 member,
                 f"uses {len(symbols)} symbol(s) outside the limited API ({shown}): "
-                "not an abi3 module",
+                "not an abi3 module (tag it cpXY-cpXY for the CPython it was built for)",
                 tags,
-                "cpXY-cpXY, for the CPython it was built for",
             )
         )
     computed = getattr(result, "computed", None)
