@@ -244,63 +244,66 @@ def tags(path: Path, args: TagEdit) -> Result:
 
 
 def check(path: Path) -> Result:
-    """Read-only audit: what the tags promise against what the binaries are."""
-    from . import _proof
-    from .binaries import analysis as _binaries
+    """Read-only audit: every claim of the name against the bytes, and PyPI's upload rules.
 
-    wheel, binaries = read_and_analyse(path)
-    findings: list[str] = []
+    One finding per problem, listing the tags it concerns and citing its rule (JSON: `findings`,
+    each with rule, member, problem, tags, honest)."""
+    import zipfile
+
+    from . import _proof
+    from .audit import abi3, interpreter, macos, platform, pypi_rules
+    from .audit import findings as _findings
+
+    kept: dict[str, bytes] = {}
+    abi3_wheel = "abi3" in _abi_tags(path.name)
+
+    def keep(name: str, data: bytes) -> None:
+        if name.count("/") == 1 and name.endswith(".dist-info/METADATA"):
+            kept[name] = data
+        elif abi3_wheel and name.endswith((".so", ".pyd", ".dylib")):
+            kept[name] = data  # abi3audit reads the extension modules among them
+
+    wheel, binaries = read_and_analyse(path, keep)
+    modules = {
+        b.member: kept[b.member] for b in binaries if b.extension_module and b.member in kept
+    }
+    with zipfile.ZipFile(path) as zf:  # the central directory only: methods and sizes
+        infos = zf.infolist()
+    found = _findings.merge(
+        [
+            *platform.audit(wheel.platform_tags, binaries),
+            *macos.audit(wheel.platform_tags, binaries),
+            *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
+            *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),
+            *pypi_rules.audit(
+                wheel, kept.get(f"{wheel.dist_info}/METADATA"), infos, path.stat().st_size
+            ),
+        ]
+    )
     # Installers and PyPI accept any order (uv publishes manylinux_2_17 before manylinux2014):
     # worth telling, not failing.
     warnings = list(_wheelfile.tag_order_problems(wheel))
-    for tag in wheel.platform_tags:
-        arch = _binaries.wheel_arch_of_platform_tag(tag)
-        for b in binaries:
-            if arch is not None and not _binaries.arch_matches(b, tag):
-                findings.append(
-                    f"{b.member}: {b.format.upper()} code for {b.arch}, but the wheel "
-                    f"is tagged {tag}"
-                )
-        findings += _libc_findings(tag, binaries)
     static = bool(binaries) and all(b.static for b in binaries if b.format == "elf")
     for tag in wheel.platform_tags:
         if static and (low := _proof._below_floor(tag)):
             warnings.append(low)
-    findings = list(dict.fromkeys(findings))
     info = tuple(_binary_json(b) for b in binaries)
-    if findings:
+    extra = {"findings": [f.as_json() for f in found]}
+    if found:
         return Result(
             str(path),
             "flagged",
             1,
-            reasons=tuple(findings),
+            reasons=tuple(map(str, found)),
             warnings=tuple(warnings),
             binaries=info,
+            extra=extra,
         )
-    return Result(str(path), "clean", 0, warnings=tuple(warnings), binaries=info)
+    return Result(str(path), "clean", 0, warnings=tuple(warnings), binaries=info, extra=extra)
 
 
-def _libc_findings(tag: str, binaries: Sequence[Binary]) -> list[str]:
-    from . import _policy
-
-    out = []
-    claimed = _policy.manylinux_version(tag)
-    for b in binaries:
-        if b.format != "elf" or b.static:
-            continue
-        if tag.startswith("musllinux") and b.libc == "glibc":
-            out.append(f"{b.member}: linked against glibc, but the wheel is tagged {tag}")
-        if claimed is not None and b.libc == "musl":
-            out.append(
-                f"{b.member}: dynamically linked against musl "
-                f"({b.interpreter or ', '.join(b.needed)}), but the wheel is tagged {tag}"
-            )
-        if claimed is not None and b.max_glibc is not None and b.max_glibc > claimed:
-            need = ".".join(map(str, b.max_glibc))
-            honest = _policy.policy_for_glibc(b.arch, b.max_glibc)
-            out.append(
-                f"{b.member}: needs GLIBC_{need}, newer than {tag} promises "
-                f"(glibc {claimed[0]}.{claimed[1]}): the honest tag is "
-                f"manylinux_{honest[0]}_{honest[1]}_{b.arch}"
-            )
-    return out
+def _abi_tags(filename: str) -> set[str]:
+    try:
+        return {t.abi for t in parse_wheel_filename(filename)[3]}
+    except InvalidWheelFilename:
+        return set()

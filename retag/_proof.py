@@ -41,7 +41,7 @@ class Plan:
 
     @property
     def unchanged(self) -> bool:
-        return self.ok and not self.added
+        return self.ok and set(self.new_platform_tags) == set(self.platform_tags)
 
 
 def not_applicable(platform_tags: Sequence[str]) -> str | None:
@@ -169,8 +169,17 @@ def plan(
         low = _below_floor(tag)
         if low:
             warnings.append(low)
-    new = tuple(sorted(set(tags) | set(wanted)))
+    # PyPI refuses linux_<arch> (but armv6l/armv7l): never write a name it would refuse
+    dropped = {t for t in tags if t.startswith("linux_") and not _policy.pypi_accepts(t)[0]}
+    new = tuple(sorted((set(tags) | set(wanted)) - dropped))
     added = tuple(t for t in new if t not in tags)
+    if dropped and wanted:
+        warnings.append(
+            f"dropped {', '.join(sorted(dropped))}: PyPI refuses linux_ tags at upload "
+            "(the manylinux and musllinux tags cover those systems)"
+        )
+    else:
+        new = tuple(sorted(set(new) | dropped))
     return Plan(tags, new, added, arch, tuple(binaries), tuple(refusals), tuple(warnings))
 
 

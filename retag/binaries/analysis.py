@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pefile
 from macholib.mach_o import (
+    LC_BUILD_VERSION,
+    LC_VERSION_MIN_MACOSX,
     MH_CIGAM,
     MH_CIGAM_64,
     MH_MAGIC,
@@ -85,6 +87,7 @@ _MACHO_CPUS = {
     18 | _CPU_ARCH_ABI64: "ppc64",
 }
 _CPU_SUBTYPE_ARM64E = 2
+_PLATFORM_MACOS = 1  # LC_BUILD_VERSION platform
 _MACHO_KINDS = {1: "object", 2: "executable", 6: "shared-library", 8: "shared-library"}
 _LC_SYMTAB = 0x2
 _N_STAB, _N_TYPE, _N_EXT, _N_SECT = 0xE0, 0x0E, 0x01, 0x0E
@@ -127,6 +130,9 @@ class Binary:
     extension_module: bool  # exports PyInit_*: a CPython extension module
     python_abi_hint: str | None  # "cp311" or "abi3", from a linked libpython/pythonXY.dll or name
     notes: tuple[str, ...] = ()  # facts worth a line in a report (static glibc, ARM64EC, ...)
+    # Mach-O: each slice's arch and minimum macOS (LC_BUILD_VERSION minos for platform macOS,
+    # else LC_VERSION_MIN_MACOSX), None when the slice names none
+    macos_min: tuple[tuple[str, tuple[int, int] | None], ...] = ()
 
 
 def magic_kind(head: bytes) -> str | None:
@@ -293,6 +299,7 @@ class _Slice:
     needed: tuple[str, ...]
     pyinit: bool
     note: str | None
+    minos: tuple[int, int] | None = None
 
 
 def _from_macho(member: str, data: bytes) -> Binary:
@@ -333,6 +340,7 @@ def _from_macho(member: str, data: bytes) -> Binary:
         extension_module=kind == "extension-module",
         python_abi_hint=_macho_abi_hint(member, needed),
         notes=tuple(notes),
+        macos_min=tuple((s.arch, s.minos) for s in slices),
     )
 
 
@@ -382,7 +390,25 @@ def _macho_slice(member: str, data: bytes, offset: int, size: int) -> _Slice:
     needed = tuple(dict.fromkeys(str(name) for _i, _kind, name in header.walkRelocatables()))
     kind = _MACHO_KINDS.get(int(header.header.filetype), "object")
     pyinit = _macho_exports_pyinit(data, offset, size, header, endian)
-    return _Slice(arch=arch, kind=kind, needed=needed, pyinit=pyinit, note=note)
+    return _Slice(
+        arch=arch, kind=kind, needed=needed, pyinit=pyinit, note=note, minos=_minos(header)
+    )
+
+
+def _minos(header: MachOHeader) -> tuple[int, int] | None:
+    """The slice's minimum macOS as macholib reads its load commands: LC_BUILD_VERSION's minos
+    (platform macOS) or LC_VERSION_MIN_MACOSX's version, packed as xxxx.yy.zz."""
+    found = None
+    for load, command, _data in header.commands:
+        if load.cmd == LC_BUILD_VERSION and int(command.platform) == _PLATFORM_MACOS:
+            packed = int(command.minos)
+        elif load.cmd == LC_VERSION_MIN_MACOSX:
+            packed = int(command.version)
+        else:
+            continue
+        version = (packed >> 16, (packed >> 8) & 0xFF)
+        found = max(found, version) if found else version
+    return found
 
 
 def _macho_exports_pyinit(
@@ -438,6 +464,12 @@ def wheel_arch_of_platform_tag(tag: str) -> str | None:
         return _WINDOWS_TAGS[tag]
     match = _LINUX_TAG.fullmatch(tag) or _MACOS_TAG.fullmatch(tag)
     return match[1] if match else None
+
+
+def macos_tag_arches(platform_tag: str) -> frozenset[str]:
+    """The Mach-O slices a macOS platform tag promises (universal2: x86_64 and arm64)."""
+    match = _MACOS_TAG.fullmatch(platform_tag)
+    return frozenset(_MACOS_MULTI.get(match[1], {match[1]})) if match else frozenset()
 
 
 def arch_matches(binary: Binary, platform_tag: str) -> bool:

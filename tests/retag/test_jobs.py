@@ -42,6 +42,12 @@ def test_static_musl_wheel_is_retagged_and_linux_wheel_gets_musllinux(tmp_path: 
         "manylinux2014_x86_64",
         "musllinux_1_1_x86_64",
     }
+    # PyPI refuses linux_x86_64: the output name drops it, and says so
+    assert "linux_x86_64" not in res["output"].replace("manylinux", "").replace("musllinux", "")
+    assert any("dropped linux_x86_64" in w for w in res["warnings"])
+    armv7 = binary_wheel(tmp_path / "c", "static-armv7l", "linux_armv7l")
+    kept = json.loads(retag("--format", "json", str(armv7)).stdout)["results"][0]
+    assert "-py3-none-linux_armv7l.manylinux2014_armv7l." in kept["output"]
 
 
 def test_manylinux_floor_option(tmp_path: Path) -> None:
@@ -66,10 +72,12 @@ def test_manylinux_floor_option(tmp_path: Path) -> None:
 def test_refusals_and_riscv(tmp_path: Path, binary: str, tag: str, reason: str | None) -> None:
     wheel = binary_wheel(tmp_path / "in", binary, tag)
     result = retag("--out-dir", str(tmp_path / "out"), str(wheel))
-    if reason is None:  # riscv64: manylinux_2_31, no alias
+    if (
+        reason is None
+    ):  # riscv64: manylinux_2_31, no alias; linux_riscv64, which PyPI refuses, dropped
         assert result.returncode == 0, result.stdout
         assert [p.name for p in (tmp_path / "out").iterdir()] == [
-            "demo-1.0-py3-none-linux_riscv64.manylinux_2_31_riscv64.musllinux_1_1_riscv64.whl"
+            "demo-1.0-py3-none-manylinux_2_31_riscv64.musllinux_1_1_riscv64.whl"
         ]
         return
     assert result.returncode == 1 and reason in result.stdout, result.stdout

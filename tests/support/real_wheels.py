@@ -75,3 +75,22 @@ UV_MACOS_ARM64 = RealWheel(
     "uv-0.5.2-py3-none-macosx_11_0_arm64.whl",
     "a8a9897dd7657258c53f41aecdbe787da99f4fc0775f19826ab65cc0a7136cbf",
 )
+
+# A small real binary wheel (setuptools, one Tag line per tag, Metadata 2.1, a CPython 3.12
+# extension module) that the `retag check` audits fabricate their lies from.
+MARKUPSAFE_CP312 = RealWheel(
+    "MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "e17c96c14e19278594aa4841ec148115f9c7615a47382ecb6b82bd8fea3ab0c8",
+    "markupsafe/_speedups.cpython-312-x86_64-linux-gnu.so, glibc-linked",
+)
+
+# A real abi3 wheel abi3audit passes (cp39-abi3: limited API 3.9), for Linux and for macOS
+# (universal2, minimum macOS 10.9 on x86_64): `retag check` must call both clean.
+CRYPTOGRAPHY_ABI3 = RealWheel(
+    "cryptography-44.0.0-cp39-abi3-manylinux_2_28_x86_64.whl",
+    "f53c2c87e0fb4b0c00fa9571082a057e37690a8f12233306161c8f4b819960b7",
+)
+CRYPTOGRAPHY_ABI3_MACOS = RealWheel(
+    "cryptography-44.0.0-cp39-abi3-macosx_10_9_universal2.whl",
+    "660cb7312a08bc38be15b696462fa7cc7cd85c3ed9c576e81f4dc4d8b2b31591",
+)
