@@ -283,6 +283,9 @@ def check(path: Path) -> Result:
     # Installers and PyPI accept any order (uv publishes manylinux_2_17 before manylinux2014):
     # worth telling, not failing.
     warnings = list(_wheelfile.tag_order_problems(wheel))
+    # A compressed Tag line breaks the wheel format's letter, yet PyPI takes it and pip installs
+    # it (uv 0.5.2's wheels): a warning, so that a healthy release folder still passes.
+    warnings += map(str, pypi_rules.wheel_file_findings(wheel))
     static = bool(binaries) and all(b.static for b in binaries if b.format == "elf")
     for tag in wheel.platform_tags:
         if static and (low := _proof._below_floor(tag)):

@@ -85,17 +85,15 @@ def test_retag_text_names_every_wheel_whole_and_the_sdist_once(dist: Path) -> No
 
 
 @pytest.mark.network
-def test_retag_check_flags_only_the_compressed_tag_line_and_sdistcheck_checks_the_sdist(
-    dist: Path,
-) -> None:
+def test_retag_check_is_clean_and_sdistcheck_checks_only_the_sdist(dist: Path) -> None:
     check = _run("retag", "check", "--format", "json", str(dist))
-    assert check.returncode == 1, check.stdout
+    assert check.returncode == 0, check.stdout
     results = _by_wheel(json.loads(check.stdout))
-    flagged = {name for name, r in results.items() if r["status"] != "clean"}
-    # uv's glibc wheel has one WHEEL line `Tag: py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64`
-    assert flagged == {UV_GLIBC_X86_64.filename}, check.stdout
-    (finding,) = results[UV_GLIBC_X86_64.filename]["findings"]  # type: ignore[index]
-    assert finding["rule"] == "binary distribution format: one WHEEL Tag line per tag"
+    assert {r["status"] for r in results.values()} == {"clean"}
+    # uv's glibc wheel has one WHEEL line for both its tags: the format's letter broken,
+    # installable all the same: a warning
+    warnings = results[UV_GLIBC_X86_64.filename]["warnings"]
+    assert any("one WHEEL Tag line per tag" in w for w in warnings)  # type: ignore[union-attr]
     done = _run("sdistcheck", str(dist))
     assert done.returncode == 1  # uv-0.5.2's sdist really lacks the Windows trampolines
     skipped = [line for line in done.stdout.splitlines() if line.startswith("skipped ")]
@@ -150,8 +148,7 @@ def test_markdown_job_summaries(dist: Path) -> None:
     assert retag.returncode == 0 and retag.stdout.startswith("## retag\n")
     assert f"| {UV_MUSL_X86_64.filename} | not-needed |" in retag.stdout
     check = _run("retag", "check", "--format", "markdown", str(dist))
-    assert check.stdout.startswith("## retag check\n") and check.stdout.count("| clean |") == 3
-    assert f"| {UV_GLIBC_X86_64.filename} | ❌ flagged |" in check.stdout  # its compressed Tag line
+    assert check.stdout.startswith("## retag check\n") and check.stdout.count("| clean |") == 4
 
 
 @pytest.mark.parametrize(

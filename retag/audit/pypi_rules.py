@@ -236,5 +236,4 @@ def audit(
         *platform_findings(wheel),
         *metadata_findings(wheel, metadata),
         *zip_findings(wheel, infos, size),
-        *wheel_file_findings(wheel),
     ]

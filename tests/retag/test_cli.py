@@ -177,8 +177,8 @@ def test_maturin_old_manylinux_claim_is_warned(pypi: Fetch, tmp_path: Path) -> N
 
 def test_check_on_real_wheels(pypi: Fetch) -> None:
     uv = retag("check", str(pypi(UV_DUAL_AARCH64.filename, UV_DUAL_AARCH64.sha256)))
-    # its one finding: WHEEL's single compressed Tag line (test_pypi_rules); the binary is honest
-    assert uv.returncode == 1 and uv.stdout.count("✗") == 1, uv.stdout
+    # the binary is honest; WHEEL's single compressed Tag line is a warning (test_pypi_rules)
+    assert uv.returncode == 0 and "✗" not in uv.stdout, uv.stdout
     assert "compressed tag set" in uv.stdout, uv.stdout
     ninja = retag("check", str(pypi(NINJA_MUSL.filename, NINJA_MUSL.sha256)))
     assert ninja.returncode == 0, ninja.stdout  # musllinux and dynamically musl-linked: honest
