@@ -251,7 +251,7 @@ def check(path: Path) -> Result:
     import zipfile
 
     from . import _proof
-    from .audit import abi3, interpreter, macos, platform, pypi_rules
+    from .audit import abi3, interpreter, macos, manylinux, platform, pypi_rules
     from .audit import findings as _findings
 
     kept: dict[str, bytes] = {}
@@ -272,6 +272,7 @@ def check(path: Path) -> Result:
     found = _findings.merge(
         [
             *platform.audit(wheel.platform_tags, binaries),
+            *manylinux.audit(wheel.platform_tags, binaries, wheel.members),
             *macos.audit(wheel.platform_tags, binaries),
             *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
             *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from ._errors import RetagError
@@ -42,6 +42,9 @@ class Policy:
     version: tuple[int, int]  # (2, 17): glibc for manylinux, musl for musllinux
     aliases: tuple[str, ...]  # legacy names, e.g. ("manylinux2014",)
     arches: frozenset[str]
+    # arch -> symbol-version family ("GLIBCXX") -> the versions the policy allows
+    symbols: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict, compare=False)
+    libraries: frozenset[str] = frozenset()  # sonames a wheel may need from the system
 
 
 @functools.cache
@@ -59,6 +62,11 @@ def _policies(family: str) -> tuple[Policy, ...]:
                 version=(int(match[1]), int(match[2])),
                 aliases=tuple(entry.get("aliases", ())),
                 arches=frozenset(entry["symbol_versions"]),
+                symbols={
+                    arch: {family: frozenset(v) for family, v in families.items()}
+                    for arch, families in entry["symbol_versions"].items()
+                },
+                libraries=frozenset(entry.get("lib_whitelist", ())),
             )
         )
     return tuple(sorted(found, key=lambda p: p.version))
@@ -74,6 +82,11 @@ def _first_manylinux(arch: str) -> Policy:
         known = sorted(set().union(*(p.arches for p in _policies("manylinux"))))
         raise PolicyError(f"no manylinux policy covers arch {arch!r} (known: {', '.join(known)})")
     return first
+
+
+def manylinux_policies(arch: str) -> tuple[Policy, ...]:
+    """The manylinux policies that cover ARCH, oldest first."""
+    return tuple(p for p in _policies("manylinux") if arch in p.arches)
 
 
 def newest_manylinux() -> tuple[int, int]:

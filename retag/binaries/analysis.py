@@ -130,6 +130,7 @@ class Binary:
     extension_module: bool  # exports PyInit_*: a CPython extension module
     python_abi_hint: str | None  # "cp311" or "abi3", from a linked libpython/pythonXY.dll or name
     notes: tuple[str, ...] = ()  # facts worth a line in a report (static glibc, ARM64EC, ...)
+    symbol_versions: tuple[str, ...] = ()  # ELF: every version required (GLIBCXX_3.4.21, ...)
     # Mach-O: each slice's arch and minimum macOS (LC_BUILD_VERSION minos for platform macOS,
     # else LC_VERSION_MIN_MACOSX), None when the slice names none
     macos_min: tuple[tuple[str, tuple[int, int] | None], ...] = ()
@@ -192,6 +193,7 @@ def _from_elf(member: str, data: bytes) -> Binary:
         libc=info.libc,
         glibc_versions=info.glibc_versions,
         max_glibc=info.max_glibc,
+        symbol_versions=info.symbol_versions,
         extension_module=bool(info.pyinit),
         python_abi_hint=info.python_abi_hint,
         notes=info.notes,

@@ -90,6 +90,7 @@ class ElfInfo:
     libc: str | None
     glibc_versions: tuple[str, ...]
     max_glibc: tuple[int, int] | None
+    symbol_versions: tuple[str, ...]  # every version the file requires: GLIBCXX_3.4.21, ...
     pyinit: tuple[str, ...]  # exported (defined) PyInit_* symbols
     python_abi_hint: str | None
     notes: tuple[str, ...] = ()
@@ -138,7 +139,8 @@ def _read(member: str, data: bytes) -> ElfInfo:
     # Static means the kernel runs it with no loader and nothing to resolve: never true of a
     # library or extension module, which some other process's loader maps in.
     static = kind in ("executable", "static-pie") and interpreter is None and not needed
-    versions = _glibc_versions(elf, notes) if dynamic is not None else ()
+    required = _required_versions(elf) if dynamic is not None else ()
+    versions = _glibc_versions(required, notes)
     if dynamic is not None and not versions and elf.num_sections() == 0 and needed:
         notes.append("no section headers: glibc symbol versions cannot be read")
     libc = _libc(interpreter, needed, versions)
@@ -160,6 +162,7 @@ def _read(member: str, data: bytes) -> ElfInfo:
         libc=libc,
         glibc_versions=versions,
         max_glibc=max_glibc,
+        symbol_versions=required,
         pyinit=pyinit,
         python_abi_hint=_abi_hint(member, needed),
         notes=tuple(notes),
@@ -284,18 +287,24 @@ def _kind(
     return "shared-library"
 
 
-def _glibc_versions(elf: ELFFile, notes: list[str]) -> tuple[str, ...]:
-    """GLIBC_x.y[.z] versions the file requires, oldest first, read as auditwheel reads them."""
+def _required_versions(elf: ELFFile) -> tuple[str, ...]:
+    """Every symbol version the file requires (GLIBC_2.17, GLIBCXX_3.4.21, ...), sorted, read
+    as auditwheel reads them."""
     if elf.num_sections() == 0:
         return ()
     versions: set[str] = set()
     for count, (_library, version) in enumerate(elf_find_versioned_symbols(elf)):
         if count >= MAX_VERSION_ENTRIES:
             raise ValueError(f"more than {MAX_VERSION_ENTRIES} version-needed entries")
-        if _GLIBC_VERSION.fullmatch(version):
-            versions.add(version)
-        elif version == "GLIBC_PRIVATE":
-            notes.append("requires GLIBC_PRIVATE symbols: tied to one exact glibc build")
+        versions.add(version)
+    return tuple(sorted(versions))
+
+
+def _glibc_versions(required: tuple[str, ...], notes: list[str]) -> tuple[str, ...]:
+    """The GLIBC_x.y[.z] ones of REQUIRED, oldest first."""
+    if "GLIBC_PRIVATE" in required:
+        notes.append("requires GLIBC_PRIVATE symbols: tied to one exact glibc build")
+    versions = [v for v in required if _GLIBC_VERSION.fullmatch(v)]
     return tuple(sorted(versions, key=_version_key))
 
 

@@ -94,3 +94,8 @@ CRYPTOGRAPHY_ABI3_MACOS = RealWheel(
     "cryptography-44.0.0-cp39-abi3-macosx_10_9_universal2.whl",
     "660cb7312a08bc38be15b696462fa7cc7cd85c3ed9c576e81f4dc4d8b2b31591",
 )
+KIWISOLVER_MANYLINUX = RealWheel(
+    "kiwisolver-1.4.8-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "cc978a80a0db3a66d25767b03688f1147a69e6237175c0f4ffffaaedf744055a",
+    "a C++ extension: GLIBCXX_3.4.11, CXXABI_1.3, GCC_3.0 and libstdc++ from the system",
+)
