@@ -24,6 +24,7 @@ from .pipeline import (
     EXIT_ERROR,
     ArgumentParser,
     InputError,
+    Inputs,
     add_shared_options,
     find_inputs,
     run_all,
@@ -198,9 +199,8 @@ def _expand(target: str, args: argparse.Namespace) -> list[Work]:
     return [(target, path, release)]
 
 
-def _folder(target: str, args: argparse.Namespace) -> list[Work]:
+def _folder(inputs: Inputs, args: argparse.Namespace) -> list[Work]:
     """The sdists of a file or folder target, each with its release when wheels are beside it."""
-    inputs = find_inputs([target], "sdist")
     if args.no_coverage or not inputs.skipped:
         return [(str(p), p, None) for p in inputs.found]
     from .coverage.release import from_folder, wheels_beside
@@ -309,14 +309,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail_unchecked="unchecked" in args.fail_on.split(",") if args.fail_on else None,
         source_files=files,
     )
-    try:
-        inputs = find_inputs([t for t in args.targets if not _is_requirement(t)], "sdist")
+    try:  # every local target first: a bad one stops the run before any fetch or check
+        local = [(t, find_inputs([t], "sdist")) for t in args.targets if not _is_requirement(t)]
     except InputError as exc:
         print(f"sdistcheck: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    skipped = tuple(s for _, found in local for s in found.skipped)
+    found_in = dict(local)
     for target in args.targets:  # in the order given
         try:
-            expanded = _expand(target, args) if _is_requirement(target) else _folder(target, args)
+            if _is_requirement(target):
+                expanded = _expand(target, args)
+            else:
+                expanded = _folder(found_in[target], args)
         except SdistCheckError as exc:
             outcomes.append(Outcome(target, error=str(exc)))
             continue
@@ -340,9 +345,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.format == "sarif":
             write_sarif_report(done, __version__, sys.stdout)
         elif args.format == "markdown":
-            write_markdown(done, sys.stdout, skipped=inputs.skipped)
+            write_markdown(done, sys.stdout, skipped=skipped)
         else:
-            write_text(done, sys.stdout, verbose=args.verbose, skipped=inputs.skipped)
+            write_text(done, sys.stdout, verbose=args.verbose, skipped=skipped)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours, and no traceback.

@@ -84,7 +84,7 @@ class _Visitor:
                 continue
             target = posixpath.normpath(posixpath.join(self.base, path))
             line = getattr(node, "lineno", 0)
-            text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+            text = self.line_text(line)
             self.out.references.append(
                 Reference(
                     target=target,
@@ -100,6 +100,10 @@ class _Visitor:
                     alternatives=alternatives or source_alternatives(target),
                 )
             )
+
+    def line_text(self, line: int) -> str:
+        """Line LINE of setup.py, stripped ("" when there is none)."""
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     def units_for(
         self,
@@ -279,7 +283,7 @@ class _Visitor:
             value = self.c.eval(manifest) if manifest is not None else "Cargo.toml"
             if isinstance(value, str):
                 line = node.lineno
-                text = self.lines[line - 1].strip() if line <= len(self.lines) else ""
+                text = self.line_text(line)
                 features = self.c.eval(kw["features"]) if "features" in kw else []
                 path = posixpath.normpath(posixpath.join(self.base, value.replace(HERE, "")))
                 self.out.rust_roots.append(
@@ -348,7 +352,7 @@ class _Visitor:
             root = posixpath.normpath(posixpath.join(self.base, command.directory))
             root = "" if root == "." else root
             line = command.line
-            text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+            text = self.line_text(line)
             node = ast.Expr(ast.Constant(""), lineno=line)
             if command.tool == "cargo":
                 manifest = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .._model import Reference
 from ..archive.tree import SdistTree, normalize
@@ -161,9 +161,10 @@ class Recorder(Interp, Referrer):
                 "evaluated at build time and were skipped"
             )
 
-    def external_link(self, t: _Target) -> str | None:
-        """An imported target T links that the sdist does not define (`absl::strings` from
-        FetchContent or find_package): its include directories come with it, unseen here."""
+    def linked(self, t: _Target) -> Iterator[str]:
+        """Every target T links, once each, transitively through the linked targets' non-PRIVATE
+        links (how CMake passes usage requirements on); names the sdist does not define are
+        yielded but not followed."""
         seen = {t.name}
         queue = [name for name, _ in t.links]
         while queue:
@@ -172,27 +173,23 @@ class Recorder(Interp, Referrer):
             if name in seen:
                 continue
             seen.add(name)
-            if name not in self.targets:
-                if "::" in name:
-                    return f"from the linked {name}"
-                continue
-            queue += [n for n, vis in self.targets[name].links if vis != "PRIVATE"]
-        return None
+            yield name
+            if name in self.targets:
+                queue += [n for n, vis in self.targets[name].links if vis != "PRIVATE"]
+
+    def external_link(self, t: _Target) -> str | None:
+        """An imported target T links that the sdist does not define (`absl::strings` from
+        FetchContent or find_package): its include directories come with it, unseen here."""
+        external = (n for n in self.linked(t) if n not in self.targets and "::" in n)
+        name = next(external, None)
+        return f"from the linked {name}" if name is not None else None
 
     def include_path(self, t: _Target) -> tuple[str, ...]:
         own = [(d, before) for d, vis, before in t.includes if vis != "INTERFACE"]
         dirs = [d for d, before in own if before]
         dirs += t.dir.includes if t.dir else []
         dirs += [d for d, before in own if not before]
-        seen = {t.name}
-        queue = [name for name, _ in t.links]
-        while queue:  # usage requirements of the linked targets, transitively
-            name = self.aliases.get(queue[0], queue[0])
-            queue.pop(0)
-            if name in seen or name not in self.targets:
-                continue
-            seen.add(name)
-            linked = self.targets[name]
-            dirs += [d for d, vis, _ in linked.includes if vis != "PRIVATE"]
-            queue += [n for n, vis in linked.links if vis != "PRIVATE"]
+        for name in self.linked(t):  # usage requirements of the linked targets
+            if name in self.targets:
+                dirs += [d for d, vis, _ in self.targets[name].includes if vis != "PRIVATE"]
         return tuple(dict.fromkeys(dirs))

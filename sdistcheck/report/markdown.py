@@ -10,7 +10,7 @@ from typing import IO
 from .._model import Severity
 from ..pipeline import md_escape, md_table
 from .outcome import Outcome
-from .wording import describe_backend, describe_kind
+from .wording import describe_backend, describe_kind, place
 
 _RESULT = {
     "complete": "✅ complete",
@@ -43,7 +43,7 @@ def write_markdown(
                 f"\n{md_escape(r.artifact)}: {len(r.unchecked)} construct(s) not checked\n"
             )
             for u in r.unchecked:
-                where = f"{u.source}:{u.line}" if u.line else u.source or r.artifact
+                where = place(u.source, u.line) or r.artifact
                 stream.write(f"- {md_escape(where)}: {md_escape(u.what)}\n")
         for blocker in r.blockers:
             stream.write(f"\n**{md_escape(r.artifact)}** cannot build: {md_escape(blocker)}\n")

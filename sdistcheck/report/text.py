@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .._model import Report, Severity
 from ..pipeline import EXIT_ERROR, EXIT_FINDINGS, printable, rich_console
 from .outcome import Outcome
-from .wording import describe_backend, describe_kind, describe_release
+from .wording import describe_backend, describe_kind, describe_release, place
 
 if TYPE_CHECKING:
     from ..build.check import BuildOutcome
@@ -79,7 +79,7 @@ def write_text(
         for blocker in r.blockers:
             console.print(f"  [bold red]✗ {escape(blocker)}[/]")
         for u in r.unchecked if verbose else r.unchecked[:5]:
-            where = f"{u.source}:{u.line}" if u.line else u.source or r.artifact
+            where = place(u.source, u.line) or r.artifact
             console.print(f"  ? {escape(where)}  {escape(u.what)}", style="cyan")
         if not verbose and len(r.unchecked) > 5:
             console.print(f"  ? ... {len(r.unchecked) - 5} more (-v lists them)", style="cyan")
@@ -94,7 +94,7 @@ def write_text(
                 )
             console.print(f"  [{style}]{mark} {escape(f.path)}[/]{escape(where)}")
             for ref in f.references:
-                loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
+                loc = place(ref.source, ref.line)
                 console.print(
                     f"      {escape(loc)}  {escape(describe_kind(ref.kind))}"
                     + (f"  {escape(ref.text)}" if ref.text else "")
@@ -140,7 +140,7 @@ def _checked(console: Any, r: Report, escape: Any) -> None:
     """-v: every reference that was checked, where it is and what it needs."""
     console.print(f"  checked ({len(r.references)}):", style="dim")
     for ref in r.references:
-        loc = f"{ref.source}:{ref.line}" if ref.line else ref.source
+        loc = place(ref.source, ref.line)
         scope = f" [{ref.scope.value}]" if ref.scope.value != "always" else ""
         console.print(
             f"    {escape(loc)}  {escape(describe_kind(ref.kind))} -> {escape(ref.target)}"

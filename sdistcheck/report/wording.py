@@ -86,3 +86,8 @@ def describe_release(name: str | None, version: str | None) -> str | None:
     """`uv 0.5.2`, `uv`, or None when PKG-INFO named neither (never `?`)."""
     shown = " ".join(x for x in (name, version) if x)
     return shown or None
+
+
+def place(source: str, line: int) -> str:
+    """`setup.py:12`, or the file alone when the line is not known."""
+    return f"{source}:{line}" if line else source
