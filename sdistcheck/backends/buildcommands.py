@@ -87,7 +87,7 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
     return None
 
 
-_COMMANDS = ("build_ext", "build_py", "build_clib", "build", "develop", "install", "egg_info")
+COMMANDS = ("build_ext", "build_py", "build_clib", "build", "develop", "install", "egg_info")
 
 
 def custom_commands(module: ast.Module) -> list[ast.ClassDef]:
@@ -100,7 +100,7 @@ def custom_commands(module: ast.Module) -> list[ast.ClassDef]:
         bases = {dotted(b).rsplit(".", 1)[-1] for b in node.bases}
         methods = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
         overrides = methods & {"run", "build_extension", "build_extensions", "finalize_options"}
-        if bases & set(_COMMANDS) and overrides:
+        if bases & set(COMMANDS) and overrides:
             out.append(node)
     return out
 

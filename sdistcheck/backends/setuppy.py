@@ -20,6 +20,7 @@ from .buildcommands import build_commands, custom_commands
 from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
+from .replaced import extension_replacement
 from .setupsyntax import (
     SOURCEDIR_KEYWORDS,
     catches,
@@ -113,8 +114,10 @@ class _Visitor:
         scope: Scope,
         condition: str | None,
         relative: bool = True,
+        libraries: object = (),
     ) -> None:
-        """Compile units of an Extension: its sources with its literal include_dirs."""
+        """Compile units of an Extension: its sources with its literal include_dirs (and the
+        libraries it links by name)."""
 
         def paths(value: object) -> list[str]:
             items = value if isinstance(value, list) else [value]
@@ -129,6 +132,7 @@ class _Visitor:
             return out
 
         include_dirs = tuple(paths(dirs))
+        linked = libraries if isinstance(libraries, (list, tuple)) else ()
         line = getattr(node, "lineno", 0)
         items = sources if isinstance(sources, list) else [sources]
         for item in items:
@@ -145,6 +149,7 @@ class _Visitor:
                         self.source,
                         line,
                         self.open_dirs,
+                        tuple(v for v in linked if isinstance(v, str)),
                     )
                 )
 
@@ -160,6 +165,7 @@ class _Visitor:
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
         self.subprocess_builds(module)
+        self.weaken_replaced(module)
         if self.cythonizes_extensions:
             self.out.references = [
                 dataclasses.replace(r, alternatives=())
@@ -167,6 +173,21 @@ class _Visitor:
                 else r
                 for r in self.out.references
             ]
+
+    def weaken_replaced(self, module: ast.Module) -> None:
+        """Declared extension sources that a build command replaces are not certainly built."""
+        replaced = extension_replacement(module, self.source, self.tree)
+        if replaced is None:
+            return
+        self.out.references = [
+            dataclasses.replace(r, scope=weakest(r.scope, Scope.OPTION), note=replaced.note())
+            if r.kind == "setuptools-ext-source"
+            else r
+            for r in self.out.references
+        ]
+        self.out.units = [
+            dataclasses.replace(u, scope=weakest(u.scope, Scope.OPTION)) for u in self.out.units
+        ]
 
     def find_readers(self, module: ast.Module) -> None:
         # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x");
@@ -267,7 +288,10 @@ class _Visitor:
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
                 dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
-                self.units_for(self.c.eval(sources), dirs, node, scope, condition)
+                libraries = self.c.eval(kw["libraries"]) if "libraries" in kw else ()
+                self.units_for(
+                    self.c.eval(sources), dirs, node, scope, condition, libraries=libraries
+                )
             if "depends" in kw:
                 self.add(
                     self.c.eval(kw["depends"]),

@@ -94,8 +94,10 @@ class _Walker(Walk[Statement]):
             # Cython reads the module's own .pxd (same name, same directory) when it exists.
             companion = posixpath.splitext(s.path)[0] + ".pxd"
             if self.tree.is_file(companion):
-                self.work.append(_Item(companion, s.dirs, s.rank, s.via, s.open_dirs, unit_dir))
-            self.work.append(_Item(s.path, s.dirs, s.rank, s.via, s.open_dirs, unit_dir))
+                self.work.append(
+                    _Item(companion, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir)
+                )
+            self.work.append(_Item(s.path, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir))
         while self.work:
             item = self.work.pop()
             key = (item.path, item.unit_dir, item.dirs)
@@ -267,7 +269,9 @@ class _Walker(Walk[Statement]):
     def follow(self, item: _Item, path: str, rank: int, st: Statement) -> None:
         if path.endswith((".pxd", ".pxi", ".pyx", ".py")):
             via = item.via + vias(st.conds, where=f" ({item.path}:{st.line})")
-            self.work.append(_Item(path, item.dirs, rank, via, item.open_dirs, item.unit_dir))
+            self.work.append(
+                _Item(path, item.dirs, rank, via, item.open_dirs, unit_dir=item.unit_dir)
+            )
 
     def missing_sibling(
         self, item: _Item, st: Statement, rank: int, here: str, module: str

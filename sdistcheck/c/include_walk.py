@@ -33,6 +33,7 @@ class Item:
     rank: int  # the best scope it is reached with so far (SCOPE_RANK)
     via: tuple[Via, ...]  # the conditions on the way
     open_dirs: str | None = None  # the unit's CompileUnit.open_dirs
+    libraries: tuple[str, ...] = ()  # the unit's CompileUnit.libraries
 
 
 def start(unit: CompileUnit) -> Item | None:
@@ -48,7 +49,7 @@ def start(unit: CompileUnit) -> Item | None:
         where = f" ({unit.declared_in})" if unit.declared_in else ""
         phrase = unit.condition if unit.scope is Scope.PLATFORM else None
         via = (Via(unit.condition + where, phrase),)
-    return Item(source, dirs, SCOPE_RANK[unit.scope], via, unit.open_dirs)
+    return Item(source, dirs, SCOPE_RANK[unit.scope], via, unit.open_dirs, unit.libraries)
 
 
 class Scans(Generic[T]):

@@ -17,7 +17,7 @@ from .branches import Cond, rank_under, vias
 from .generated_inputs import is_generated, template_outputs
 from .include_walk import LEAVES, MAX_BYTES, Item, Walk, first_file, start, unfound
 from .preprocessor import C_SUFFIXES, Include, mask, scan
-from .system_headers import is_system_header
+from .system_headers import is_system_header, of_linked_library
 
 __all__ = [
     "C_SUFFIXES",
@@ -99,7 +99,7 @@ class _Walker(Walk[Include]):
             found = self.by_suffix(name)
             if found is not None:
                 note = "found by name only: built with an include directory not seen statically"
-            elif self.generated.claim(name):
+            elif self.generated.claim(name) or of_linked_library(name, item.libraries):
                 return None
         rank = rank_under(item.rank, inc.conds, name)
         if found is not None:
@@ -119,7 +119,7 @@ class _Walker(Walk[Include]):
         via = item.via
         if inc.conds:  # shown with where they guard the include, e.g. "#ifdef _WIN32 (m.c:3)"
             via += vias(inc.conds, name, f" ({item.path}:{inc.line})")
-        return Item(found, item.dirs, rank, via, item.open_dirs)
+        return Item(found, item.dirs, rank, via, item.open_dirs, item.libraries)
 
     def resolve(self, here: str, name: str, quoted: bool, dirs: tuple[str, ...]) -> str | None:
         key = (here if quoted else "", name, quoted, dirs)

@@ -61,3 +61,13 @@ def is_system_header(name: str) -> bool:
     if lowered in _SYSTEM_HEADERS or base.endswith("intrin.h") or base.startswith("pycore_"):
         return True
     return lowered.partition("/")[0] in _SYSTEM_DIRS and "/" in lowered
+
+
+def of_linked_library(name: str, libraries: tuple[str, ...]) -> bool:
+    """True for `avif/avif.h` or `avif.h` in a unit linking `avif` (or `libavif`): the header of
+    a library the build links from the system, when the sdist has no such file anywhere."""
+    lowered = name.lower().replace("\\", "/").lstrip("./")
+    head, _, base = lowered.partition("/")
+    first = head if base else head.rpartition(".")[0]
+    linked = {lib.lower().removeprefix("lib") for lib in libraries}
+    return bool(first) and first.removeprefix("lib") in linked

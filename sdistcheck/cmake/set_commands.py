@@ -5,6 +5,7 @@ result the checker cannot know.  They reference no file; they feed the values th
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -12,7 +13,7 @@ from ..native.guards import TRUE, Guard
 from ..native.paths import _BIN, _SRC, _UNRESOLVED, _abs, _canon, _is_absolute, _marker, _restore
 from .interpreter import Interp
 from .lexer import UNQUOTED, Arg, Command
-from .variables import _MAX_LIST, _Alt, _Ctx, _Item, _joined, _Pair, _value
+from .variables import _MAX_LIST, _Alt, _Ctx, _elements, _Item, _joined, _Pair, _value
 
 
 def _sections(
@@ -149,10 +150,56 @@ def _h_list(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
             ]
         else:
             self.forget(ctx, out)
+    elif sub in ("GET", "LENGTH", "REMOVE_AT") and _list_index_op(self, c, ctx, guard, sub, name):
+        pass
     elif sub in ("GET", "LENGTH", "FIND", "JOIN", "SUBLIST"):
         self.forget(ctx, self.word(c.args[-1], ctx))
+    elif sub == "REMOVE_AT":
+        self.forget(ctx, name)
     elif sub in ("POP_BACK", "POP_FRONT"):
         self.forget(ctx, *(self.word(a, ctx) for a in c.args[2:]))
+
+
+def _list_index_op(self: Interp, c: Command, ctx: _Ctx, guard: Guard, sub: str, name: str) -> bool:
+    """`list(GET|LENGTH|REMOVE_AT)` on a list known for certain (one value, resolved items), as
+    pyarrow's `list(GET directories -1 module_name)` names its Cython targets; False when the
+    list or an index is not known, for the caller to forget the result."""
+    old = self.lookup(name, ctx)
+    if not old or len(old) != 1 or any(_UNRESOLVED in i.text for i in old[0].items):
+        return False
+    elements = _elements(old[0].items)
+    words = [self.word(a, ctx) for a in c.args[2:]]
+    if sub == "LENGTH":
+        if len(words) != 1:
+            return False
+        self.assign(ctx.vars, words[0], [_Item(str(len(elements)))], ctx, guard)
+        return True
+    indexes = words[:-1] if sub == "GET" else words
+    if not indexes or not all(re.fullmatch(r"-?\d{1,9}", w) for w in indexes):
+        return False
+    picked = [int(w) + len(elements) if int(w) < 0 else int(w) for w in indexes]
+    if not all(0 <= k < len(elements) for k in picked):
+        return False  # CMake stops with an error: not this analysis's business
+    if sub == "GET":
+        self.assign(ctx.vars, words[-1], [elements[k] for k in picked], ctx, guard)
+    else:
+        kept = [e for k, e in enumerate(elements) if k not in set(picked)]
+        self.assign(ctx.vars, name, kept, ctx, guard)
+    return True
+
+
+def _string_replace(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> bool:
+    """`string(REPLACE <match> <with> <out> <input>...)` on inputs known for certain."""
+    match, with_, out = (self.word(a, ctx) for a in c.args[1:4])
+    items = [p[0] for p in self.expand_all(c.args[4:], ctx)]
+    if not match or any(_UNRESOLVED in i.text for i in [*items, _Item(match), _Item(with_)]):
+        return False
+    g = TRUE
+    for i in items:
+        g = g.and_(i.guard)
+    text = "".join(i.text for i in items).replace(match, with_)
+    self.assign(ctx.vars, out, [_Item(text, g)], ctx, guard)
+    return True
 
 
 _STRING_OUT = {
@@ -207,6 +254,8 @@ def _h_string(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
         self.assign(ctx.vars, name, [_Item(joined, g.and_(og))], ctx, guard)
     elif sub in ("RANDOM", "ASCII"):
         self.forget(ctx, self.word(c.args[-1], ctx))
+    elif sub == "REPLACE" and len(c.args) > 4 and _string_replace(self, c, ctx, guard):
+        pass
     elif sub in _STRING_OUT and len(c.args) > _STRING_OUT[sub]:
         self.forget(ctx, self.word(c.args[_STRING_OUT[sub]], ctx))
 

@@ -24,6 +24,9 @@ class CompileUnit:
     # setup.py:172", "from the linked absl::strings"): a header on none of the known ones may
     # be on those
     open_dirs: str | None = None
+    # the libraries it links by name (`Extension(libraries=["avif"])`): a quoted include of
+    # "avif/avif.h" that the sdist has nowhere is that library's installed header
+    libraries: tuple[str, ...] = ()
 
 
 @dataclass

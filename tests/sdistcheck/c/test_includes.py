@@ -83,6 +83,20 @@ def test_system_headers_and_python_headers_quoted_are_not_missing() -> None:
     assert missing({"src/m.c": src}) == {}
 
 
+def test_a_quoted_header_of_a_library_the_unit_links_is_that_librarys() -> None:
+    # pillow-avif-plugin 1.6.0: `#include "avif/avif.h"` with Extension(libraries=["avif"])
+    src = '#include "avif/avif.h"\n#include "libfoo.h"\n#include "own/own.h"\n'
+    found = missing({"src/m.c": src}, libraries=("avif", "libfoo"))
+    assert found == {"src/own/own.h": Scope.ALWAYS}  # a library not linked stays needed
+    assert set(missing({"src/m.c": src})) == {"src/avif/avif.h", "src/libfoo.h", "src/own/own.h"}
+
+
+def test_a_linked_librarys_name_does_not_hide_a_header_the_sdist_has() -> None:
+    files = {"src/m.c": '#include "avif/avif.h"\n', "vendor/avif/avif.h": '#include "x.h"\n'}
+    _tree, refs = analyse(files, libraries=("avif",))
+    assert {r.target for r in refs} >= {"vendor/avif/avif.h"}  # found by name, followed
+
+
 def test_transitive_headers_are_followed_once() -> None:
     files = {
         "src/m.c": '#include "a.h"\n#include "b.h"\n',
