@@ -27,31 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from oracle import ENTRY_FILES, TRACES, Manifest, manifests  # noqa: E402
+from oracle import TRACES, manifests, native_inputs  # noqa: E402
 
 from sdistcheck._check import check  # noqa: E402
 from sdistcheck.archive.read import Limits, read_sdist  # noqa: E402
 from sdistcheck.archive.tree import SdistTree, glob_to_regex  # noqa: E402
-
-NATIVE_SUFFIXES = (
-    *(".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl", ".inc", ".def"),
-    *(".pyx", ".pxd", ".pxi", ".f", ".f90", ".F90", ".cu", ".cuh", ".S", ".s", ".asm"),
-    *(".cmake", ".in", ".y", ".l"),
-)
-BUILD_FILES = ("CMakeLists.txt", "meson.build", "meson.options", "meson_options.txt")
-
-
-def needed(manifest: Manifest) -> list[str]:
-    """The traced files a default build certainly needs: the deletion candidates."""
-    out = []
-    for path, _program, how in manifest.rows:
-        base = path.rsplit("/", 1)[-1]
-        if path in ENTRY_FILES or ".egg-info/" in path or how == "copied":
-            continue
-        native = base in BUILD_FILES or base.endswith(tuple(NATIVE_SUFFIXES))
-        if how == "compiled" or native:
-            out.append(path)
-    return out
 
 
 def without(tree: SdistTree, path: str) -> SdistTree:
@@ -101,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     for m in manifests(args.traces):
         if not m.build_ok:
             continue
-        candidates = needed(m)
+        candidates = native_inputs(m)
         sample = rng.sample(candidates, min(args.per_sdist, len(candidates)))
         if not sample:
             continue

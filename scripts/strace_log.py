@@ -190,7 +190,7 @@ class TracedRead:
     """A file of the source tree that the build read before (or without) writing it."""
 
     path: str  # relative to the source tree
-    program: str  # the first process that read it
+    program: str  # the compiler or build tool that read it, else the first process that did
 
 
 def reads_under(root: str, events: Iterable[Access]) -> list[TracedRead]:
@@ -204,6 +204,9 @@ def reads_under(root: str, events: Iterable[Access]) -> list[TracedRead]:
         rel = event.path[len(prefix) :]
         if event.op == "write":
             written.add(rel)
-        elif rel not in written and rel not in seen:
+        elif rel not in written and (
+            rel not in seen or (event.program in COMPILERS and seen[rel].program not in COMPILERS)
+        ):
+            # a file both copied and compiled (pdm ships sources in the wheel) is compiled
             seen[rel] = TracedRead(rel, event.program)
     return sorted(seen.values(), key=lambda r: r.path)

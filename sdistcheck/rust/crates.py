@@ -19,6 +19,7 @@ from . import cargo as _cargo
 from . import cfg as _cfg
 from . import source as _rust
 from .cfg import Cfg
+from .targets import needed_implicit
 
 
 @dataclass
@@ -209,6 +210,19 @@ class _Walker:
         for t in crate.targets:
             if t.kind in kinds and t.path is not None:
                 self.visit(t.path, True, (), crate, use, enabled)
+        prefix = crate.dir + "/" if crate.dir else ""
+        sources = [p for p in self.visited if p.startswith(prefix)]
+        for path, why in needed_implicit(self.tree, crate, is_root, sources):
+            self.ref(
+                target=path,
+                source=crate.manifest,
+                line=0,
+                text="",
+                kind="cargo-discovered-target",
+                condition=use.via,
+                scope=use.scope,
+                note=f"cargo finds it by its place; {why}",
+            )
 
     def visit(
         self,

@@ -48,3 +48,14 @@ def test_a_python_process_is_named_by_its_module_or_script() -> None:
         '7 openat(AT_FDCWD</src>, "meson.build", O_RDONLY) = 3</src/meson.build>',
     ]
     assert reads_under("/src", accesses(log))[0].program == "mesonbuild"
+
+
+def test_a_file_a_compiler_reads_is_its_input_whoever_read_it_first() -> None:
+    log = [
+        '5 openat(AT_FDCWD</src>, "m.cpp", O_RDONLY) = 3</src/m.cpp>',
+        '6 execve("/usr/lib/gcc/x86_64-linux-gnu/12/cc1plus", ["cc1plus"], 0x1) = 0',
+        '6 openat(AT_FDCWD</src>, "m.cpp", O_RDONLY) = 3</src/m.cpp>',
+    ]
+    assert [(r.path, r.program) for r in reads_under("/src", accesses(log))] == [
+        ("m.cpp", "cc1plus")
+    ]
