@@ -107,7 +107,7 @@ def _libraries(
         if not u.shipped:
             lacking.setdefault((u.member, u.chain), []).append(u.name)
             continue
-        problem = f"needs {u.name}, shipped at {', '.join(u.shipped)}, but {u.reach()}"
+        problem = f"needs {u.name}, shipped at {', '.join(u.shipped)}; {u.reach()}"
         honest = f"linux_{u.arch} (or add {u.fix()} to its RPATH, as auditwheel repair does)"
         out.append(Finding(LIBRARIES, u.member, problem + _through(u.chain), (tag,), honest))
     arches = {u.member: u.arch for u in unresolved}
