@@ -50,6 +50,7 @@ MAX_SEGMENTS = 4_096
 MAX_VERSION_ENTRIES = 10_000
 MAX_DYNAMIC_TAGS = 100_000
 MAX_DYNSYMS = 2_000_000
+MAX_SEARCH_ENTRIES = 1_000  # of one DT_RPATH or DT_RUNPATH: real ones have a handful
 
 # (e_machine, ELF class, little endian) -> the arch name wheel tags use.  The same table as
 # auditwheel's lddtree (private there, so not imported); EM_ARM is armv7l only for EABI5
@@ -277,6 +278,8 @@ def _dynamic_tags(dynamic: DynamicSegment | None) -> _DynamicTags:
             text = str(getattr(tag, name[3:].lower()))
             # glibc ignores an empty string; an empty entry within one is the working directory
             paths[name] = tuple(text.split(":")) if text else ()
+            if len(paths[name]) > MAX_SEARCH_ENTRIES:
+                raise ValueError(f"more than {MAX_SEARCH_ENTRIES} {name} entries")
     rpath, runpath = paths.get("DT_RPATH", ()), paths.get("DT_RUNPATH", ())
     return _DynamicTags(tuple(needed), soname, flags_1, rpath, runpath)
 

@@ -175,10 +175,12 @@ def _find(
 ) -> Binary | None:
     """The first wheel file NAME in a searched directory that is an ELF file of ARCH (the loader
     passes over files of another class or machine)."""
+    tried: set[str] = set()
     for entry in searched:
         directory = _expand(entry)
-        if directory is None:
+        if directory is None or directory in tried:
             continue
+        tried.add(directory)
         candidate = files.get(posixpath.normpath(f"{directory}/{name}"))
         if candidate is not None and candidate.arch == arch:
             return candidate

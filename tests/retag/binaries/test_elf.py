@@ -196,3 +196,19 @@ def test_the_x86_isa_level_note_is_read() -> None:
     assert elf("demo.cpython-311-x86_64-linux-gnu.so").x86_isa_needed is None
     # glibc's own start files say x86-64-baseline (bit 0): a real note that needs nothing more
     assert elf("glibc-dynamic-x86_64").x86_isa_needed == 0x1
+
+
+def test_an_absurd_search_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DT_RUNPATH of thousands of entries is a hostile file: one line, never a long walk
+    (here the cap is lowered, and the fixture's entry rewritten to 23 empty ones)."""
+    from retag.binaries import elf as elf_module
+
+    data = bytearray((BIN / "libneedsplain.so.1").read_bytes())
+    written = b"${ORIGIN}/../demo.libs"
+    at = data.index(written)
+    data[at : at + len(written)] = b":" * len(written)
+    monkeypatch.setattr(elf_module, "MAX_SEARCH_ENTRIES", 10)
+    with pytest.raises(
+        BinaryFormatError, match=r"x\.so: unreadable ELF file: more than 10 DT_RUNPATH"
+    ):
+        read_elf("x.so", bytes(data))
