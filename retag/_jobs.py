@@ -251,7 +251,7 @@ def check(path: Path) -> Result:
     import zipfile
 
     from . import _proof
-    from .audit import abi3, interpreter, macos, manylinux, platform, pypi_rules
+    from .audit import abi3, interpreter, isa, macos, manylinux, platform, pypi_rules
     from .audit import findings as _findings
 
     kept: dict[str, bytes] = {}
@@ -287,6 +287,10 @@ def check(path: Path) -> Result:
     # A compressed Tag line breaks the wheel format's letter, yet PyPI takes it and pip installs
     # it (uv 0.5.2's wheels): a warning, so that a healthy release folder still passes.
     warnings += map(str, pypi_rules.wheel_file_findings(wheel))
+    # A build path in an RPATH, or code for newer CPUs than the tag's baseline: worth telling
+    # (the first is harmless unless that path exists; the second no tag can express).
+    warnings += map(str, manylinux.search_path_warnings(binaries))
+    warnings += map(str, isa.audit(wheel.platform_tags, binaries))
     static = bool(binaries) and all(b.static for b in binaries if b.format == "elf")
     for tag in wheel.platform_tags:
         if static and (low := _proof._below_floor(tag)):

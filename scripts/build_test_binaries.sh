@@ -76,6 +76,24 @@ musl-gcc -Os -s -o musl-dynamic-x86_64 hello.c
 gcc -Os -s -o glibc-dynamic-x86_64 hello.c
 gcc -Os -s -shared -fPIC -o demo.cpython-311-x86_64-linux-gnu.so ext.c
 gcc -Os -s -shared -fPIC -nostdlib -Wl,-soname,libplain.so.1 -o libplain.so.1 plain.c
+cat > needsplain.c <<'EOF'
+/* Needs libplain.so.1, found through a DT_RUNPATH written with ${ORIGIN}. */
+int plain_answer(void);
+int twice(void) { return 2 * plain_answer(); }
+EOF
+gcc -Os -s -shared -fPIC -nostdlib -Wl,-soname,libneedsplain.so.1 -Wl,--enable-new-dtags \
+    '-Wl,-rpath,${ORIGIN}/../demo.libs' -o libneedsplain.so.1 needsplain.c libplain.so.1
+cat > isa.c <<'EOF'
+/* A stand-in extension built for x86-64-v3: the loop is vectorised with AVX2/FMA, and the
+   linker records the level in .note.gnu.property (GNU_PROPERTY_X86_ISA_1_NEEDED). */
+void scale(float *restrict out, const float *restrict in, float k, int n) {
+    for (int i = 0; i < n; i++) out[i] = in[i] * k + out[i];
+}
+void *PyInit_demo_v3(void) { return (void *)scale; }
+EOF
+# -march alone records nothing in the output; ld's -z x86-64-v3 writes the ISA_1_NEEDED note.
+gcc -O3 -s -shared -fPIC -nostdlib -march=x86-64-v3 -Wl,-z,x86-64-v3 \
+    -o demo_v3.cpython-312-x86_64-linux-gnu.so isa.c
 head -c 100 musl-static-x86_64 > truncated-x86_64.elf
 
 # --- ELF, other architectures ---------------------------------------------------------------
@@ -149,7 +167,8 @@ ld64.lld-14 -arch arm64 -platform_version macos 11.0 11.0 -bundle -undefined dyn
     -L sdk -lSystem -o demo.cpython-311-darwin.so mext.o
 
 files=(musl-static-x86_64 musl-static-pie-x86_64 musl-dynamic-x86_64 glibc-dynamic-x86_64
-       demo.cpython-311-x86_64-linux-gnu.so libplain.so.1 truncated-x86_64.elf
+       demo.cpython-311-x86_64-linux-gnu.so libplain.so.1 libneedsplain.so.1
+       demo_v3.cpython-312-x86_64-linux-gnu.so truncated-x86_64.elf
        glibc-dynamic-i686 glibc-static-aarch64 static-pie-aarch64 static-armv7l static-armel
        static-ppc64le static-ppc64 static-riscv64 static-s390x static-loongarch64
        hello-x86_64.exe hello-x86.exe demo.cp311-win_amd64.pyd hello-arm64.exe
@@ -174,6 +193,8 @@ reproducible.  Do not edit by hand: rerun the script.
 | glibc-dynamic-x86_64 | dynamic PIE, NEEDED `libc.so.6`, GLIBC_2.2.5 + GLIBC_2.34 | `gcc` |
 | demo.cpython-311-x86_64-linux-gnu.so | extension module exporting `PyInit_demo`, GLIBC_2.2.5 + GLIBC_2.25 | `gcc -shared -fPIC`, no libpython |
 | libplain.so.1 | shared library with SONAME and no dependencies (not static: a library) | `gcc -shared -nostdlib` |
+| libneedsplain.so.1 | shared library needing `libplain.so.1`, DT_RUNPATH `${ORIGIN}/../demo.libs` | `gcc -shared -nostdlib -Wl,--enable-new-dtags,-rpath,...` |
+| demo_v3.cpython-312-x86_64-linux-gnu.so | extension module (AVX2 loop) whose `.note.gnu.property` says x86 ISA needed: x86-64-v3 | `gcc -march=x86-64-v3 -Wl,-z,x86-64-v3 -nostdlib` |
 | truncated-x86_64.elf | the first 100 bytes of musl-static-x86_64 | `head -c 100` |
 | glibc-dynamic-i686 | EM_386 dynamic PIE, GLIBC_2.0 .. GLIBC_2.34 | `i686-linux-gnu-gcc` |
 | glibc-static-aarch64 | static ET_EXEC with glibc (GNU ABI note) | `aarch64-linux-gnu-gcc -static` |

@@ -1,7 +1,9 @@
 """A manylinux tag's promise about what a binary may use from the system, against auditwheel's
 policy for that tag: symbol versions of libstdc++, libgcc, libatomic and zlib (GLIBCXX, CXXABI,
 GCC, ...; GLIBC itself is `platform`'s), and the libraries a binary needs, which must be on the
-policy's list or shipped in the wheel.  The honest tag is the oldest policy that allows them."""
+policy's list or shipped in the wheel where its RPATH/RUNPATH reaches them (as the loader finds
+them: `binaries.loader`).  The honest tag is the oldest policy that allows them.  RPATH/RUNPATH
+entries naming directories outside the wheel are warnings (`search_path_warnings`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from .. import _policy
+from ..binaries import loader
 from ..binaries.analysis import Binary
 from .findings import Finding
 
@@ -17,27 +20,40 @@ _LOADERS = ("ld-linux", "ld64.so", "ld.so")
 _VERSION = re.compile(r"(.+?)_(\d[\w.]*)")
 SYMBOLS = "symbol versions against the manylinux policy (PEP 600, auditwheel's policy)"
 LIBRARIES = "needed libraries against the manylinux policy (PEP 600, auditwheel's policy)"
+SEARCH_PATH = "RPATH/RUNPATH outside the wheel (auditwheel repair confines them to $ORIGIN)"
 
 
 def audit(
     platform_tags: Sequence[str], binaries: Sequence[Binary], members: Collection[str]
 ) -> list[Finding]:
-    shipped = {m.rsplit("/", 1)[-1] for m in members}
+    glibc = [b for b in binaries if b.format == "elf" and not b.static and b.libc != "musl"]
+    claims = [(tag, v) for tag in platform_tags if (v := _policy.manylinux_version(tag))]
+    unresolved = loader.resolve(glibc, members) if claims and glibc else ()
     out: list[Finding] = []
-    for tag in platform_tags:
-        claimed = _policy.manylinux_version(tag)
-        if claimed is None:
-            continue
-        for b in binaries:
-            if b.format != "elf" or b.static or b.libc == "musl":
-                continue
-            policies = _policy.manylinux_policies(b.arch)
-            policy = next((p for p in policies if p.version == claimed), None)
-            if policy is None:
-                continue  # a version auditwheel has no policy for: nothing to compare with
-            out += _symbols(tag, b, policy, policies)
-            out += _libraries(tag, b, policy, shipped)
+    for tag, claimed in claims:
+        for b in glibc:
+            policy, policies = _policy_of(b.arch, claimed)
+            if policy is not None:
+                out += _symbols(tag, b, policy, policies)
+        out += _libraries(tag, claimed, unresolved)
     return out
+
+
+def search_path_warnings(binaries: Sequence[Binary]) -> list[Finding]:
+    """RPATH/RUNPATH entries the loader reads that name a directory of the installing machine
+    (a build path like /opt/_internal/..., /usr/local/lib, the working directory)."""
+    return [
+        Finding(SEARCH_PATH, o.member, f"{o.tag} entry {o.entry or '(empty)'} is {o.why}")
+        for o in loader.outside(binaries)
+    ]
+
+
+def _policy_of(
+    arch: str, claimed: tuple[int, int]
+) -> tuple[_policy.Policy | None, Sequence[_policy.Policy]]:
+    """The policy of a claimed version for ARCH (None: auditwheel has none to compare with)."""
+    policies = _policy.manylinux_policies(arch)
+    return next((p for p in policies if p.version == claimed), None), policies
 
 
 def _split(version: str) -> tuple[str, str]:
@@ -77,20 +93,32 @@ def _allowed(version: str, allowed: dict[str, frozenset[str]]) -> bool:
     return family not in allowed or number in allowed[family]
 
 
-def _libraries(tag: str, b: Binary, policy: _policy.Policy, shipped: set[str]) -> list[Finding]:
-    missing = [
-        n
-        for n in b.needed
-        if n not in policy.libraries and n not in shipped and not n.startswith(_LOADERS)
-    ]
-    if not missing:
-        return []
-    return [
-        Finding(
-            LIBRARIES,
-            b.member,
-            f"needs {', '.join(missing)}: neither on {policy.name}'s list nor in the wheel",
-            (tag,),
-            f"linux_{b.arch} (or ship the library, as auditwheel repair does)",
-        )
-    ]
+def _libraries(
+    tag: str, claimed: tuple[int, int], unresolved: Sequence[loader.Unresolved]
+) -> list[Finding]:
+    """What the loader finds nowhere in the wheel must be on the policy's list: one finding per
+    member for those the wheel lacks, one per library for those it ships out of reach."""
+    out: list[Finding] = []
+    lacking: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for u in unresolved:
+        policy, _all = _policy_of(u.arch, claimed)
+        if policy is None or u.name in policy.libraries or u.name.startswith(_LOADERS):
+            continue
+        if not u.shipped:
+            lacking.setdefault((u.member, u.chain), []).append(u.name)
+            continue
+        problem = f"needs {u.name}, shipped at {', '.join(u.shipped)}; {u.reach()}"
+        honest = f"linux_{u.arch} (or add {u.fix()} to its RPATH, as auditwheel repair does)"
+        out.append(Finding(LIBRARIES, u.member, problem + _through(u.chain), (tag,), honest))
+    arches = {u.member: u.arch for u in unresolved}
+    for (member, chain), names in lacking.items():
+        policy, _all = _policy_of(arches[member], claimed)
+        assert policy is not None  # only names a policy judged are here
+        problem = f"needs {', '.join(names)}: neither on {policy.name}'s list nor in the wheel"
+        honest = f"linux_{arches[member]} (or ship the library, as auditwheel repair does)"
+        out.append(Finding(LIBRARIES, member, problem + _through(chain), (tag,), honest))
+    return out
+
+
+def _through(chain: tuple[str, ...]) -> str:
+    return f" (loaded through {' -> '.join(chain)})" if chain else ""

@@ -35,7 +35,7 @@ from macholib.mach_o import (
 )
 from macholib.MachO import MachOHeader
 
-from .elf import binary_error, read_elf
+from .elf import ElfInfo, binary_error, read_elf
 
 MAGIC_BYTES = 4096  # enough of a member's head for `magic_kind` to see any real PE signature
 
@@ -134,6 +134,7 @@ class Binary:
     # Mach-O: each slice's arch and minimum macOS (LC_BUILD_VERSION minos for platform macOS,
     # else LC_VERSION_MIN_MACOSX), None when the slice names none
     macos_min: tuple[tuple[str, tuple[int, int] | None], ...] = ()
+    elf: ElfInfo | None = None  # ELF: every fact read (SONAME, RPATH, RUNPATH, ISA level, ...)
 
 
 def magic_kind(head: bytes) -> str | None:
@@ -197,6 +198,7 @@ def _from_elf(member: str, data: bytes) -> Binary:
         extension_module=bool(info.pyinit),
         python_abi_hint=info.python_abi_hint,
         notes=info.notes,
+        elf=info,
     )
 
 

@@ -50,6 +50,7 @@ MAX_SEGMENTS = 4_096
 MAX_VERSION_ENTRIES = 10_000
 MAX_DYNAMIC_TAGS = 100_000
 MAX_DYNSYMS = 2_000_000
+MAX_SEARCH_ENTRIES = 1_000  # of one DT_RPATH or DT_RUNPATH: real ones have a handful
 
 # (e_machine, ELF class, little endian) -> the arch name wheel tags use.  The same table as
 # auditwheel's lddtree (private there, so not imported); EM_ARM is armv7l only for EABI5
@@ -94,6 +95,12 @@ class ElfInfo:
     pyinit: tuple[str, ...]  # exported (defined) PyInit_* symbols
     python_abi_hint: str | None
     notes: tuple[str, ...] = ()
+    # DT_RPATH / DT_RUNPATH entries as written ("$ORIGIN/../numpy.libs"), split at ":"
+    rpath: tuple[str, ...] = ()
+    runpath: tuple[str, ...] = ()
+    # x86-64: the GNU_PROPERTY_X86_ISA_1_NEEDED bits of .note.gnu.property (glibc 2.33+ refuses
+    # to load the file on a CPU below them), None when the file carries no such property
+    x86_isa_needed: int | None = None
 
 
 def binary_error(member: str, what: str, reason: object) -> BinaryFormatError:
@@ -123,14 +130,18 @@ def _read(member: str, data: bytes) -> ElfInfo:
     interpreter: str | None = None
     dynamic: DynamicSegment | None = None
     gnu_abi_tag = False
+    isa: int | None = None
     for segment in elf.iter_segments():
         if isinstance(segment, InterpSegment) and interpreter is None:
             interpreter = str(segment.get_interp_name())
         elif isinstance(segment, DynamicSegment) and dynamic is None:
             dynamic = segment  # the loader reads only the first PT_DYNAMIC
-        elif isinstance(segment, NoteSegment) and not gnu_abi_tag:
-            gnu_abi_tag = _has_gnu_abi_tag(segment)
-    needed, soname, flags_1 = _dynamic_tags(dynamic)
+        elif isinstance(segment, NoteSegment):
+            abi_tag, found = _gnu_notes(segment, machine)
+            gnu_abi_tag = gnu_abi_tag or abi_tag
+            isa = isa if found is None else found
+    tags = _dynamic_tags(dynamic)
+    needed, soname, flags_1 = tags.needed, tags.soname, tags.flags_1
     pie = bool(flags_1 & _DF_1_PIE)
     # Walking .dynsym costs ~40us a symbol in pyelftools; a file without the bytes has none.
     pyinit = _pyinit_exports(elf, dynamic) if b"PyInit_" in data else ()
@@ -166,6 +177,9 @@ def _read(member: str, data: bytes) -> ElfInfo:
         pyinit=pyinit,
         python_abi_hint=_abi_hint(member, needed),
         notes=tuple(notes),
+        rpath=tags.rpath,
+        runpath=tags.runpath,
+        x86_isa_needed=isa,
     )
 
 
@@ -214,31 +228,60 @@ def _arm_arch(flags: int, notes: list[str]) -> str:
     return "armv7l"
 
 
-def _has_gnu_abi_tag(segment: NoteSegment) -> bool:
-    return any(
-        n["n_type"] == "NT_GNU_ABI_TAG" and n["n_name"] == "GNU" for n in segment.iter_notes()
-    )
+def _gnu_notes(segment: NoteSegment, machine: str) -> tuple[bool, int | None]:
+    """Whether a PT_NOTE segment holds the GNU ABI tag, and on x86-64 the ISA level its
+    NT_GNU_PROPERTY_TYPE_0 note says the file needs (read as glibc and auditwheel read it)."""
+    abi_tag, isa = False, None
+    for note in segment.iter_notes():
+        if note["n_name"] != "GNU":
+            continue
+        if note["n_type"] == "NT_GNU_ABI_TAG":
+            abi_tag = True
+        elif note["n_type"] == "NT_GNU_PROPERTY_TYPE_0" and machine == "EM_X86_64":
+            for prop in note["n_desc"]:
+                if prop.pr_type == "GNU_PROPERTY_X86_ISA_1_NEEDED" and prop.pr_datasz == 4:
+                    isa = int(prop.pr_data)
+    return abi_tag, isa
 
 
-def _dynamic_tags(dynamic: DynamicSegment | None) -> tuple[tuple[str, ...], str | None, int]:
-    """DT_NEEDED (in order, deduplicated), DT_SONAME and DT_FLAGS_1 from the DYNAMIC segment."""
+@dataclass(frozen=True)
+class _DynamicTags:
+    needed: tuple[str, ...] = ()  # in order, deduplicated
+    soname: str | None = None
+    flags_1: int = 0
+    rpath: tuple[str, ...] = ()
+    runpath: tuple[str, ...] = ()
+
+
+def _dynamic_tags(dynamic: DynamicSegment | None) -> _DynamicTags:
+    """DT_NEEDED, DT_SONAME, DT_FLAGS_1, DT_RPATH and DT_RUNPATH from the DYNAMIC segment (of a
+    repeated tag the last, as glibc's loader keeps it)."""
     if dynamic is None:
-        return (), None, 0
+        return _DynamicTags()
     needed: list[str] = []
     soname: str | None = None
     flags_1 = 0
+    paths: dict[str, tuple[str, ...]] = {}
     for count, tag in enumerate(dynamic.iter_tags()):
         if count >= MAX_DYNAMIC_TAGS:
             raise ValueError(f"more than {MAX_DYNAMIC_TAGS} dynamic tags")
         name = tag.entry.d_tag
-        # pyelftools sets .needed/.soname only on tags of those types, which its stubs can't say
+        # pyelftools sets .needed/.soname/.rpath/.runpath only on tags of those types, which its
+        # stubs can't say
         if name == "DT_NEEDED" and tag.needed not in needed:  # type: ignore[attr-defined]
             needed.append(str(tag.needed))  # type: ignore[attr-defined]
         elif name == "DT_SONAME":
             soname = str(tag.soname)  # type: ignore[attr-defined]
         elif name == "DT_FLAGS_1":
             flags_1 = int(tag.entry.d_val)
-    return tuple(needed), soname, flags_1
+        elif name in ("DT_RPATH", "DT_RUNPATH"):
+            text = str(getattr(tag, name[3:].lower()))
+            # glibc ignores an empty string; an empty entry within one is the working directory
+            paths[name] = tuple(text.split(":")) if text else ()
+            if len(paths[name]) > MAX_SEARCH_ENTRIES:
+                raise ValueError(f"more than {MAX_SEARCH_ENTRIES} {name} entries")
+    rpath, runpath = paths.get("DT_RPATH", ()), paths.get("DT_RUNPATH", ())
+    return _DynamicTags(tuple(needed), soname, flags_1, rpath, runpath)
 
 
 def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, ...]:

@@ -99,3 +99,16 @@ KIWISOLVER_MANYLINUX = RealWheel(
     "cc978a80a0db3a66d25767b03688f1147a69e6237175c0f4ffffaaedf744055a",
     "a C++ extension: GLIBCXX_3.4.11, CXXABI_1.3, GCC_3.0 and libstdc++ from the system",
 )
+# auditwheel-repaired wheels whose extension modules reach their vendored libraries (hashed
+# names in numpy.libs/ and scipy.libs/) through DT_RPATH $ORIGIN/../../numpy.libs and the like,
+# and whose vendored libraries reach each other through $ORIGIN.
+NUMPY_MANYLINUX = RealWheel(
+    "numpy-2.2.6-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "fd83c01228a688733f1ded5201c678f0c53ecc1006ffbc404db9f7a899ac6249",
+    "numpy.libs/: libscipy_openblas64_, libgfortran-040039e1-0352e75f.so.5.0.0, libquadmath",
+)
+SCIPY_MANYLINUX = RealWheel(
+    "scipy-1.15.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    "271e3713e645149ea5ea3e97b57fdab61ce61333f97cfae392c28ba786f9bb49",
+    "37 MB; cython_special's RPATH keeps a build path, /opt/_internal/.../scipy_openblas32/lib",
+)

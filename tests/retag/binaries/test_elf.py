@@ -179,3 +179,36 @@ def test_raw_parser_tuples_become_a_readable_reason() -> None:
     assert str(exc) == (
         "x/bin: unreadable ELF file: a structure runs past the end of the file or is malformed"
     )
+
+
+def test_search_paths_are_read_as_written() -> None:
+    """DT_RUNPATH with ${ORIGIN} (gcc --enable-new-dtags); a file without either has none."""
+    info = elf("libneedsplain.so.1")
+    assert (info.needed, info.soname) == (("libplain.so.1",), "libneedsplain.so.1")
+    assert (info.rpath, info.runpath) == ((), ("${ORIGIN}/../demo.libs",))
+    plain = elf("libplain.so.1")
+    assert (plain.rpath, plain.runpath) == ((), ())
+
+
+def test_the_x86_isa_level_note_is_read() -> None:
+    """ld -z x86-64-v3 writes GNU_PROPERTY_X86_ISA_1_NEEDED = 0x4 (readelf: x86-64-v3)."""
+    assert elf("demo_v3.cpython-312-x86_64-linux-gnu.so").x86_isa_needed == 0x4
+    assert elf("demo.cpython-311-x86_64-linux-gnu.so").x86_isa_needed is None
+    # glibc's own start files say x86-64-baseline (bit 0): a real note that needs nothing more
+    assert elf("glibc-dynamic-x86_64").x86_isa_needed == 0x1
+
+
+def test_an_absurd_search_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DT_RUNPATH of thousands of entries is a hostile file: one line, never a long walk
+    (here the cap is lowered, and the fixture's entry rewritten to 23 empty ones)."""
+    from retag.binaries import elf as elf_module
+
+    data = bytearray((BIN / "libneedsplain.so.1").read_bytes())
+    written = b"${ORIGIN}/../demo.libs"
+    at = data.index(written)
+    data[at : at + len(written)] = b":" * len(written)
+    monkeypatch.setattr(elf_module, "MAX_SEARCH_ENTRIES", 10)
+    with pytest.raises(
+        BinaryFormatError, match=r"x\.so: unreadable ELF file: more than 10 DT_RUNPATH"
+    ):
+        read_elf("x.so", bytes(data))
