@@ -143,11 +143,14 @@ class Recorder(Interp, Referrer):
                 continue
             dirs = self.include_path(t)
             external = self.external_link(t)
+            libraries = self.external_libraries(t)
             for path, guard, file, line in t.sources:
                 ext = posixpath.splitext(path)[1]
                 if ext in COMPILED and path not in self.generated:
                     units.append(
-                        CompileUnit(path, dirs, guard.scope, guard.condition, file, line, external)
+                        CompileUnit(
+                            path, dirs, guard.scope, guard.condition, file, line, external, libraries
+                        )
                     )
         self.out.units.extend(dict.fromkeys(units))
         if self.unresolved:
@@ -183,6 +186,21 @@ class Recorder(Interp, Referrer):
         external = (n for n in self.linked(t) if n not in self.targets and "::" in n)
         name = next(external, None)
         return f"from the linked {name}" if name is not None else None
+
+    def external_libraries(self, t: _Target) -> tuple[str, ...]:
+        """The names of the libraries T links that the sdist does not build (`Arrow::arrow_shared`
+        is arrow, `PkgConfig::Blosc2` blosc2): their headers are installed ones."""
+        out = []
+        for name in self.linked(t):
+            if name in self.targets or "$<" in name or "/" in name:
+                continue
+            for part in name.split("::"):
+                base = part.lower().removeprefix("lib")
+                for suffix in ("_shared", "_static", "-shared", "-static"):
+                    base = base.removesuffix(suffix)
+                if base and base not in out:
+                    out.append(base)
+        return tuple(out)
 
     def include_path(self, t: _Target) -> tuple[str, ...]:
         own = [(d, before) for d, vis, before in t.includes if vis != "INTERFACE"]
