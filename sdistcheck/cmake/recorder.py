@@ -149,7 +149,14 @@ class Recorder(Interp, Referrer):
                 if ext in COMPILED and path not in self.generated:
                     units.append(
                         CompileUnit(
-                            path, dirs, guard.scope, guard.condition, file, line, external, libraries
+                            path,
+                            dirs,
+                            guard.scope,
+                            guard.condition,
+                            file,
+                            line,
+                            open_dirs=external,
+                            libraries=libraries,
                         )
                     )
         self.out.units.extend(dict.fromkeys(units))
