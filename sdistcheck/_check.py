@@ -127,6 +127,7 @@ def collect(
         )
         refs.extend(cargo.references)
         notes.extend(cargo.notes)
+        unchecked.extend(cargo.unchecked)
         if cargo.generated_includes:
             notes.append(
                 f"{cargo.generated_includes} include(s) of build-script output "

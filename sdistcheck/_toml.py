@@ -19,6 +19,34 @@ def load(text: str | None) -> dict[str, Any] | None:
     return None if text is None else load_toml(text)
 
 
+def load_cargo(text: str | None) -> dict[str, Any] | None:
+    """A Cargo manifest as cargo reads it: TOML 1.1 (pyqwest 0.12's dependencies are inline
+    tables over several lines), which pip's TOML 1.0 for pyproject.toml is not."""
+    return None if text is None else _load_11(text)
+
+
+@lru_cache(maxsize=512)
+def _load_11(text: str) -> dict[str, Any] | None:
+    import tomli  # TOML 1.1 from 2.4 on
+
+    try:
+        doc: dict[str, Any] = tomli.loads(text)
+        return doc
+    except (tomli.TOMLDecodeError, ValueError, RecursionError):
+        return None
+
+
+def cargo_error(text: str) -> str:
+    """Why TEXT is not TOML 1.1, in the parser's words ("" when it is)."""
+    import tomli
+
+    try:
+        tomli.loads(text)
+    except (tomli.TOMLDecodeError, ValueError, RecursionError) as exc:
+        return str(exc) or type(exc).__name__
+    return ""
+
+
 def error(text: str) -> str:
     """Why TEXT is not TOML, in the parser's words ("" when it is)."""
     try:

@@ -108,7 +108,7 @@ def _workspace_root(tree: SdistTree, crate_dir: str, doc: dict[str, Any]) -> str
     while parent:
         parent = posixpath.dirname(parent)
         manifest = posixpath.join(parent, "Cargo.toml") if parent else "Cargo.toml"
-        parsed = _toml.load(tree.read_text(manifest))
+        parsed = _toml.load_cargo(tree.read_text(manifest))
         if parsed is not None and "workspace" in parsed:
             return parent
     return None
@@ -117,7 +117,7 @@ def _workspace_root(tree: SdistTree, crate_dir: str, doc: dict[str, Any]) -> str
 def load_crate(tree: SdistTree, manifest: str) -> Crate | None:
     """Parse one package manifest; None when absent or unparseable (the caller reports it)."""
     text = tree.read_text(manifest)
-    doc = _toml.load(text)
+    doc = _toml.load_cargo(text)
     if doc is None or text is None:
         return None
     crate_dir = posixpath.dirname(manifest)
@@ -221,7 +221,7 @@ def _workspace_table(tree: SdistTree, crate: Crate) -> dict[str, Any]:
     root = (
         posixpath.join(crate.workspace_root, "Cargo.toml") if crate.workspace_root else "Cargo.toml"
     )
-    return _toml.table((_toml.load(tree.read_text(root)) or {}).get("workspace"))
+    return _toml.table((_toml.load_cargo(tree.read_text(root)) or {}).get("workspace"))
 
 
 def _dependency(
@@ -273,7 +273,7 @@ def workspace_members(tree: SdistTree, root: str) -> list[tuple[str, bool, int, 
     """(member dir, from a glob?, line, text) for a workspace manifest at directory `root`."""
     manifest = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"
     text = tree.read_text(manifest)
-    ws = _toml.table((_toml.load(text) or {}).get("workspace"))
+    ws = _toml.table((_toml.load_cargo(text) or {}).get("workspace"))
     excluded = {normalize(posixpath.join(root, e)) for e in _toml.str_list(ws.get("exclude"))}
     out: list[tuple[str, bool, int, str]] = []
     for pattern in _toml.str_list(ws.get("members")):

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import _toml
-from .._model import LEAVES_SDIST, Reference, Scope, weakest
+from .._model import LEAVES_SDIST, Reference, Scope, Unchecked, weakest
 from .._model import SCOPE_RANK as _RANK
 from ..archive.tree import SdistTree, normalize
 from . import cargo as _cargo
@@ -38,6 +38,7 @@ class CargoAnalysis:
     references: list[Reference] = field(default_factory=list)
     crates: dict[str, _cargo.Crate] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    unchecked: list[Unchecked] = field(default_factory=list)
     generated_includes: int = 0
 
 
@@ -71,6 +72,16 @@ class _Walker:
             return self.out.crates[crate_dir]
         crate = _cargo.load_crate(self.tree, manifest)
         if crate is None:
+            content = self.tree.read_text(manifest)
+            if content is not None:
+                why = _toml.cargo_error(content) or "not a manifest"
+                self.out.unchecked.append(
+                    Unchecked(
+                        manifest,
+                        0,
+                        f"not valid TOML ({why}): what cargo builds from it is not followed",
+                    )
+                )
             return None
         self.out.crates[crate_dir] = crate
         self.check_manifest(crate)

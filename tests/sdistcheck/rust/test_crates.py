@@ -221,3 +221,16 @@ def test_all_features_turns_every_feature_on() -> None:
     files = {"Cargo.toml": manifest, "src/lib.rs": '#[cfg(feature = "extra")]\nmod gone;\n'}
     assert missing(files) == {"src/gone.rs": Scope.OPTION}
     assert missing(files, all_features=True) == {"src/gone.rs": Scope.ALWAYS}
+
+
+def test_a_manifest_in_toml_1_1_is_read_as_cargo_reads_it() -> None:
+    # pyqwest 0.12.0: dependencies as inline tables over several lines, with a trailing comma
+    manifest = PKG + '[dependencies]\nreqwest = {\n  version = "0.13",\n  features = ["gzip"],\n}\n'
+    assert missing({"Cargo.toml": manifest, "src/lib.rs": "mod a;\n"}) == {"src/a.rs": Scope.ALWAYS}
+
+
+def test_a_manifest_that_is_not_toml_is_listed_as_unchecked() -> None:
+    tree = SdistTree.from_mapping("t.tar.gz", {"Cargo.toml": "[package\nname = 1\n"})
+    out = _crates.analyse(tree, "Cargo.toml", "pyproject.toml", 1, "")
+    assert [u.source for u in out.unchecked] == ["Cargo.toml"]
+    assert "not valid TOML" in out.unchecked[0].what
