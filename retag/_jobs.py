@@ -44,6 +44,7 @@ class TagEdit:
     build: str | None = None  # "" removes it
     out_dir: Path | None = None
     remove: bool = False
+    fix: bool = False  # also rewrite a wheel whose name and tags stay: Tag lines expanded
 
 
 def _out_dir(out_dir: Path | None, path: Path) -> Path:
@@ -229,6 +230,15 @@ def tags(path: Path, args: TagEdit) -> Result:
             2,
             reasons=(f"{path.name}: removing every tag of a kind leaves no valid wheel name",),
         )
+    edited = (python, abi, platform, build) != (
+        wheel.python_tags,
+        wheel.abi_tags,
+        wheel.platform_tags,
+        wheel.build,
+    )
+    if args.fix and not edited and _rewrite.canonical(wheel):
+        why = "nothing to fix: one WHEEL Tag line per tag, and each tag set sorted"
+        return Result(str(path), "unchanged", 0, output=str(path), reasons=(why,))
     out = _rewrite.rewrite(
         wheel,
         python_tags=python,
@@ -236,9 +246,11 @@ def tags(path: Path, args: TagEdit) -> Result:
         platform_tags=platform,
         build=build,
         out_dir=_out_dir(args.out_dir, path),
+        in_place=args.fix,
     )
-    status = "unchanged" if out.resolve() == path.resolve() else "retagged"
-    if args.remove and status == "retagged":
+    same = out.resolve() == path.resolve()
+    status = "unchanged" if same and not args.fix else "retagged"
+    if args.remove and not same:
         path.unlink()
     return Result(str(path), status, 0, output=str(out))
 
