@@ -260,10 +260,9 @@ def check(path: Path) -> Result:
 
     One finding per problem, listing the tags it concerns and citing its rule (JSON: `findings`,
     each with rule, member, problem, tags, honest)."""
-    import zipfile
-
     from . import _proof
-    from .audit import abi3, interpreter, macos, manylinux, platform, pypi_rules
+    from ._errors import RetagError
+    from .audit import abi3, interpreter, macos, manylinux, platform, pypi_rules, zip_hygiene
     from .audit import findings as _findings
 
     kept: dict[str, bytes] = {}
@@ -275,22 +274,34 @@ def check(path: Path) -> Result:
         elif abi3_wheel and name.endswith((".so", ".pyd", ".dylib")):
             kept[name] = data  # abi3audit reads the extension modules among them
 
-    wheel, binaries = read_and_analyse(path, keep)
+    # The archive first, from its records alone: a wheel the reader then refuses (duplicate
+    # names, a method it cannot inflate) is still unreadable (exit 2), but PyPI's rules it
+    # breaks are named too.
+    archive = zip_hygiene.audit(path)
+    try:
+        wheel, binaries = read_and_analyse(path, keep)
+    except RetagError as exc:
+        if not archive:
+            raise
+        return Result(
+            str(path),
+            "error",
+            2,
+            reasons=(str(exc), *map(str, archive)),
+            extra={"findings": [f.as_json() for f in archive]},
+        )
     modules = {
         b.member: kept[b.member] for b in binaries if b.extension_module and b.member in kept
     }
-    with zipfile.ZipFile(path) as zf:  # the central directory only: methods and sizes
-        infos = zf.infolist()
     found = _findings.merge(
         [
+            *archive,
             *platform.audit(wheel.platform_tags, binaries),
             *manylinux.audit(wheel.platform_tags, binaries, wheel.members),
             *macos.audit(wheel.platform_tags, binaries),
             *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
             *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),
-            *pypi_rules.audit(
-                wheel, kept.get(f"{wheel.dist_info}/METADATA"), infos, path.stat().st_size
-            ),
+            *pypi_rules.audit(wheel, kept.get(f"{wheel.dist_info}/METADATA")),
         ]
     )
     # Installers and PyPI accept any order (uv publishes manylinux_2_17 before manylinux2014):
