@@ -300,6 +300,7 @@ def check(path: Path) -> Result:
             *manylinux.audit(wheel.platform_tags, binaries, wheel.members),
             *macos.audit(wheel.platform_tags, binaries),
             *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
+            *interpreter.audit_platforms(wheel.members, wheel.platform_tags),
             *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),
             *pypi_rules.audit(wheel, kept.get(f"{wheel.dist_info}/METADATA")),
         ]

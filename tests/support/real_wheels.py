@@ -99,3 +99,10 @@ KIWISOLVER_MANYLINUX = RealWheel(
     "cc978a80a0db3a66d25767b03688f1147a69e6237175c0f4ffffaaedf744055a",
     "a C++ extension: GLIBCXX_3.4.11, CXXABI_1.3, GCC_3.0 and libstdc++ from the system",
 )
+
+# A small real Windows wheel whose extension module names its platform (rpds.cp312-win32.pyd).
+RPDS_WIN32 = RealWheel(
+    "rpds_py-2026.9.1-cp312-cp312-win32.whl",
+    "befc2d6a953e563f8a7bfd87a42c22ebf8a3e980dcb7b6a4d17b70b0e914e8a3",
+    "rpds/rpds.cp312-win32.pyd, a PE for x86",
+)
