@@ -84,6 +84,12 @@ def _tags_parser() -> argparse.ArgumentParser:
     p.add_argument("--build", metavar="BUILD", help="set the build tag ('' removes it)")
     p.add_argument("--out-dir", type=Path, help="where to write (default: beside the input)")
     p.add_argument("--remove", action="store_true", help="delete the input after success")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="also write a wheel whose tags stay, with a compressed WHEEL Tag line expanded "
+        "(one per tag) and its tag sets sorted; `unchanged` when nothing needs it",
+    )
     add_common(p)
     return p
 
@@ -179,7 +185,13 @@ def _main(argv: Sequence[str] | None) -> int:
     if args_list[:1] == ["tags"]:
         args = _tags_parser().parse_args(args_list[1:])
         edit = TagEdit(
-            args.python_tag, args.abi_tag, args.platform_tag, args.build, args.out_dir, args.remove
+            args.python_tag,
+            args.abi_tag,
+            args.platform_tag,
+            args.build,
+            args.out_dir,
+            args.remove,
+            args.fix,
         )
         found = wheels(args.wheels)
         return _emit("tags", _run_all("tags", found, edit, 1), args, found.skipped)

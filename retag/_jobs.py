@@ -44,6 +44,7 @@ class TagEdit:
     build: str | None = None  # "" removes it
     out_dir: Path | None = None
     remove: bool = False
+    fix: bool = False  # also rewrite a wheel whose name and tags stay: Tag lines expanded
 
 
 def _out_dir(out_dir: Path | None, path: Path) -> Path:
@@ -229,6 +230,15 @@ def tags(path: Path, args: TagEdit) -> Result:
             2,
             reasons=(f"{path.name}: removing every tag of a kind leaves no valid wheel name",),
         )
+    edited = (python, abi, platform, build) != (
+        wheel.python_tags,
+        wheel.abi_tags,
+        wheel.platform_tags,
+        wheel.build,
+    )
+    if args.fix and not edited and _rewrite.canonical(wheel):
+        why = "nothing to fix: one WHEEL Tag line per tag, and each tag set sorted"
+        return Result(str(path), "unchanged", 0, output=str(path), reasons=(why,))
     out = _rewrite.rewrite(
         wheel,
         python_tags=python,
@@ -236,9 +246,11 @@ def tags(path: Path, args: TagEdit) -> Result:
         platform_tags=platform,
         build=build,
         out_dir=_out_dir(args.out_dir, path),
+        in_place=args.fix,
     )
-    status = "unchanged" if out.resolve() == path.resolve() else "retagged"
-    if args.remove and status == "retagged":
+    same = out.resolve() == path.resolve()
+    status = "unchanged" if same and not args.fix else "retagged"
+    if args.remove and not same:
         path.unlink()
     return Result(str(path), status, 0, output=str(out))
 
@@ -248,10 +260,9 @@ def check(path: Path) -> Result:
 
     One finding per problem, listing the tags it concerns and citing its rule (JSON: `findings`,
     each with rule, member, problem, tags, honest)."""
-    import zipfile
-
     from . import _proof
-    from .audit import abi3, interpreter, isa, macos, manylinux, platform, pypi_rules
+    from ._errors import RetagError
+    from .audit import abi3, interpreter, isa, macos, manylinux, platform, pypi_rules, zip_hygiene
     from .audit import findings as _findings
 
     kept: dict[str, bytes] = {}
@@ -263,22 +274,35 @@ def check(path: Path) -> Result:
         elif abi3_wheel and name.endswith((".so", ".pyd", ".dylib")):
             kept[name] = data  # abi3audit reads the extension modules among them
 
-    wheel, binaries = read_and_analyse(path, keep)
+    # The archive first, from its records alone: a wheel the reader then refuses (duplicate
+    # names, a method it cannot inflate) is still unreadable (exit 2), but PyPI's rules it
+    # breaks are named too.
+    archive = zip_hygiene.audit(path)
+    try:
+        wheel, binaries = read_and_analyse(path, keep)
+    except RetagError as exc:
+        if not archive:
+            raise
+        return Result(
+            str(path),
+            "error",
+            2,
+            reasons=(str(exc), *map(str, archive)),
+            extra={"findings": [f.as_json() for f in archive]},
+        )
     modules = {
         b.member: kept[b.member] for b in binaries if b.extension_module and b.member in kept
     }
-    with zipfile.ZipFile(path) as zf:  # the central directory only: methods and sizes
-        infos = zf.infolist()
     found = _findings.merge(
         [
+            *archive,
             *platform.audit(wheel.platform_tags, binaries),
             *manylinux.audit(wheel.platform_tags, binaries, wheel.members),
             *macos.audit(wheel.platform_tags, binaries),
             *interpreter.audit(wheel.members, wheel.python_tags, wheel.abi_tags),
+            *interpreter.audit_platforms(wheel.members, wheel.platform_tags),
             *abi3.audit(modules, wheel.python_tags, wheel.abi_tags),
-            *pypi_rules.audit(
-                wheel, kept.get(f"{wheel.dist_info}/METADATA"), infos, path.stat().st_size
-            ),
+            *pypi_rules.audit(wheel, kept.get(f"{wheel.dist_info}/METADATA")),
         ]
     )
     # Installers and PyPI accept any order (uv publishes manylinux_2_17 before manylinux2014):

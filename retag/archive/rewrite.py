@@ -369,6 +369,19 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def canonical(wheel: Wheel) -> bool:
+    """Whether WHEEL is named and tagged as `rewrite` writes it: each tag set of the name sorted
+    and without repeats, and WHEEL with one Tag line per tag, none repeated (their order aside).
+    `retag tags --fix` rewrites a wheel that is not."""
+    sets = (wheel.python_tags, wheel.abi_tags, wheel.platform_tags)
+    lines = [value for key, value in wheel.wheel_file if key.lower() == "tag"]
+    return (
+        all(list(tags) == sorted(set(tags)) for tags in sets)
+        and all("." not in line for line in lines)
+        and len(set(lines)) == len(lines)
+    )
+
+
 def rewrite(
     wheel: Wheel,
     *,
@@ -377,55 +390,65 @@ def rewrite(
     platform_tags: Sequence[str],
     build: str | None,
     out_dir: Path,
+    in_place: bool = False,
 ) -> Path:
     """Write WHEEL with exactly these tags (and BUILD, None for none) into OUT_DIR, created if
     need be; the new file's path.  If that is the input itself (same directory, same tags),
-    nothing is written."""
+    nothing is written, unless IN_PLACE: then the input is replaced, atomically, by its
+    rewrite (a compressed Tag line expanded, as `retag tags --fix` wants)."""
     build = build or None
     filename = compose_filename(
         wheel.name, wheel.version, build, python_tags, abi_tags, platform_tags
     )
     target = out_dir / filename
-    if _same_file(target, wheel.path):
+    if _same_file(target, wheel.path) and not in_place:
         return wheel.path
     sets = [sorted(set(tags)) for tags in (python_tags, abi_tags, platform_tags)]
     tags = ["-".join(parts) for parts in itertools.product(*sets)]  # the order `wheel tags` uses
-    with reopen(wheel) as src:
-        by_name = {entry.name: entry for entry in src.entries}
-        old = [
-            b"".join(stream_member(src.zf, src.fp, by_name[path], wheel.filename, _SMALL))
-            for path in (wheel.wheel_path, wheel.record_path)
-        ]
-        new_wheel = _new_wheel_file(wheel.filename, old[0], tags, build)
-        replaced = {
-            wheel.wheel_path: new_wheel,
-            wheel.record_path: _new_record(wheel.filename, old[1], {wheel.wheel_path: new_wheel}),
-        }
-        when = _date_time(filename, by_name[wheel.wheel_path].info.date_time)
-        _clean_stale(out_dir, filename)
-        tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)  # as `auditwheel repair -w` does
-            fd = os.open(
-                tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-            )  # 0o666: the umask decides, as for any new file
-            with open(fd, "wb") as out:
-                _write(out, src, replaced, when)
-                out.flush()
-                os.fsync(out.fileno())
-            try:
-                _check(tmp, filename, wheel, src, replaced, tags, build)
-            except RetagError as exc:
-                reason = str(exc).removeprefix(f"{filename}: ")
-                raise OutputError(f"{filename}: the output failed its check: {reason}") from None
-            os.replace(tmp, target)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            if isinstance(exc, OSError):
-                raise OutputError(
-                    f"{filename}: cannot write to {out_dir}: {exc.strerror or oneline(exc)}"
-                ) from None
-            raise
+    _clean_stale(out_dir, filename)
+    tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        with reopen(wheel) as src:
+            _write_checked(tmp, filename, wheel, src, tags, build)
+        # The input is closed by now: a rewrite in place replaces it on Windows too.
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"{filename}: cannot write to {out_dir}: {exc.strerror or oneline(exc)}"
+            ) from None
+        raise
     _fsync_dir(out_dir)
     return target
+
+
+def _write_checked(
+    tmp: Path, filename: str, wheel: Wheel, src: Opened, tags: list[str], build: str | None
+) -> None:
+    """The new wheel, written to TMP (created here) and checked."""
+    by_name = {entry.name: entry for entry in src.entries}
+    old = [
+        b"".join(stream_member(src.zf, src.fp, by_name[path], wheel.filename, _SMALL))
+        for path in (wheel.wheel_path, wheel.record_path)
+    ]
+    new_wheel = _new_wheel_file(wheel.filename, old[0], tags, build)
+    replaced = {
+        wheel.wheel_path: new_wheel,
+        wheel.record_path: _new_record(wheel.filename, old[1], {wheel.wheel_path: new_wheel}),
+    }
+    when = _date_time(filename, by_name[wheel.wheel_path].info.date_time)
+    tmp.parent.mkdir(parents=True, exist_ok=True)  # as `auditwheel repair -w` does
+    fd = os.open(
+        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+    )  # 0o666: the umask decides, as for any new file
+    with open(fd, "wb") as out:
+        _write(out, src, replaced, when)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        _check(tmp, filename, wheel, src, replaced, tags, build)
+    except RetagError as exc:
+        reason = str(exc).removeprefix(f"{filename}: ")
+        raise OutputError(f"{filename}: the output failed its check: {reason}") from None

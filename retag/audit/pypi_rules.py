@@ -8,9 +8,7 @@
 - the file name's project and version equal to METADATA's (both normalised with packaging);
 - a Metadata-Version packaging (and so warehouse) supports;
 - every `License-File` of Metadata 2.4+ present in `.dist-info/licenses/` (PEP 639);
-- zip hygiene (`_is_valid_dist_file`): stored or deflated members only, no absurd compression
-  ratio (more than 50:1 once more than 64 MiB are unpacked).  Duplicate member names are refused
-  earlier, when the wheel is read (exit 2);
+- (the archive's own rules, methods, bombs, duplicates and framing, are `zip_hygiene`'s);
 - one WHEEL `Tag:` line per tag (the binary distribution format): a compressed line such as uv
   0.5.2's `Tag: py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.musllinux_1_1_aarch64`
   makes `wheel tags` crash.  That the Tag lines equal the name is checked when the wheel is read.
@@ -19,7 +17,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Sequence
 
 from packaging.metadata import parse_email
@@ -66,7 +63,6 @@ _ANDROID = re.compile(r"android_\d+_(armeabi_v7a|arm64_v8a|x86|x86_64)")
 _LEGACY = re.compile(r"manylinux(1|2010|2014)_(.+)")
 # packaging's list, which warehouse validates METADATA with (2.0 was never a real version)
 _METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
-_RATIO, _RATIO_FLOOR = 50, 64 * 1024**2
 
 
 def platform_tag_problem(tag: str) -> str | None:
@@ -185,30 +181,6 @@ def _version_key(text: str) -> tuple[int, ...]:
         return ()
 
 
-def zip_findings(wheel: Wheel, infos: Sequence[zipfile.ZipInfo], size: int) -> list[Finding]:
-    rule = f"{UPLOAD}: zip archive"
-    out = [
-        Finding(
-            rule,
-            info.filename,
-            f"compressed with method {info.compress_type}: PyPI accepts stored and deflated only",
-        )
-        for info in infos
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-    ]
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > _RATIO_FLOOR and size and unpacked / size > _RATIO:
-        out.append(
-            Finding(
-                rule,
-                None,
-                f"{wheel.filename} unpacks to {unpacked:,} bytes from {size:,}: a compression "
-                f"ratio over {_RATIO}:1, which PyPI refuses as a decompression bomb",
-            )
-        )
-    return out
-
-
 def wheel_file_findings(wheel: Wheel) -> list[Finding]:
     """WHEEL's Tag lines: one per tag (their set equals the name's: checked on reading)."""
     out = []
@@ -228,12 +200,6 @@ def wheel_file_findings(wheel: Wheel) -> list[Finding]:
     return out
 
 
-def audit(
-    wheel: Wheel, metadata: bytes | None, infos: Sequence[zipfile.ZipInfo], size: int
-) -> list[Finding]:
-    """Every upload rule the wheel breaks."""
-    return [
-        *platform_findings(wheel),
-        *metadata_findings(wheel, metadata),
-        *zip_findings(wheel, infos, size),
-    ]
+def audit(wheel: Wheel, metadata: bytes | None) -> list[Finding]:
+    """Every upload rule the wheel's name and metadata break."""
+    return [*platform_findings(wheel), *metadata_findings(wheel, metadata)]

@@ -18,6 +18,7 @@ from real_wheels import (
     NUMPY_MUSL,
     STATIC_MUSL,
     UV_DUAL_AARCH64,
+    UV_GLIBC_X86_64,
     UV_MUSL_X86_64,
     RealWheel,
 )
@@ -204,3 +205,55 @@ def test_tags_matches_wheel_tags(pypi: Fetch, tmp_path: Path) -> None:
         assert a.namelist() == b.namelist()
         for name in ("uv-0.5.2.dist-info/WHEEL", "uv-0.5.2.dist-info/RECORD"):
             assert a.read(name) == b.read(name), name
+
+
+@pytest.mark.parametrize("wheel", [UV_DUAL_AARCH64, UV_GLIBC_X86_64], ids=lambda w: w.filename)
+def test_tags_fix_on_uv_compressed_tag_lines(pypi: Fetch, tmp_path: Path, wheel: RealWheel) -> None:
+    """uv 0.5.2's real single compressed Tag line, expanded; the binary copied raw; `wheel tags`
+    (which fails on the original) reads the result; `retag check` warns no more."""
+    src = copy_in(pypi, wheel, tmp_path / "in")
+    spec = ["--python-tag", "py3"]
+    failed = subprocess.run(
+        [sys.executable, "-m", "wheel", "tags", *spec, str(src)], capture_output=True, text=True
+    )
+    assert failed.returncode != 0 and "Wheel internal tags" in failed.stderr
+    result = retag("tags", "--fix", "--out-dir", str(tmp_path / "out"), str(src))
+    assert result.returncode == 0, result.stderr
+    (out,) = (tmp_path / "out").iterdir()
+    assert out.name == result.stdout.strip()
+    platforms = out.name.removesuffix(".whl").split("-")[-1].split(".")
+    assert platforms == sorted(src.name.removesuffix(".whl").split("-")[-1].split("."))
+    with zipfile.ZipFile(out) as zf:
+        lines = [
+            ln
+            for ln in zf.read("uv-0.5.2.dist-info/WHEEL").decode().splitlines()
+            if ln.startswith("Tag:")
+        ]
+    assert lines == [f"Tag: py3-none-{p}" for p in platforms]
+    assert raw_member(out, "uv-0.5.2.data/scripts/uv") == raw_member(
+        src, "uv-0.5.2.data/scripts/uv"
+    )
+    check = retag("check", str(out))
+    assert check.returncode == 0 and "!" not in check.stdout, check.stdout
+    read = subprocess.run(
+        [sys.executable, "-m", "wheel", "tags", *spec, str(out)], capture_output=True, text=True
+    )
+    assert read.returncode == 0, read.stderr
+
+
+def test_tags_fix_with_a_tag_change_on_uv_musl(pypi: Fetch, tmp_path: Path) -> None:
+    src = copy_in(pypi, UV_MUSL_X86_64, tmp_path)
+    unchanged = retag("tags", "--fix", "--format", "json", str(src))
+    assert json.loads(unchanged.stdout)["results"][0]["status"] == "unchanged"
+    assert [p.name for p in tmp_path.iterdir()] == [src.name]  # one Tag line already: nothing
+    spec = "+manylinux_2_17_x86_64.manylinux2014_x86_64"
+    result = retag("tags", "--fix", "--platform-tag", spec, "--remove", str(src))
+    new = tmp_path / result.stdout.strip()
+    assert [p.name for p in tmp_path.iterdir()] == [new.name]
+    with zipfile.ZipFile(new) as zf:
+        wheel_file = zf.read("uv-0.5.2.dist-info/WHEEL").decode()
+    assert [ln for ln in wheel_file.splitlines() if ln.startswith("Tag:")] == [
+        "Tag: py3-none-manylinux2014_x86_64",
+        "Tag: py3-none-manylinux_2_17_x86_64",
+        "Tag: py3-none-musllinux_1_1_x86_64",
+    ]

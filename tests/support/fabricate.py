@@ -3,9 +3,12 @@ real wheel (checking every hash) and writes the new one (hashing every member in
 
 from __future__ import annotations
 
+import copy
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from wheel.wheelfile import WheelFile
 
@@ -54,4 +57,48 @@ def fabricate(
             writer.writestr(fresh, data)
         for name, data in add.items():
             writer.writestr(name, data)
+    return out
+
+
+class _Unseekable:
+    """A write-only stream that cannot seek: zipfile then writes data descriptors."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._f = f
+
+    def write(self, data: bytes) -> int:
+        return self._f.write(data)
+
+    def flush(self) -> None:
+        self._f.flush()
+
+
+def rezip(
+    src: Path,
+    out: Path,
+    *,
+    junk: Mapping[str, bytes] | None = None,
+    comments: Mapping[str, bytes] | None = None,
+    duplicate: str | None = None,
+    streamed: bool = False,
+) -> Path:
+    """SRC's members, contents unchanged (RECORD stays true), in a zip with archive-level
+    blemishes: JUNK[name] written just before that member's local header, member COMMENTS, the
+    member DUPLICATE written twice, or STREAMED (every member followed by a data descriptor)."""
+    junk, comments = junk or {}, comments or {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(src) as reader, open(out, "wb") as f:
+        sink: Any = _Unseekable(f) if streamed else f
+        with zipfile.ZipFile(sink, "w") as writer, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+            for info in reader.infolist():
+                if info.filename in junk:
+                    assert writer.fp is not None
+                    writer.fp.write(junk[info.filename])
+                    writer.start_dir = writer.fp.tell()  # where zipfile writes the next member
+                data = reader.read(info)
+                info.comment = comments.get(info.filename, info.comment)
+                writer.writestr(info, data)
+                if info.filename == duplicate:
+                    writer.writestr(copy.copy(info), data)  # its own header offset
     return out

@@ -112,3 +112,10 @@ SCIPY_MANYLINUX = RealWheel(
     "271e3713e645149ea5ea3e97b57fdab61ce61333f97cfae392c28ba786f9bb49",
     "37 MB; cython_special's RPATH keeps a build path, /opt/_internal/.../scipy_openblas32/lib",
 )
+
+# A small real Windows wheel whose extension module names its platform (rpds.cp312-win32.pyd).
+RPDS_WIN32 = RealWheel(
+    "rpds_py-2026.9.1-cp312-cp312-win32.whl",
+    "befc2d6a953e563f8a7bfd87a42c22ebf8a3e980dcb7b6a4d17b70b0e914e8a3",
+    "rpds/rpds.cp312-win32.pyd, a PE for x86",
+)

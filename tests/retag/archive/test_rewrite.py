@@ -191,6 +191,56 @@ def test_unsorted_tags_are_normalised(tmp_path: Path) -> None:
     verify_with_wheel(out)
 
 
+COMPRESSED = "py3-none-manylinux2014_x86_64.musllinux_1_1_x86_64"
+SORTED = "demo-1.0-py3-none-manylinux2014_x86_64.musllinux_1_1_x86_64.whl"
+
+
+def test_canonical(tmp_path: Path) -> None:
+    assert _rewrite.canonical(read_wheel(make_wheel(tmp_path / "a", tags=[COMPRESSED])))
+    compressed = make_wheel(tmp_path / "b", tags=[COMPRESSED], wheel_tags=[COMPRESSED])
+    assert not _rewrite.canonical(read_wheel(compressed))
+    unsorted = "demo-1.0-py3-none-musllinux_1_1_x86_64.manylinux2014_x86_64.whl"
+    assert not _rewrite.canonical(
+        read_wheel(make_wheel(tmp_path / "c", tags=[COMPRESSED], filename=unsorted))
+    )
+    twice = make_wheel(tmp_path / "d", tags=[MUSL], wheel_tags=[MUSL, MUSL])
+    assert not _rewrite.canonical(read_wheel(twice))
+
+
+def test_in_place_expands_a_compressed_tag_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The name stays, so the input itself is replaced: WHEEL with one Tag line per tag, RECORD's
+    WHEEL line rehashed, every other member copied raw; the same bytes from two copies."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outs = []
+    for sub in ("a", "b"):
+        path = make_wheel(tmp_path / sub, tags=[COMPRESSED], wheel_tags=[COMPRESSED])
+        assert path.name == SORTED
+        before, wheel = raw_members(path), read_wheel(path)
+        out = rewrite(
+            wheel,
+            python_tags=wheel.python_tags,
+            abi_tags=wheel.abi_tags,
+            platform_tags=wheel.platform_tags,
+            build=None,
+            out_dir=path.parent,
+            in_place=True,
+        )
+        assert out == path and os.listdir(path.parent) == [SORTED]  # no temporary file left
+        verify_with_wheel(out)
+        fixed = read_wheel(out)
+        assert [v for k, v in fixed.wheel_file if k == "Tag"] == [
+            "py3-none-manylinux2014_x86_64",
+            MUSL,
+        ]
+        after = raw_members(out)
+        assert {n for n in before if before[n] != after[n]} == {wheel.wheel_path, wheel.record_path}
+        assert _rewrite.canonical(fixed)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
 def test_wheel_file_formatting_is_kept(tmp_path: Path) -> None:
     text = (
         "Wheel-Version: 1.0\r\nTag: py3-none-any\r\nGenerator: odd\r\n  folded\r\n"

@@ -12,6 +12,8 @@ from real_wheels import MARKUPSAFE_CP312
 
 from retag._jobs import check
 from retag.audit.findings import Finding, merge
+from retag.audit.interpreter import PLATFORM_RULE
+from retag.audit.platform import ARCH
 
 Fetch = Callable[[str, str], Path]
 
@@ -42,7 +44,9 @@ def test_alias_tags_make_one_finding(pypi: Fetch, tmp_path: Path) -> None:
         wheel_tags=[f"cp312-cp312-{t}" for t in tags],
     )
     result = check(lie)
-    (finding,) = result.extra["findings"]
-    assert finding["tags"] == tags
-    assert finding["member"] == "markupsafe/_speedups.cpython-312-x86_64-linux-gnu.so"
-    assert len(result.reasons) == 1
+    # the code's architecture and the module name's are two claims: one finding each, not two
+    (code, name) = result.extra["findings"]
+    assert code["tags"] == name["tags"] == tags
+    assert code["member"] == "markupsafe/_speedups.cpython-312-x86_64-linux-gnu.so"
+    assert code["rule"] == ARCH and name["rule"] == PLATFORM_RULE
+    assert len(result.reasons) == 2
