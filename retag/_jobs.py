@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from . import _siblings
 from ._report import Result
 from .archive import rewrite as _rewrite
 from .archive import wheelfile as _wheelfile
 
 if TYPE_CHECKING:
+    from . import _siblings
     from .binaries.analysis import Binary
 
-# The binary analysis (pyelftools, pefile, macholib, auditwheel) is imported by the jobs that
-# need it: `retag tags` starts faster without it.
+# The binary analysis (pyelftools, pefile, macholib, auditwheel) and the sibling search are
+# imported by the jobs that need them: `retag tags` starts faster without them.
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _binary_json(b: Binary) -> dict[str, Any]:
 def retag(path: Path, inputs: Sequence[Path], args: RetagOptions, explicit: bool = True) -> Result:
     """Decide and do one wheel's retag.  EXPLICIT: the wheel was named, not found in a folder;
     a named candidate that cannot be proven static is refused, a found one is not applicable."""
-    from . import _proof
+    from . import _proof, _siblings
 
     try:
         platform_tags = {t.platform for t in parse_wheel_filename(path.name)[3]}
@@ -194,6 +194,8 @@ def _tags(wheel: _wheelfile.Wheel, platform_tags: Sequence[str]) -> frozenset[Ta
 
 
 def _choice_json(c: _siblings.Choice, new_name: str) -> dict[str, Any]:
+    from . import _siblings
+
     names = {_siblings.OURS: new_name, _siblings.TIE: None}
     return {
         "sibling": c.sibling,

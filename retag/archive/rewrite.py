@@ -22,12 +22,12 @@ import io
 import itertools
 import os
 import re
-import secrets
 import struct
+import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -327,6 +327,27 @@ def _check(
                 fail(filename, "is not an exact copy of the input's", made.name)
 
 
+def _synced_while(out: BinaryIO, check: Callable[[], None]) -> None:
+    """Run CHECK while OUT is fsynced in a thread (the disk flushes as the output is re-read from
+    the page cache); an fsync error is raised after CHECK, which is raised first."""
+    errors: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(out.fileno())
+        except OSError as exc:
+            errors.append(exc)
+
+    syncing = threading.Thread(target=sync, name="retag-fsync", daemon=True)
+    syncing.start()
+    try:
+        check()
+    finally:
+        syncing.join()
+    if errors:
+        raise errors[0]
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)  # signal 0: only asks whether the process exists
@@ -403,7 +424,7 @@ def rewrite(
         }
         when = _date_time(filename, by_name[wheel.wheel_path].info.date_time)
         _clean_stale(out_dir, filename)
-        tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+        tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
         try:
             out_dir.mkdir(parents=True, exist_ok=True)  # as `auditwheel repair -w` does
             fd = os.open(
@@ -412,12 +433,15 @@ def rewrite(
             with open(fd, "wb") as out:
                 _write(out, src, replaced, when)
                 out.flush()
-                os.fsync(out.fileno())
-            try:
-                _check(tmp, filename, wheel, src, replaced, tags, build)
-            except RetagError as exc:
-                reason = str(exc).removeprefix(f"{filename}: ")
-                raise OutputError(f"{filename}: the output failed its check: {reason}") from None
+                try:
+                    _synced_while(
+                        out, lambda: _check(tmp, filename, wheel, src, replaced, tags, build)
+                    )
+                except RetagError as exc:
+                    reason = str(exc).removeprefix(f"{filename}: ")
+                    raise OutputError(
+                        f"{filename}: the output failed its check: {reason}"
+                    ) from None
             os.replace(tmp, target)
         except BaseException as exc:
             with contextlib.suppress(OSError):
