@@ -264,6 +264,28 @@ def test_disk_full_mid_write_leaves_nothing(
     assert _entries(tmp_path / "out") == []
 
 
+def test_a_failed_fsync_leaves_nothing(
+    musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output's fsync runs in a thread beside its check: its error still fails the rewrite."""
+    checked: list[bool] = []
+    real_check = _rewrite._check
+
+    def check(*args: object) -> None:
+        real_check(*args)  # type: ignore[arg-type]
+        checked.append(True)
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(_rewrite, "_check", check)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as info:
+        retag(musl, tmp_path / "out")
+    assert str(info.value) == f"{RETAGGED}: cannot write to {tmp_path / 'out'}: Input/output error"
+    assert checked == [True] and _entries(tmp_path / "out") == []
+
+
 def test_ctrl_c_mid_write_leaves_nothing(
     musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
