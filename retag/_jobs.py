@@ -219,12 +219,26 @@ def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:
 
 
 def tags(path: Path, args: TagEdit) -> Result:
-    wheel = _wheelfile.read_wheel(path)
+    wheel = _wheelfile.read_wheel(path, verify=False)
+    # The members are checked against RECORD while the rewrite copies them: nothing is named
+    # until the check has passed, and its error comes first, as when read with verify.
+    verification = _wheelfile.Verification(wheel)
+    try:
+        return _edit(path, wheel, args, verification)
+    except Exception:
+        verification.result()
+        raise
+
+
+def _edit(
+    path: Path, wheel: _wheelfile.Wheel, args: TagEdit, verification: _wheelfile.Verification
+) -> Result:
     python = edit_tags(wheel.python_tags, args.python_tag)
     abi = edit_tags(wheel.abi_tags, args.abi_tag)
     platform = edit_tags(wheel.platform_tags, args.platform_tag)
     build = wheel.build if args.build is None else (args.build or None)
     if not (python and abi and platform):
+        verification.result()
         return Result(
             str(path),
             "error",
@@ -238,6 +252,7 @@ def tags(path: Path, args: TagEdit) -> Result:
         platform_tags=platform,
         build=build,
         out_dir=_out_dir(args.out_dir, path),
+        verification=verification,
     )
     status = "unchanged" if out.resolve() == path.resolve() else "retagged"
     if args.remove and status == "retagged":

@@ -37,6 +37,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from .._errors import OutputError, RetagError, fail, oneline
 from .wheelfile import (
     Opened,
+    Verification,
     Wheel,
     open_wheel,
     parse_record,
@@ -289,11 +290,12 @@ def _check(
     replaced: dict[str, bytes],
     tags: list[str],
     build: str | None,
+    trusted: bool,
 ) -> None:
     """Re-read the temporary output as a wheel: valid, tagged as named, and every member either
     the intended new content or byte-identical compressed data (and headers) to the input's, so
-    the input's verified hashes carry over; if the input was not verified, verify all."""
-    with open_wheel(tmp, not wheel.verified, filename=filename) as out:
+    the input's verified hashes carry over; if the input is not TRUSTED, verify all."""
+    with open_wheel(tmp, not trusted, filename=filename) as out:
         new = out.wheel
         expected = frozenset(t for tag in tags for t in parse_tag(tag))
         if new.tags != expected or new.build != build or new.members != wheel.members:
@@ -398,19 +400,44 @@ def rewrite(
     platform_tags: Sequence[str],
     build: str | None,
     out_dir: Path,
+    verification: Verification | None = None,
 ) -> Path:
     """Write WHEEL with exactly these tags (and BUILD, None for none) into OUT_DIR, created if
     need be; the new file's path.  If that is the input itself (same directory, same tags),
-    nothing is written."""
+    nothing is written.
+
+    VERIFICATION, WHEEL's members being checked against RECORD in a thread, is awaited before
+    the output takes its name; its error comes first, as if WHEEL had been verified when read."""
+    try:
+        return _rewrite(wheel, python_tags, abi_tags, platform_tags, build, out_dir, verification)
+    except Exception:
+        if verification is not None:
+            verification.result()
+        raise
+
+
+def _rewrite(
+    wheel: Wheel,
+    python_tags: Sequence[str],
+    abi_tags: Sequence[str],
+    platform_tags: Sequence[str],
+    build: str | None,
+    out_dir: Path,
+    verification: Verification | None,
+) -> Path:
     build = build or None
     filename = compose_filename(
         wheel.name, wheel.version, build, python_tags, abi_tags, platform_tags
     )
     target = out_dir / filename
     if _same_file(target, wheel.path):
+        if verification is not None:
+            verification.result()
         return wheel.path
     sets = [sorted(set(tags)) for tags in (python_tags, abi_tags, platform_tags)]
     tags = ["-".join(parts) for parts in itertools.product(*sets)]  # the order `wheel tags` uses
+    # An input verified (or being verified) is not verified again through the output.
+    trusted = wheel.verified or verification is not None
     with reopen(wheel) as src:
         by_name = {entry.name: entry for entry in src.entries}
         old = [
@@ -435,13 +462,16 @@ def rewrite(
                 out.flush()
                 try:
                     _synced_while(
-                        out, lambda: _check(tmp, filename, wheel, src, replaced, tags, build)
+                        out,
+                        lambda: _check(tmp, filename, wheel, src, replaced, tags, build, trusted),
                     )
                 except RetagError as exc:
                     reason = str(exc).removeprefix(f"{filename}: ")
                     raise OutputError(
                         f"{filename}: the output failed its check: {reason}"
                     ) from None
+            if verification is not None:
+                verification.result()
             os.replace(tmp, target)
         except BaseException as exc:
             with contextlib.suppress(OSError):
