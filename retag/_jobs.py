@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
-from . import _siblings
 from ._report import Result
 from .archive import rewrite as _rewrite
 from .archive import wheelfile as _wheelfile
 
 if TYPE_CHECKING:
+    from . import _siblings
     from .binaries.analysis import Binary
 
-# The binary analysis (pyelftools, pefile, macholib, auditwheel) is imported by the jobs that
-# need it: `retag tags` starts faster without it.
+# The binary analysis (pyelftools, pefile, macholib, auditwheel) and the sibling search are
+# imported by the jobs that need them: `retag tags` starts faster without them.
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _binary_json(b: Binary) -> dict[str, Any]:
 def retag(path: Path, inputs: Sequence[Path], args: RetagOptions, explicit: bool = True) -> Result:
     """Decide and do one wheel's retag.  EXPLICIT: the wheel was named, not found in a folder;
     a named candidate that cannot be proven static is refused, a found one is not applicable."""
-    from . import _proof
+    from . import _proof, _siblings
 
     try:
         platform_tags = {t.platform for t in parse_wheel_filename(path.name)[3]}
@@ -195,6 +195,8 @@ def _tags(wheel: _wheelfile.Wheel, platform_tags: Sequence[str]) -> frozenset[Ta
 
 
 def _choice_json(c: _siblings.Choice, new_name: str) -> dict[str, Any]:
+    from . import _siblings
+
     names = {_siblings.OURS: new_name, _siblings.TIE: None}
     return {
         "sibling": c.sibling,
@@ -218,12 +220,26 @@ def edit_tags(current: Sequence[str], spec: str | None) -> tuple[str, ...]:
 
 
 def tags(path: Path, args: TagEdit) -> Result:
-    wheel = _wheelfile.read_wheel(path)
+    wheel = _wheelfile.read_wheel(path, verify=False)
+    # The members are checked against RECORD while the rewrite copies them: nothing is named
+    # until the check has passed, and its error comes first, as when read with verify.
+    verification = _wheelfile.Verification(wheel)
+    try:
+        return _edit(path, wheel, args, verification)
+    except Exception:
+        verification.result()
+        raise
+
+
+def _edit(
+    path: Path, wheel: _wheelfile.Wheel, args: TagEdit, verification: _wheelfile.Verification
+) -> Result:
     python = edit_tags(wheel.python_tags, args.python_tag)
     abi = edit_tags(wheel.abi_tags, args.abi_tag)
     platform = edit_tags(wheel.platform_tags, args.platform_tag)
     build = wheel.build if args.build is None else (args.build or None)
     if not (python and abi and platform):
+        verification.result()
         return Result(
             str(path),
             "error",
@@ -237,6 +253,7 @@ def tags(path: Path, args: TagEdit) -> Result:
         wheel.build,
     )
     if args.fix and not edited and _rewrite.canonical(wheel):
+        verification.result()  # a broken wheel is no "unchanged" one
         why = "nothing to fix: one WHEEL Tag line per tag, and each tag set sorted"
         return Result(str(path), "unchanged", 0, output=str(path), reasons=(why,))
     out = _rewrite.rewrite(
@@ -247,6 +264,7 @@ def tags(path: Path, args: TagEdit) -> Result:
         build=build,
         out_dir=_out_dir(args.out_dir, path),
         in_place=args.fix,
+        verification=verification,
     )
     same = out.resolve() == path.resolve()
     status = "unchanged" if same and not args.fix else "retagged"

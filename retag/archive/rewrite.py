@@ -22,12 +22,8 @@ import io
 import itertools
 import os
 import re
-import secrets
-import struct
-import time
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,6 +33,7 @@ from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from .._errors import OutputError, RetagError, fail, oneline
 from .wheelfile import (
     Opened,
+    Verification,
     Wheel,
     open_wheel,
     parse_record,
@@ -44,21 +41,12 @@ from .wheelfile import (
     reopen,
     verify_member,
 )
-from .zip import LOCAL_HEADER, LOCAL_SIGNATURE, Entry, raw_chunks, stream_member
+from .zip import Entry, raw_chunks, stream_member
+from .zipwrite import DateTime, ZipWriter, fresh_member, member_time
 
 _TAG = re.compile(r"[A-Za-z0-9_]+")  # what PEP 425 tags are made of (no '.', '-' or space)
 TEMP_MARK = ".retag-tmp-"
 _SMALL = 16 * 1024**2  # cap on the new WHEEL and RECORD when checking them
-_LEVEL = 9  # deflate level of the two members written anew: fixed, for reproducible output
-_MIN_EPOCH, _MAX_EPOCH = 315532800, 4354819198  # 1980-01-01 .. 2107-12-31: what a zip can date
-# Past these, a member or the archive needs zip64 records (module globals so tests can lower them).
-ZIP64_LIMIT, ZIP64_COUNT = 0xFFFFFFFF, 0xFFFF
-_CENTRAL = struct.Struct("<IBBBBHHHHIIIHHHHHII")
-_END = struct.Struct("<IHHHHIIH")
-_END64 = struct.Struct("<IQHHIIQQQQ")
-_LOCATOR = struct.Struct("<IIQI")
-_ZIP64_EXTRA = 0x0001
-DateTime = tuple[int, int, int, int, int, int]
 
 
 def compose_filename(
@@ -127,141 +115,6 @@ def _new_record(shown: str, data: bytes, replaced: dict[str, bytes]) -> bytes:
     return b"".join(out)
 
 
-def _strip_zip64(extra: bytes) -> bytes:
-    """Drop zip64 fields: they describe the old archive (new ones are written as needed)."""
-    kept: list[bytes] = []
-    while len(extra) >= 4:
-        field_id, size = struct.unpack("<HH", extra[:4])
-        if field_id != _ZIP64_EXTRA:
-            kept.append(extra[: 4 + size])
-        extra = extra[4 + size :]
-    return b"".join([*kept, extra])
-
-
-class _ZipWriter:
-    """Local headers and data in order, then the central directory: a zip from raw members."""
-
-    def __init__(self, out: BinaryIO) -> None:
-        self.out, self.offset, self.central = out, 0, list[bytes]()
-
-    def _write(self, data: bytes) -> None:
-        self.out.write(data)
-        self.offset += len(data)
-
-    def add(self, info: zipfile.ZipInfo, local_extra: bytes, chunks: Iterable[bytes]) -> None:
-        name = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
-        usize, csize, offset = info.file_size, info.compress_size, self.offset
-        flags = info.flag_bits & ~0x08  # sizes go in the local header: no data descriptor
-        year, month, day, hour, minute, second = info.date_time
-        dos_time = hour << 11 | minute << 5 | second // 2
-        dos_date = (year - 1980) << 9 | month << 5 | day
-        big = usize >= ZIP64_LIMIT or csize >= ZIP64_LIMIT
-        extra = _strip_zip64(local_extra)
-        if big:
-            extra += struct.pack("<HHQQ", _ZIP64_EXTRA, 16, usize, csize)
-        self._write(
-            LOCAL_HEADER.pack(
-                LOCAL_SIGNATURE,
-                (max(info.extract_version, 45) if big else info.extract_version)
-                | info.reserved << 8,
-                flags,
-                info.compress_type,
-                dos_time,
-                dos_date,
-                info.CRC,
-                0xFFFFFFFF if big else csize,
-                0xFFFFFFFF if big else usize,
-                len(name),
-                len(extra),
-            )
-            + name
-            + extra
-        )
-        for chunk in chunks:
-            self._write(chunk)
-        wide = [v for v in (usize, csize, offset) if v >= ZIP64_LIMIT]  # in this order: the spec's
-        extra = _strip_zip64(info.extra)
-        if wide:
-            extra += struct.pack(f"<HH{len(wide)}Q", _ZIP64_EXTRA, 8 * len(wide), *wide)
-        self.central.append(
-            _CENTRAL.pack(
-                0x02014B50,
-                info.create_version,
-                info.create_system,
-                max(info.extract_version, 45) if wide else info.extract_version,
-                info.reserved,
-                flags,
-                info.compress_type,
-                dos_time,
-                dos_date,
-                info.CRC,
-                *(0xFFFFFFFF if v >= ZIP64_LIMIT else v for v in (csize, usize)),
-                len(name),
-                len(extra),
-                len(info.comment),
-                0,
-                info.internal_attr,
-                info.external_attr,
-                0xFFFFFFFF if offset >= ZIP64_LIMIT else offset,
-            )
-            + name
-            + extra
-            + info.comment
-        )
-
-    def close(self, comment: bytes) -> None:
-        start, count = self.offset, len(self.central)
-        for record in self.central:
-            self._write(record)
-        size = self.offset - start
-        if count >= ZIP64_COUNT or size >= ZIP64_LIMIT or start >= ZIP64_LIMIT:
-            end64 = self.offset
-            self._write(_END64.pack(0x06064B50, 44, 45, 45, 0, 0, count, count, size, start))
-            self._write(_LOCATOR.pack(0x07064B50, 0, end64, 1))
-        self._write(
-            _END.pack(
-                0x06054B50,
-                0,
-                0,
-                min(count, 0xFFFF),
-                min(count, 0xFFFF),
-                min(size, 0xFFFFFFFF),
-                min(start, 0xFFFFFFFF),
-                len(comment),
-            )
-            + comment
-        )
-
-
-def _date_time(shown: str, default: tuple[int, ...]) -> DateTime:
-    """When the new members were made: SOURCE_DATE_EPOCH, else the input WHEEL's own time."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        y, mo, d, h, mi, s = default
-        return y, mo, d, h, mi, s
-    try:
-        epoch = min(max(int(raw), _MIN_EPOCH), _MAX_EPOCH)
-    except ValueError:
-        raise OutputError(f"{shown}: SOURCE_DATE_EPOCH={raw!r} is not an integer") from None
-    y, mo, d, h, mi, s = time.gmtime(epoch)[:6]
-    return y, mo, d, h, mi, s
-
-
-def _fresh(source: zipfile.ZipInfo, data: bytes, when: DateTime) -> tuple[zipfile.ZipInfo, bytes]:
-    """A member written anew: deflated at a fixed level; names, modes, attributes as before."""
-    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-    raw = compressor.compress(data) + compressor.flush()
-    info = zipfile.ZipInfo(source.orig_filename, when)
-    info.compress_type, info.CRC = zipfile.ZIP_DEFLATED, zlib.crc32(data)
-    info.file_size, info.compress_size = len(data), len(raw)
-    info.flag_bits = source.flag_bits & 0x800  # keep the name's encoding, nothing else
-    info.create_system, info.create_version = source.create_system, source.create_version
-    info.extract_version, info.reserved = max(source.extract_version, 20), source.reserved
-    info.internal_attr, info.external_attr = source.internal_attr, source.external_attr
-    info.comment, info.extra = source.comment, b""  # a timestamp extra would contradict `when`
-    return info, raw
-
-
 def _copy_source(src: Opened, entry: Entry) -> Iterator[bytes]:
     """The raw bytes of ENTRY; a read error is the input's fault, not the output's."""
     try:
@@ -271,10 +124,10 @@ def _copy_source(src: Opened, entry: Entry) -> Iterator[bytes]:
 
 
 def _write(out: BinaryIO, src: Opened, replaced: dict[str, bytes], when: DateTime) -> None:
-    writer = _ZipWriter(out)
+    writer = ZipWriter(out)
     for entry in src.entries:
         if entry.name in replaced:
-            info, raw = _fresh(entry.info, replaced[entry.name], when)
+            info, raw = fresh_member(entry.info, replaced[entry.name], when)
             writer.add(info, b"", [raw])
         else:
             writer.add(entry.info, entry.local_extra, _copy_source(src, entry))
@@ -289,11 +142,12 @@ def _check(
     replaced: dict[str, bytes],
     tags: list[str],
     build: str | None,
+    trusted: bool,
 ) -> None:
     """Re-read the temporary output as a wheel: valid, tagged as named, and every member either
     the intended new content or byte-identical compressed data (and headers) to the input's, so
-    the input's verified hashes carry over; if the input was not verified, verify all."""
-    with open_wheel(tmp, not wheel.verified, filename=filename) as out:
+    the input's verified hashes carry over; if the input is not TRUSTED, verify all."""
+    with open_wheel(tmp, not trusted, filename=filename) as out:
         new = out.wheel
         expected = frozenset(t for tag in tags for t in parse_tag(tag))
         if new.tags != expected or new.build != build or new.members != wheel.members:
@@ -325,6 +179,27 @@ def _check(
             )
             if not same:
                 fail(filename, "is not an exact copy of the input's", made.name)
+
+
+def _synced_while(out: BinaryIO, check: Callable[[], None]) -> None:
+    """Run CHECK while OUT is fsynced in a thread (the disk flushes as the output is re-read from
+    the page cache); an fsync error is raised after CHECK, which is raised first."""
+    errors: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(out.fileno())
+        except OSError as exc:
+            errors.append(exc)
+
+    syncing = threading.Thread(target=sync, name="retag-fsync", daemon=True)
+    syncing.start()
+    try:
+        check()
+    finally:
+        syncing.join()
+    if errors:
+        raise errors[0]
 
 
 def _alive(pid: int) -> bool:
@@ -391,25 +266,55 @@ def rewrite(
     build: str | None,
     out_dir: Path,
     in_place: bool = False,
+    verification: Verification | None = None,
 ) -> Path:
     """Write WHEEL with exactly these tags (and BUILD, None for none) into OUT_DIR, created if
     need be; the new file's path.  If that is the input itself (same directory, same tags),
     nothing is written, unless IN_PLACE: then the input is replaced, atomically, by its
-    rewrite (a compressed Tag line expanded, as `retag tags --fix` wants)."""
+    rewrite (a compressed Tag line expanded, as `retag tags --fix` wants).
+
+    VERIFICATION, WHEEL's members being checked against RECORD in a thread, is awaited before
+    the output takes its name; its error comes first, as if WHEEL had been verified when read."""
+    try:
+        return _rewrite(
+            wheel, python_tags, abi_tags, platform_tags, build, out_dir, in_place, verification
+        )
+    except Exception:
+        if verification is not None:
+            verification.result()
+        raise
+
+
+def _rewrite(
+    wheel: Wheel,
+    python_tags: Sequence[str],
+    abi_tags: Sequence[str],
+    platform_tags: Sequence[str],
+    build: str | None,
+    out_dir: Path,
+    in_place: bool,
+    verification: Verification | None,
+) -> Path:
     build = build or None
     filename = compose_filename(
         wheel.name, wheel.version, build, python_tags, abi_tags, platform_tags
     )
     target = out_dir / filename
     if _same_file(target, wheel.path) and not in_place:
+        if verification is not None:
+            verification.result()
         return wheel.path
     sets = [sorted(set(tags)) for tags in (python_tags, abi_tags, platform_tags)]
     tags = ["-".join(parts) for parts in itertools.product(*sets)]  # the order `wheel tags` uses
+    # An input verified (or being verified) is not verified again through the output.
+    trusted = wheel.verified or verification is not None
     _clean_stale(out_dir, filename)
-    tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = out_dir / f".{filename}{TEMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
     try:
         with reopen(wheel) as src:
-            _write_checked(tmp, filename, wheel, src, tags, build)
+            _write_checked(tmp, filename, wheel, src, tags, build, trusted)
+        if verification is not None:
+            verification.result()
         # The input is closed by now: a rewrite in place replaces it on Windows too.
         os.replace(tmp, target)
     except BaseException as exc:
@@ -425,7 +330,13 @@ def rewrite(
 
 
 def _write_checked(
-    tmp: Path, filename: str, wheel: Wheel, src: Opened, tags: list[str], build: str | None
+    tmp: Path,
+    filename: str,
+    wheel: Wheel,
+    src: Opened,
+    tags: list[str],
+    build: str | None,
+    trusted: bool,
 ) -> None:
     """The new wheel, written to TMP (created here) and checked."""
     by_name = {entry.name: entry for entry in src.entries}
@@ -438,7 +349,7 @@ def _write_checked(
         wheel.wheel_path: new_wheel,
         wheel.record_path: _new_record(wheel.filename, old[1], {wheel.wheel_path: new_wheel}),
     }
-    when = _date_time(filename, by_name[wheel.wheel_path].info.date_time)
+    when = member_time(filename, by_name[wheel.wheel_path].info.date_time)
     tmp.parent.mkdir(parents=True, exist_ok=True)  # as `auditwheel repair -w` does
     fd = os.open(
         tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
@@ -446,9 +357,10 @@ def _write_checked(
     with open(fd, "wb") as out:
         _write(out, src, replaced, when)
         out.flush()
-        os.fsync(out.fileno())
-    try:
-        _check(tmp, filename, wheel, src, replaced, tags, build)
-    except RetagError as exc:
-        reason = str(exc).removeprefix(f"{filename}: ")
-        raise OutputError(f"{filename}: the output failed its check: {reason}") from None
+        try:  # the fsync runs while the output is read back and compared
+            _synced_while(
+                out, lambda: _check(tmp, filename, wheel, src, replaced, tags, build, trusted)
+            )
+        except RetagError as exc:
+            reason = str(exc).removeprefix(f"{filename}: ")
+            raise OutputError(f"{filename}: the output failed its check: {reason}") from None

@@ -14,10 +14,11 @@ import csv
 import hashlib
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -255,6 +256,22 @@ def verify_member(
     return b"".join(kept)
 
 
+def _verify_all(
+    zf: zipfile.ZipFile,
+    fp: BinaryIO,
+    entries: list[Entry],
+    rows: dict[str, RecordRow],
+    shown: str,
+    limits: Limits,
+) -> None:
+    budget = [limits.max_total_size]
+    for entry in entries:
+        if not entry.name.endswith("/"):
+            verify_member(
+                zf, fp, entry, rows.get(entry.name), shown, limits.max_member_size, budget
+            )
+
+
 @dataclass(frozen=True)
 class Opened:
     """A wheel held open: the file, its zip directory and its entries, for reading and copying."""
@@ -289,12 +306,7 @@ def _load(fp: BinaryIO, path: Path, shown: str, verify: bool, limits: Limits) ->
                 fail(shown, "is listed twice in RECORD", row[0], RecordMismatchError)
         _check_record(shown, rows, dist_info, names)
         if verify:
-            budget = [limits.max_total_size]
-            for entry in entries:
-                if not entry.name.endswith("/"):
-                    verify_member(
-                        zf, fp, entry, rows.get(entry.name), shown, limits.max_member_size, budget
-                    )
+            _verify_all(zf, fp, entries, rows, shown, limits)
     except RetagError:
         raise
     except BAD_INPUT as exc:
@@ -351,6 +363,37 @@ def reopen(wheel: Wheel, limits: Limits = LIMITS) -> Iterator[Opened]:
         if opened.wheel != wheel or opened.wheel.fingerprint != wheel.fingerprint:
             fail(wheel.filename, "changed since it was read")
         yield opened
+
+
+class Verification:
+    """A wheel read without `verify`, its members checked against RECORD in a thread, as
+    `read_wheel` checks them: the caller copies the file meanwhile (`archive.rewrite`), since
+    inflating the members leaves a core free.  `result` waits: the verified wheel, or the error
+    `read_wheel` would have raised."""
+
+    def __init__(self, wheel: Wheel, limits: Limits = LIMITS) -> None:
+        self._wheel, self._limits = wheel, limits
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="retag-verify", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with reopen(self._wheel, self._limits) as o:
+                try:
+                    _verify_all(o.zf, o.fp, o.entries, o.rows, o.wheel.filename, self._limits)
+                except RetagError:
+                    raise
+                except BAD_INPUT as exc:
+                    fail(o.wheel.filename, f"cannot read ({oneline(exc)})")
+        except BaseException as exc:  # handed to whoever waits for the result
+            self._error = exc
+
+    def result(self) -> Wheel:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return replace(self._wheel, verified=True)
 
 
 def read_member(wheel: Wheel, name: str, limit: int = 512 * _MiB) -> bytes:

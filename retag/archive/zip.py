@@ -7,23 +7,40 @@ headers are checked against the central directory, overlapping data (a zip bomb'
 and a member is inflated in bounded chunks with every byte counted, so a bomb ends in
 `WheelFormatError`, not in exhausted memory. What the members mean (WHEEL, RECORD, names) is
 `archive.wheelfile`'s concern.
+
+Inflating is most of a retag's time (uv's 34 MB binary), so zlib-ng inflates where it has a wheel
+(the same API and stream semantics as zlib, about twice as fast; stdlib zlib elsewhere), and a
+large member is inflated in a worker thread while the caller hashes the chunks already out: both
+release the GIL, so the two run on two cores.
 """
 
 from __future__ import annotations
 
+import contextlib
 import lzma
+import queue
 import stat
 import struct
+import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
+
+try:  # where zlib-ng has no wheel (PyPy, ppc64le, ...), pyproject.toml does not ask for it
+    from zlib_ng import zlib_ng as inflater
+except ImportError:  # pragma: no cover (the test environment has zlib-ng)
+    import zlib as inflater  # type: ignore[no-redef]
 
 from .._errors import RetagError, fail, oneline
 
 _CHUNK = 1024**2  # compressed bytes read at a time
-_OUT_CHUNK = 4 * 1024**2  # most bytes one inflate call may produce: bounds memory on a bomb
+_OUT_CHUNK = 1024**2  # most bytes one inflate call may produce: bounds memory on a bomb
+# A member compressed larger than this is inflated in a worker thread (below it, starting the
+# thread costs more than the overlap saves); at most _AHEAD chunks wait for the caller.
+THREAD_ABOVE = 1024**2
+_AHEAD = 8
 LOCAL_HEADER = struct.Struct("<IHHHHHIIIHH")
 LOCAL_SIGNATURE = 0x04034B50
 _METHODS = frozenset(
@@ -33,6 +50,7 @@ _METHODS = frozenset(
 BAD_INPUT = (
     zipfile.BadZipFile,
     zlib.error,
+    cast("type[Exception]", inflater.error),  # zlib-ng's stub types the class as an instance
     lzma.LZMAError,
     OSError,
     EOFError,
@@ -110,7 +128,7 @@ def scan_zip(
     return zf, entries
 
 
-def raw_chunks(fp: BinaryIO, entry: Entry) -> Iterator[bytes]:
+def raw_chunks(fp: BinaryIO, entry: Entry) -> Generator[bytes, None, None]:
     """ENTRY's compressed bytes as stored, in chunks (also what a raw copy copies)."""
     pos, left = entry.data_offset, entry.info.compress_size
     while left > 0:
@@ -122,8 +140,8 @@ def raw_chunks(fp: BinaryIO, entry: Entry) -> Iterator[bytes]:
         yield buf
 
 
-def _inflate(fp: BinaryIO, entry: Entry) -> Iterator[bytes]:
-    decompressor, out = zlib.decompressobj(-15), b""
+def _inflate(fp: BinaryIO, entry: Entry) -> Generator[bytes, None, None]:
+    decompressor, out = inflater.decompressobj(-15), b""
     for buf in raw_chunks(fp, entry):
         if decompressor.eof:  # bytes past the end of the stream: ignored, as zipfile does
             break
@@ -138,7 +156,39 @@ def _inflate(fp: BinaryIO, entry: Entry) -> Iterator[bytes]:
         raise EOFError("deflate stream is truncated")
 
 
-def _unzip(zf: zipfile.ZipFile, entry: Entry) -> Iterator[bytes]:
+def _ahead(chunks: Generator[bytes, None, None]) -> Generator[bytes, None, None]:
+    """CHUNKS produced by a worker thread, up to _AHEAD ahead of the caller; the worker's error
+    is raised here, and a caller that stops early stops the worker too."""
+    ready: queue.Queue[bytes | BaseException | None] = queue.Queue(_AHEAD)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            with contextlib.closing(chunks):
+                for chunk in chunks:
+                    if stop.is_set():
+                        return
+                    ready.put(chunk)
+            ready.put(None)
+        except BaseException as exc:  # handed to the caller, which raises it
+            ready.put(exc)
+
+    worker = threading.Thread(target=work, name="retag-inflate", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # make room for a worker blocked on a full queue
+            with contextlib.suppress(queue.Empty):
+                ready.get_nowait()
+            worker.join(0.001)
+
+
+def _unzip(zf: zipfile.ZipFile, entry: Entry) -> Generator[bytes, None, None]:
     with zf.open(entry.info) as stream:  # bzip2 and lzma: rare enough for zipfile's own reader
         while buf := stream.read(_CHUNK):
             yield buf
@@ -159,13 +209,14 @@ def stream_member(
     if info.file_size > cap:
         fail(shown, f"is larger ({info.file_size:,} bytes) than the {cap:,} byte limit", entry.name)
     method = info.compress_type
-    chunks = (
-        _inflate(fp, entry)
-        if method == zipfile.ZIP_DEFLATED
-        else raw_chunks(fp, entry)
-        if method == zipfile.ZIP_STORED
-        else _unzip(zf, entry)
-    )
+    chunks: Generator[bytes, None, None]
+    if method == zipfile.ZIP_DEFLATED:
+        inflating = _inflate(fp, entry)
+        chunks = _ahead(inflating) if info.compress_size > THREAD_ABOVE else inflating
+    elif method == zipfile.ZIP_STORED:
+        chunks = raw_chunks(fp, entry)
+    else:
+        chunks = _unzip(zf, entry)
     size = crc = 0
     try:
         for chunk in chunks:
@@ -176,11 +227,13 @@ def stream_member(
                 budget[0] -= len(chunk)
                 if budget[0] < 0:
                     fail(shown, "takes the wheel past its total size limit", entry.name)
-            crc = zlib.crc32(chunk, crc)
+            crc = inflater.crc32(chunk, crc)
             yield chunk
     except RetagError:
         raise
     except BAD_INPUT as exc:
         fail(shown, f"corrupt data ({oneline(exc)})", entry.name)
+    finally:
+        chunks.close()  # now, not when garbage collected: it may hold a worker thread
     if size != info.file_size or crc != info.CRC:
         fail(shown, "corrupt data (size or CRC-32 does not match the zip header)", entry.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from elftools.common.exceptions import ELFError
 from elftools.construct import ConstructError
 from elftools.elf.dynamic import DynamicSegment
 from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import StringTableSection
 from elftools.elf.segments import InterpSegment, NoteSegment
 
 from .._errors import BinaryFormatError
@@ -143,7 +145,7 @@ def _read(member: str, data: bytes) -> ElfInfo:
     tags = _dynamic_tags(dynamic)
     needed, soname, flags_1 = tags.needed, tags.soname, tags.flags_1
     pie = bool(flags_1 & _DF_1_PIE)
-    # Walking .dynsym costs ~40us a symbol in pyelftools; a file without the bytes has none.
+    # A file without the bytes has no such symbol.
     pyinit = _pyinit_exports(elf, dynamic) if b"PyInit_" in data else ()
     elf_type = str(elf["e_type"])
     kind = _kind(elf_type, interpreter, needed, soname, pie, bool(pyinit), int(elf["e_entry"]))
@@ -291,9 +293,11 @@ def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, 
         # No section headers: the loader's own table, if the DYNAMIC segment points at one.
         if dynamic is None or dynamic.get_table_offset("DT_SYMTAB")[1] is None:
             return ()
-        table = dynamic
+        symbols: Iterable[Any] = dynamic.iter_symbols()
+    else:
+        symbols = (table.get_symbol(n) for n in _named_with(elf, table, b"PyInit_"))
     found: list[str] = []
-    for count, sym in enumerate(table.iter_symbols()):
+    for count, sym in enumerate(symbols):
         if count >= MAX_DYNSYMS:
             raise ValueError(f"more than {MAX_DYNSYMS} dynamic symbols")
         if (
@@ -304,6 +308,37 @@ def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, 
         ):
             found.append(str(sym.name))
     return tuple(found)
+
+
+def _named_with(elf: ELFFile, table: Any, prefix: bytes) -> Iterable[int]:
+    """The indices of TABLE's symbols whose names may start with PREFIX, at C speed: where PREFIX
+    occurs in the string table, against each entry's st_name (the first word of Elf32_Sym and
+    Elf64_Sym alike).  pyelftools parses a symbol in ~40us, so scipy's 40,000-symbol libraries
+    took seconds; pyelftools still reads the few candidates.  A table that is not plainly laid
+    out is walked whole, as pyelftools reads it."""
+    count = table.num_symbols()
+    whole = range(count)
+    if count > MAX_DYNSYMS:
+        return whole  # refused at MAX_DYNSYMS by the walk, as before
+    strings, size = table.stringtable, table["sh_entsize"]
+    if (
+        not isinstance(strings, StringTableSection)
+        or table["sh_type"] == "SHT_NOBITS"
+        or table.compressed
+        or size < 4
+    ):
+        return whole
+    data = table.data()
+    if len(data) != count * size:
+        return whole
+    text = strings.data()
+    starts = set()
+    at = text.find(prefix)
+    while at >= 0:
+        starts.add(at)
+        at = text.find(prefix, at + 1)
+    entry = struct.Struct(f"{'<' if elf.little_endian else '>'}I{size - 4}x")
+    return [n for n, (name,) in enumerate(entry.iter_unpack(data)) if name in starts]
 
 
 def _kind(

@@ -258,3 +258,29 @@ def test_github_annotations(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(ln.startswith("::error file=") for ln in lines)
     assert any("PT_INTERP /lib/ld-musl-x86_64.so.1" in ln for ln in lines)
+
+
+def test_tags_verifies_while_copying_and_says_what_read_wheel_says(tmp_path: Path) -> None:
+    """`retag tags` checks the members against RECORD while the rewrite copies them: a broken
+    input gives read_wheel's own error (first, even when the output directory is unusable) and
+    leaves nothing behind."""
+    from retag._errors import RetagError
+    from retag._jobs import TagEdit
+    from retag._jobs import tags as tags_job
+    from retag.archive.wheelfile import read_wheel
+
+    hostile = build_hostile(tmp_path / "hostile")
+    del hostile["bomb"]
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")
+    for name, path in hostile.items():
+        try:
+            read_wheel(path)
+            continue
+        except RetagError as exc:
+            expected = (type(exc), str(exc))
+        for out in (tmp_path / "out" / name, blocked / "out"):  # the second cannot be made
+            with pytest.raises(RetagError) as info:
+                tags_job(path, TagEdit(platform_tag="+manylinux_2_17_x86_64", out_dir=out))
+            assert (type(info.value), str(info.value)) == expected, name
+            assert not out.exists() or list(out.iterdir()) == [], name

@@ -23,6 +23,7 @@ from wheel.wheelfile import WheelFile
 
 from retag._errors import OutputError, RetagError, WheelFormatError
 from retag.archive import rewrite as _rewrite
+from retag.archive import zipwrite as _zipwrite
 from retag.archive.rewrite import TEMP_MARK, compose_filename, rewrite
 from retag.archive.wheelfile import Wheel, read_wheel
 
@@ -271,8 +272,8 @@ def test_other_compression_methods_are_copied_raw(tmp_path: Path, method: int) -
 
 def test_zip64_records(musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Sizes, offsets and counts past the zip limits (lowered here: 4 GiB wheels are slow)."""
-    monkeypatch.setattr(_rewrite, "ZIP64_LIMIT", 64)
-    monkeypatch.setattr(_rewrite, "ZIP64_COUNT", 3)
+    monkeypatch.setattr(_zipwrite, "ZIP64_LIMIT", 64)
+    monkeypatch.setattr(_zipwrite, "ZIP64_COUNT", 3)
     out = retag(musl, tmp_path / "out")
     assert b"PK\x06\x06" in out.read_bytes()  # the zip64 end of central directory record
     verify_with_wheel(out)
@@ -299,14 +300,14 @@ def _entries(path: Path) -> list[str]:
 def test_disk_full_mid_write_leaves_nothing(
     musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = _rewrite._ZipWriter._write
+    real = _zipwrite.ZipWriter._write
 
-    def fill(self: _rewrite._ZipWriter, data: bytes) -> None:
+    def fill(self: _zipwrite.ZipWriter, data: bytes) -> None:
         if self.offset > 200:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(self, data)
 
-    monkeypatch.setattr(_rewrite._ZipWriter, "_write", fill)
+    monkeypatch.setattr(_zipwrite.ZipWriter, "_write", fill)
     with pytest.raises(OutputError) as info:
         retag(musl, tmp_path / "out")
     message = f"{RETAGGED}: cannot write to {tmp_path / 'out'}: No space left on device"
@@ -314,13 +315,35 @@ def test_disk_full_mid_write_leaves_nothing(
     assert _entries(tmp_path / "out") == []
 
 
+def test_a_failed_fsync_leaves_nothing(
+    musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output's fsync runs in a thread beside its check: its error still fails the rewrite."""
+    checked: list[bool] = []
+    real_check = _rewrite._check
+
+    def check(*args: object) -> None:
+        real_check(*args)  # type: ignore[arg-type]
+        checked.append(True)
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(_rewrite, "_check", check)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OutputError) as info:
+        retag(musl, tmp_path / "out")
+    assert str(info.value) == f"{RETAGGED}: cannot write to {tmp_path / 'out'}: Input/output error"
+    assert checked == [True] and _entries(tmp_path / "out") == []
+
+
 def test_ctrl_c_mid_write_leaves_nothing(
     musl: Wheel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupt(self: _rewrite._ZipWriter, data: bytes) -> None:
+    def interrupt(self: _zipwrite.ZipWriter, data: bytes) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(_rewrite._ZipWriter, "_write", interrupt)
+    monkeypatch.setattr(_zipwrite.ZipWriter, "_write", interrupt)
     with pytest.raises(KeyboardInterrupt):
         retag(musl, tmp_path / "out")
     assert _entries(tmp_path / "out") == []

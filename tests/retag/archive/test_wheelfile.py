@@ -15,6 +15,7 @@ from retag._errors import RecordMismatchError, RetagError, WheelFormatError
 from retag.archive.wheelfile import (
     LIMITS,
     Limits,
+    Verification,
     iter_members,
     read_member,
     read_wheel,
@@ -206,3 +207,14 @@ def test_other_compression_methods(tmp_path: Path) -> None:
     for method in (zipfile.ZIP_STORED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
         wheel = read_wheel(make_wheel(tmp_path / str(method), compression=method))
         assert dict(iter_members(wheel))["demo/_core.py"] == GOOD_FILES["demo/_core.py"]
+
+
+def test_verification_in_a_thread_is_read_wheels(hostile: dict[str, Path], tmp_path: Path) -> None:
+    good = read_wheel(make_wheel(tmp_path), verify=False)
+    assert Verification(good).result() == good and Verification(good).result().verified
+    for case in ("bad_hash", "bad_size", "corrupt_data", "lying_size"):
+        wheel = read_wheel(hostile[case], verify=False)
+        error, _ = EXPECTED[case]
+        with pytest.raises(error) as info:
+            Verification(wheel).result()
+        assert str(info.value) == _raises(hostile[case], error)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import struct
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from mutate import corrupted
 from paths import BIN
+from real_wheels import NUMPY_MUSL
 
 from retag._errors import BinaryFormatError
+from retag.binaries import elf as _elf
 from retag.binaries.elf import ElfInfo, read_elf
 
 
@@ -212,3 +217,38 @@ def test_an_absurd_search_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
         BinaryFormatError, match=r"x\.so: unreadable ELF file: more than 10 DT_RUNPATH"
     ):
         read_elf("x.so", bytes(data))
+
+
+def test_pyinit_exports_read_the_candidates_only_and_agree_with_the_walk(
+    pypi: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The st_name pre-filter finds what walking every .dynsym entry with pyelftools finds, in
+    numpy's real extension modules, while pyelftools parses a handful of symbols, not all."""
+    from elftools.elf.sections import SymbolTableSection
+
+    parsed: list[int] = []
+    get_symbol = SymbolTableSection.get_symbol
+
+    def counted(self: SymbolTableSection, n: int) -> object:
+        parsed.append(n)
+        return get_symbol(self, n)
+
+    monkeypatch.setattr(SymbolTableSection, "get_symbol", counted)
+    seen, symbols = 0, 0
+    with zipfile.ZipFile(pypi(NUMPY_MUSL.filename, NUMPY_MUSL.sha256)) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if not data.startswith(b"\x7fELF") or b"PyInit_" not in data:
+                continue
+            parsed.clear()
+            fast = read_elf(name, data)
+            candidates = len(parsed)
+            with monkeypatch.context() as walk:
+                walk.setattr(
+                    _elf, "_named_with", lambda elf, table, prefix: range(table.num_symbols())
+                )
+                assert read_elf(name, data) == fast, name
+            symbols += len(parsed) - candidates
+            assert fast.pyinit and candidates <= 2 * len(fast.pyinit), name
+            seen += 1
+    assert seen >= 10 and symbols > 1_000  # real tables, walked in full for comparison
