@@ -23,6 +23,10 @@ from elftools.elf.segments import InterpSegment, NoteSegment
 
 from .._errors import BinaryFormatError
 
+# The functions CPython looks an extension module up by: PyInit_<name> (PEP 489) and, from 3.15,
+# PyModExport_<name> (PEP 793; cryptography 50's abi3t module exports only these).
+MODULE_HOOKS = ("PyInit_", "PyModExport_")
+
 # What pyelftools and its vendored construct raise on malformed input (ELFParseError is an
 # ELFError; note parsing lets construct's own errors through).  AttributeError, TypeError and
 # AssertionError are here because pyelftools reaches them on some inconsistent headers (a
@@ -91,7 +95,7 @@ class ElfInfo:
     glibc_versions: tuple[str, ...]
     max_glibc: tuple[int, int] | None
     symbol_versions: tuple[str, ...]  # every version the file requires: GLIBCXX_3.4.21, ...
-    pyinit: tuple[str, ...]  # exported (defined) PyInit_* symbols
+    pyinit: tuple[str, ...]  # exported (defined) module hooks: PyInit_*, PyModExport_*
     python_abi_hint: str | None
     notes: tuple[str, ...] = ()
 
@@ -133,7 +137,8 @@ def _read(member: str, data: bytes) -> ElfInfo:
     needed, soname, flags_1 = _dynamic_tags(dynamic)
     pie = bool(flags_1 & _DF_1_PIE)
     # Walking .dynsym costs ~40us a symbol in pyelftools; a file without the bytes has none.
-    pyinit = _pyinit_exports(elf, dynamic) if b"PyInit_" in data else ()
+    hooked = any(hook.encode() in data for hook in MODULE_HOOKS)
+    pyinit = _pyinit_exports(elf, dynamic) if hooked else ()
     elf_type = str(elf["e_type"])
     kind = _kind(elf_type, interpreter, needed, soname, pie, bool(pyinit), int(elf["e_entry"]))
     # Static means the kernel runs it with no loader and nothing to resolve: never true of a
@@ -242,7 +247,7 @@ def _dynamic_tags(dynamic: DynamicSegment | None) -> tuple[tuple[str, ...], str 
 
 
 def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, ...]:
-    """Defined, exported PyInit_* functions: what an interpreter calls to load an extension."""
+    """Defined, exported module hooks: what an interpreter calls to load an extension."""
     table: Any = elf.get_section_by_name(".dynsym") if elf.num_sections() else None
     if table is None or not hasattr(table, "iter_symbols"):
         # No section headers: the loader's own table, if the DYNAMIC segment points at one.
@@ -254,7 +259,7 @@ def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, 
         if count >= MAX_DYNSYMS:
             raise ValueError(f"more than {MAX_DYNSYMS} dynamic symbols")
         if (
-            sym.name.startswith("PyInit_")
+            sym.name.startswith(MODULE_HOOKS)
             and sym["st_shndx"] != "SHN_UNDEF"
             and sym["st_info"]["type"] == "STT_FUNC"
             and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
