@@ -8,9 +8,11 @@ For every wheel of the manifest (testdata/agreement/wheels.tsv, chosen by
 `retag check --format json` and the reference tool of each claim the name makes:
 
 - a manylinux/musllinux tag: `auditwheel show --json`.  auditwheel names the most compatible
-  tag the binaries allow (`overall_tag`); it flags the wheel when that tag is newer than the
-  oldest tag the name claims of the same libc, or is `linux_<arch>`.  retag check flags it with
-  a finding on the architecture, libc, glibc symbol versions or the manylinux policy;
+  tag the binaries allow (`overall_tag`); it flags the wheel when that tag is `linux_<arch>`, or
+  a manylinux tag newer than the oldest manylinux tag the name claims (off musl, auditwheel knows
+  only the newest musllinux policy, so a musllinux version is not compared; musl wheels are
+  analysed with no host library path).  retag check flags it with a finding on the
+  architecture, libc, glibc symbol versions or the manylinux policy;
 - a macosx tag: delocate's `_calculate_minimum_wheel_name` (what `delocate-wheel` renames a wheel
   to, from `_get_macos_min_version` of every Mach-O), which flags the wheel when it raises the
   version of an architecture the name claims; retag check with its macOS-floor finding;
@@ -104,6 +106,10 @@ def auditwheel_verdict(platform_tags: Sequence[str], report: Mapping[str, Any]) 
         why = "unsupported ISA" if report.get("unsupported_isa") else "no policy fits"
         return Verdict(True, overall, why)
     family, needed = parsed
+    if family == "musllinux":
+        # auditwheel knows one musllinux policy, the running musl's (the newest off musl): it
+        # says whether the wheel fits a musllinux tag, not which version
+        return Verdict(False, detail=overall)
     claims = [
         v for t in platform_tags if (p := linux_version(t)) and p[0] == family for v in [p[1]]
     ]
@@ -219,7 +225,12 @@ def run_retag(paths: Sequence[Path], jobs: int) -> dict[str, list[dict[str, Any]
 
 
 def run_auditwheel(path: Path) -> dict[str, Any]:
-    proc = subprocess.run(["auditwheel", "show", "--json", str(path)], capture_output=True)
+    cmd = ["auditwheel", "show", "--json", str(path)]
+    if "musllinux_" in path.name:
+        # off musl, the host's libraries mean nothing to a musl wheel (and glibc's libc.so is a
+        # linker script auditwheel fails on): resolve none, as on a musl host without musl-dev
+        cmd[2:2] = ["--ldpaths", tempfile.mkdtemp(prefix="agreement-ldpaths-")]
+    proc = subprocess.run(cmd, capture_output=True)
     try:
         report: dict[str, Any] = json.loads(proc.stdout)
     except json.JSONDecodeError:
