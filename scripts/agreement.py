@@ -21,7 +21,8 @@ For every wheel of the manifest (testdata/agreement/wheels.tsv, chosen by
 
 Both sides agree when both are clean, or both flag the wheel and name the same honest tag
 ("agree, honest differs" when they name different ones).  Writes one row per wheel and tool to
-testdata/agreement/results.tsv and prints the Markdown table and summary for the README.
+testdata/agreement/results.tsv, and the Markdown summary and table (printed too) beside it as
+results.md.
 """
 
 from __future__ import annotations
@@ -381,13 +382,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for (w, tool), v in zip(jobs, verdicts, strict=True)
     ]
-    if not args.only:
-        write_tsv(rows, args.out)
-    print(markdown(rows))
+    text = markdown(rows)
     unjudged = [w["filename"] for w in wheels if not applicable(w["filename"])]
     if unjudged:
         flagged = [n for n in unjudged if findings[n]]
-        print(f"\nno reference tool for {len(unjudged)} wheel(s); retag check flags {flagged}")
+        text += f"\n\nNo reference tool for {len(unjudged)} wheel(s) (Windows, not abi3); "
+        text += f"retag check flags {len(flagged)} of them: {', '.join(flagged) or 'none'}."
+    if not args.only:
+        write_tsv(rows, args.out)
+        args.out.with_suffix(".md").write_text(text + "\n")
+    print(text)
     return 0
 
 
