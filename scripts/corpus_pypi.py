@@ -61,7 +61,7 @@ def _open(url: str) -> Any:
     return urllib.request.urlopen(request, timeout=TIMEOUT)
 
 
-def _with_retries(what: str, action: Any) -> Any:
+def with_retries(what: str, action: Any) -> Any:
     """Run ACTION(); retry transient failures (network, 429, 5xx) with backoff."""
     for attempt in range(ATTEMPTS):
         try:
@@ -79,6 +79,18 @@ def _with_retries(what: str, action: Any) -> Any:
     raise AssertionError("unreachable")
 
 
+def project_json(url: str) -> dict[str, Any] | None:
+    """PyPI's JSON API answer at URL (one attempt; callers retry), None for a 404."""
+    try:
+        with _open(url) as response:
+            data: dict[str, Any] = json.load(response)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            return None
+        raise
+    return data
+
+
 def release(name: str, cache_dir: Path, refresh: bool) -> Release:
     """The files of NAME's latest release: PyPI's JSON API, or the cache of an earlier answer."""
     cached = cache_dir / "_json" / f"{name}.json"
@@ -88,13 +100,9 @@ def release(name: str, cache_dir: Path, refresh: bool) -> Release:
         url = PYPI_JSON.format(name=urllib.parse.quote(name))
 
         def ask() -> dict[str, Any]:
-            try:
-                with _open(url) as response:
-                    data = json.load(response)
-            except urllib.error.HTTPError as exc:
-                if exc.code == 404:
-                    return {"status": 404, "version": "", "sdists": []}
-                raise
+            data = project_json(url)
+            if data is None:
+                return {"status": 404, "version": "", "sdists": []}
             files = [
                 {
                     "filename": f["filename"],
@@ -107,7 +115,7 @@ def release(name: str, cache_dir: Path, refresh: bool) -> Release:
             ]
             return {"status": 200, "version": data["info"]["version"], "sdists": files}
 
-        raw = _with_retries(f"{name} JSON", ask)
+        raw = with_retries(f"{name} JSON", ask)
         raw["fetched"] = dt.datetime.now(dt.timezone.utc).date().isoformat()
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
@@ -165,7 +173,7 @@ def download(sdist: SdistFile, cache_dir: Path) -> Path:
         tmp.replace(path)
 
     try:
-        _with_retries(sdist.filename, fetch)
+        with_retries(sdist.filename, fetch)
     except urllib.error.HTTPError as exc:
         raise FetchFailed(f"{sdist.filename}: HTTP {exc.code}") from exc
     finally:

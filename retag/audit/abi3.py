@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..binaries.elf import MODULE_HOOKS
 from .findings import Finding
 
 RULE = "limited API (abi3), as abi3audit reads the symbols"
@@ -61,7 +62,13 @@ def _findings(
     member: str, result: object, tags: tuple[str, ...], baseline: tuple[int, int]
 ) -> list[Finding]:
     out = []
-    symbols = sorted(s.name for s in getattr(result, "non_abi3_symbols", ()))
+    # abi3audit skips the module's own PyInit_ hook but not PEP 793's PyModExport_ ones (3.15):
+    # they are the module's exports, not uses of the API.
+    symbols = sorted(
+        s.name
+        for s in getattr(result, "non_abi3_symbols", ())
+        if not s.name.startswith(MODULE_HOOKS)
+    )
     if symbols:
         shown = ", ".join(symbols[:_SHOWN]) + (", ..." if len(symbols) > _SHOWN else "")
         out.append(

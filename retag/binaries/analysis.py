@@ -11,7 +11,7 @@ Kinds (`Binary.kind`), one small set for all three formats:
   "static-pie"        an ELF position-independent executable with no interpreter and no
                       DT_NEEDED: the kernel runs it and it relocates itself (uv's musl builds)
   "shared-library"    loaded by someone else's loader (ELF ET_DYN, PE DLL, Mach-O dylib/bundle)
-  "extension-module"  a shared library exporting PyInit_*, which CPython loads
+  "extension-module"  a shared library exporting PyInit_* (or PEP 793's PyModExport_*)
   "object"            nothing a loader runs (ELF ET_REL/ET_CORE, Mach-O MH_OBJECT, ...)
 """
 
@@ -35,7 +35,7 @@ from macholib.mach_o import (
 )
 from macholib.MachO import MachOHeader
 
-from .elf import ElfInfo, binary_error, read_elf
+from .elf import MODULE_HOOKS, ElfInfo, binary_error, read_elf
 
 MAGIC_BYTES = 4096  # enough of a member's head for `magic_kind` to see any real PE signature
 
@@ -127,7 +127,7 @@ class Binary:
     libc: str | None  # "glibc" | "musl" | None (ELF only)
     glibc_versions: tuple[str, ...]  # GLIBC_x.y[.z] required, oldest first
     max_glibc: tuple[int, int] | None  # the newest of them as (major, minor)
-    extension_module: bool  # exports PyInit_*: a CPython extension module
+    extension_module: bool  # exports PyInit_* or PyModExport_*: a CPython extension module
     python_abi_hint: str | None  # "cp311" or "abi3", from a linked libpython/pythonXY.dll or name
     notes: tuple[str, ...] = ()  # facts worth a line in a report (static glibc, ARM64EC, ...)
     symbol_versions: tuple[str, ...] = ()  # ELF: every version required (GLIBCXX_3.4.21, ...)
@@ -227,7 +227,7 @@ def _from_pe(member: str, data: bytes) -> Binary:
     notes = []
     if machine in _PE_ARM64_HYBRID:
         notes.append(f"{_PE_ARM64_HYBRID[machine]} image: runs on Windows on ARM64 only")
-    pyinit = any(name.startswith("PyInit_") for name in exports)
+    pyinit = any(name.startswith(MODULE_HOOKS) for name in exports)
     kind = "executable" if not is_dll else "extension-module" if pyinit else "shared-library"
     return Binary(
         member=member,
@@ -415,10 +415,13 @@ def _minos(header: MachOHeader) -> tuple[int, int] | None:
     return found
 
 
+_MACHO_HOOKS = tuple(b"_" + hook.encode() for hook in MODULE_HOOKS)  # C names get a leading _
+
+
 def _macho_exports_pyinit(
     data: bytes, offset: int, size: int, header: MachOHeader, endian: str
 ) -> bool:
-    """Whether the slice's symbol table defines an external _PyInit_* (what CPython dlsym()s)."""
+    """Whether the slice's symbol table defines an external module hook (what CPython dlsym()s)."""
     wide = header.mach_header is mach_header_64
     for load, command, _data in header.commands:
         if load.cmd != _LC_SYMTAB:
@@ -429,14 +432,14 @@ def _macho_exports_pyinit(
         if nsyms > _MAX_MACHO_SYMBOLS or symoff + nsyms * entry > size or stroff + strsize > size:
             raise ValueError("symbol table runs past the end of its slice")
         strings = data[offset + stroff : offset + stroff + strsize]
-        if b"_PyInit_" not in strings:
+        if not any(hook in strings for hook in _MACHO_HOOKS):
             return False  # the common case for executables and plain libraries: no walk at all
         layout = endian + ("IBBHQ" if wide else "IBBHI")
         table = data[offset + symoff : offset + symoff + nsyms * entry]
         for strx, n_type, _sect, _desc, _value in struct.iter_unpack(layout, table):
             if n_type & _N_STAB or not n_type & _N_EXT or n_type & _N_TYPE != _N_SECT:
                 continue
-            if strings.startswith(b"_PyInit_", strx):
+            if strings.startswith(_MACHO_HOOKS, strx):
                 return True
     return False
 

@@ -25,6 +25,10 @@ from elftools.elf.segments import InterpSegment, NoteSegment
 
 from .._errors import BinaryFormatError
 
+# The functions CPython looks an extension module up by: PyInit_<name> (PEP 489) and, from 3.15,
+# PyModExport_<name> (PEP 793; cryptography 50's abi3t module exports only these).
+MODULE_HOOKS = ("PyInit_", "PyModExport_")
+
 # What pyelftools and its vendored construct raise on malformed input (ELFParseError is an
 # ELFError; note parsing lets construct's own errors through).  AttributeError, TypeError and
 # AssertionError are here because pyelftools reaches them on some inconsistent headers (a
@@ -94,7 +98,7 @@ class ElfInfo:
     glibc_versions: tuple[str, ...]
     max_glibc: tuple[int, int] | None
     symbol_versions: tuple[str, ...]  # every version the file requires: GLIBCXX_3.4.21, ...
-    pyinit: tuple[str, ...]  # exported (defined) PyInit_* symbols
+    pyinit: tuple[str, ...]  # exported (defined) module hooks: PyInit_*, PyModExport_*
     python_abi_hint: str | None
     notes: tuple[str, ...] = ()
     # DT_RPATH / DT_RUNPATH entries as written ("$ORIGIN/../numpy.libs"), split at ":"
@@ -145,8 +149,9 @@ def _read(member: str, data: bytes) -> ElfInfo:
     tags = _dynamic_tags(dynamic)
     needed, soname, flags_1 = tags.needed, tags.soname, tags.flags_1
     pie = bool(flags_1 & _DF_1_PIE)
-    # A file without the bytes has no such symbol.
-    pyinit = _pyinit_exports(elf, dynamic) if b"PyInit_" in data else ()
+    # Walking .dynsym costs ~40us a symbol in pyelftools; a file without the bytes has none.
+    hooked = any(hook.encode() in data for hook in MODULE_HOOKS)
+    pyinit = _pyinit_exports(elf, dynamic) if hooked else ()
     elf_type = str(elf["e_type"])
     kind = _kind(elf_type, interpreter, needed, soname, pie, bool(pyinit), int(elf["e_entry"]))
     # Static means the kernel runs it with no loader and nothing to resolve: never true of a
@@ -287,7 +292,7 @@ def _dynamic_tags(dynamic: DynamicSegment | None) -> _DynamicTags:
 
 
 def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, ...]:
-    """Defined, exported PyInit_* functions: what an interpreter calls to load an extension."""
+    """Defined, exported module hooks: what an interpreter calls to load an extension."""
     table: Any = elf.get_section_by_name(".dynsym") if elf.num_sections() else None
     if table is None or not hasattr(table, "iter_symbols"):
         # No section headers: the loader's own table, if the DYNAMIC segment points at one.
@@ -295,13 +300,14 @@ def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, 
             return ()
         symbols: Iterable[Any] = dynamic.iter_symbols()
     else:
-        symbols = (table.get_symbol(n) for n in _named_with(elf, table, b"PyInit_"))
+        hooks = tuple(hook.encode() for hook in MODULE_HOOKS)
+        symbols = (table.get_symbol(n) for n in _named_with(elf, table, hooks))
     found: list[str] = []
     for count, sym in enumerate(symbols):
         if count >= MAX_DYNSYMS:
             raise ValueError(f"more than {MAX_DYNSYMS} dynamic symbols")
         if (
-            sym.name.startswith("PyInit_")
+            sym.name.startswith(MODULE_HOOKS)
             and sym["st_shndx"] != "SHN_UNDEF"
             and sym["st_info"]["type"] == "STT_FUNC"
             and sym["st_info"]["bind"] in ("STB_GLOBAL", "STB_WEAK")
@@ -310,11 +316,11 @@ def _pyinit_exports(elf: ELFFile, dynamic: DynamicSegment | None) -> tuple[str, 
     return tuple(found)
 
 
-def _named_with(elf: ELFFile, table: Any, prefix: bytes) -> Iterable[int]:
-    """The indices of TABLE's symbols whose names may start with PREFIX, at C speed: where PREFIX
-    occurs in the string table, against each entry's st_name (the first word of Elf32_Sym and
-    Elf64_Sym alike).  pyelftools parses a symbol in ~40us, so scipy's 40,000-symbol libraries
-    took seconds; pyelftools still reads the few candidates.  A table that is not plainly laid
+def _named_with(elf: ELFFile, table: Any, prefixes: tuple[bytes, ...]) -> Iterable[int]:
+    """The indices of TABLE's symbols whose names may start with one of PREFIXES, at C speed:
+    where a prefix occurs in the string table, against each entry's st_name (the first word of
+    Elf32_Sym and Elf64_Sym alike).  pyelftools parses a symbol in ~40us, so scipy's
+    40,000-symbol libraries took seconds; pyelftools still reads the few candidates.  A table that is not plainly laid
     out is walked whole, as pyelftools reads it."""
     count = table.num_symbols()
     whole = range(count)
@@ -333,10 +339,11 @@ def _named_with(elf: ELFFile, table: Any, prefix: bytes) -> Iterable[int]:
         return whole
     text = strings.data()
     starts = set()
-    at = text.find(prefix)
-    while at >= 0:
-        starts.add(at)
-        at = text.find(prefix, at + 1)
+    for prefix in prefixes:
+        at = text.find(prefix)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(prefix, at + 1)
     entry = struct.Struct(f"{'<' if elf.little_endian else '>'}I{size - 4}x")
     return [n for n, (name,) in enumerate(entry.iter_unpack(data)) if name in starts]
 

@@ -94,6 +94,12 @@ CRYPTOGRAPHY_ABI3_MACOS = RealWheel(
     "cryptography-44.0.0-cp39-abi3-macosx_10_9_universal2.whl",
     "660cb7312a08bc38be15b696462fa7cc7cd85c3ed9c576e81f4dc4d8b2b31591",
 )
+# CPython 3.15's stable ABI for both builds (abi3.abi3t): its module exports PEP 793's
+# PyModExport_* hooks and no PyInit_* (abi3audit 0.0.26 calls those hooks 27 violations).
+CRYPTOGRAPHY_PEP793 = RealWheel(
+    "cryptography-50.0.2-cp315-abi3.abi3t-musllinux_1_2_x86_64.whl",
+    "c71be1cbfa5cd9a41ee452acf1eccd82b2c05950358b106ec8ceb83411d1a020",
+)
 KIWISOLVER_MANYLINUX = RealWheel(
     "kiwisolver-1.4.8-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
     "cc978a80a0db3a66d25767b03688f1147a69e6237175c0f4ffffaaedf744055a",

@@ -245,7 +245,7 @@ def test_pyinit_exports_read_the_candidates_only_and_agree_with_the_walk(
             candidates = len(parsed)
             with monkeypatch.context() as walk:
                 walk.setattr(
-                    _elf, "_named_with", lambda elf, table, prefix: range(table.num_symbols())
+                    _elf, "_named_with", lambda elf, table, prefixes: range(table.num_symbols())
                 )
                 assert read_elf(name, data) == fast, name
             symbols += len(parsed) - candidates
