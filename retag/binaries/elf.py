@@ -320,8 +320,8 @@ def _named_with(elf: ELFFile, table: Any, prefixes: tuple[bytes, ...]) -> Iterab
     """The indices of TABLE's symbols whose names may start with one of PREFIXES, at C speed:
     where a prefix occurs in the string table, against each entry's st_name (the first word of
     Elf32_Sym and Elf64_Sym alike).  pyelftools parses a symbol in ~40us, so scipy's
-    40,000-symbol libraries took seconds; pyelftools still reads the few candidates.  A table that is not plainly laid
-    out is walked whole, as pyelftools reads it."""
+    40,000-symbol libraries took seconds; pyelftools still reads the few candidates.  A table
+    that is not plainly laid out is walked whole, as pyelftools reads it."""
     count = table.num_symbols()
     whole = range(count)
     if count > MAX_DYNSYMS:
