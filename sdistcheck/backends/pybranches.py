@@ -40,17 +40,31 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-def branch_guards(test: ast.expr, env_names: Mapping[str, ast.expr]) -> tuple[Guard, Guard]:
-    """(the guard of the `if` body, the guard of its `else`)."""
+def branch_guards(
+    test: ast.expr,
+    env_names: Mapping[str, ast.expr],
+    bindings: Mapping[str, ast.expr] | None = None,
+) -> tuple[Guard, Guard]:
+    """(the guard of the `if` body, the guard of its `else`).
+
+    A name in the test is judged by what it was bound to (`IS_PYPY = '__pypy__' in
+    sys.builtin_module_names`, then `if not IS_PYPY:`): `bindings` maps names to expressions.
+    """
     text = ast.unparse(test)
+    bound = [
+        ast.unparse(bindings[n.id])
+        for n in ast.walk(test)
+        if isinstance(n, ast.Name) and bindings and n.id in bindings
+    ]
+    judged = " ".join([text, *bound])
     names = {dotted(n) for n in ast.walk(test) if isinstance(n, (ast.Call, ast.Attribute))}
     if any(
         isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
     ):
         return (Scope.GUARDED, f"if {text}"), (Scope.GUARDED, f"if not ({text})")
-    if any(p in text for p in _IMPLEMENTATION) or "__pypy__" in text:
+    if any(p in judged for p in _IMPLEMENTATION) or "__pypy__" in judged:
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
-    if any(p in text for p in _PLATFORM_NAMES):
+    if any(p in judged for p in _PLATFORM_NAMES):
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
     if "version_info" in text or text in ("True", "__name__ == '__main__'"):
         return ALWAYS, ALWAYS

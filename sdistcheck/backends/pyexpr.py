@@ -76,7 +76,7 @@ class Constants:
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self._mutate(node.value, guard)
             elif isinstance(node, ast.If):
-                body_guard, else_guard = branch_guards(node.test, self.env_names)
+                body_guard, else_guard = branch_guards(node.test, self.env_names, self.nodes)
                 self._run(node.body, _and(guard, body_guard))
                 self._run(node.orelse, _and(guard, else_guard))
             elif isinstance(node, ast.Try):

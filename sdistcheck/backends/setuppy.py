@@ -26,6 +26,7 @@ from .setupsyntax import (
     catches_file_errors,
     combine,
     derived_from,
+    dynamic_include_dirs,
     is_open,
     package_path,
     runtime_include_dirs,
@@ -130,6 +131,11 @@ class _Visitor:
 
         include_dirs = tuple(paths(dirs))
         line = getattr(node, "lineno", 0)
+        open_dirs = self.open_dirs
+        if isinstance(node, ast.Call) and open_dirs is None:
+            given = next((k.value for k in node.keywords if k.arg == "include_dirs"), None)
+            if given is not None and dynamic_include_dirs(given, self.c):
+                open_dirs = f"include_dirs at {self.source}:{line} is not static"
         items = sources if isinstance(sources, list) else [sources]
         for item in items:
             if not isinstance(item, str):
@@ -144,7 +150,7 @@ class _Visitor:
                         item_condition,
                         self.source,
                         line,
-                        self.open_dirs,
+                        open_dirs,
                     )
                 )
 
@@ -216,14 +222,14 @@ class _Visitor:
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
-                body_guard, else_guard = branch_guards(child.test, self.c.env_names)
+                body_guard, else_guard = branch_guards(child.test, self.c.env_names, self.c.nodes)
                 self.visit(ast.Expr(child.test), guards)
                 for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
                     self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
                 continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
-                child_guards = [*guards, branch_guards(child.test, self.c.env_names)[0]]
+                child_guards = [*guards, branch_guards(child.test, self.c.env_names, self.c.nodes)[0]]
             elif isinstance(child, ast.Try) and catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
             elif isinstance(child, ast.Try) and catches(

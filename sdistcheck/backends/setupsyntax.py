@@ -10,7 +10,7 @@ import posixpath
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
-from .pyexpr import dotted
+from .pyexpr import Constants, dotted
 
 # What CMakeExtension-style classes call the directory CMake runs on (pybind11's example says
 # sourcedir, dm-tree's source_dir)
@@ -100,6 +100,30 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
                 ):
                     return f"set at run time at {source}:{node.lineno}"
     return None
+
+
+# Include directories whose headers are never the sdist's (c.system_headers): numpy's,
+# pybind11's, Python's.
+_SYSTEM_INCLUDE_MODULES = ("numpy", "np", "pybind11")
+_PYTHON_INCLUDE_CALLS = ("get_python_inc", "get_path", "get_config_var")
+
+
+def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
+    """Whether an Extension's `include_dirs=` holds a directory the checker cannot know
+    (`pysam.get_include()`, a helper's result), other than numpy's, pybind11's or Python's."""
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    for item in items:
+        if isinstance(item, ast.Starred):
+            item = item.value
+        if constants.eval(item) is not None:
+            continue
+        name = dotted(item)
+        if isinstance(item, ast.Call) and (
+            name.split(".")[0] in _SYSTEM_INCLUDE_MODULES or name.endswith(_PYTHON_INCLUDE_CALLS)
+        ):
+            continue
+        return True
+    return False
 
 
 def _appended(name: ast.Name, func: ast.AST) -> bool:

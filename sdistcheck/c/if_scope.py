@@ -144,6 +144,7 @@ class IfGroup:
 
     branches: list[tuple[str, str]]  # keyword, expression as written
     guard: bool = False  # the include guard: its first branch is no condition
+    failing: set[int] = field(default_factory=set)  # branches with an `#error`: never built
     state: tuple[bool, Cond | None] | None = None  # dead?, condition; None: not judged yet
 
     def judge(self) -> tuple[bool, Cond | None]:
@@ -159,7 +160,13 @@ class IfGroup:
                     if kw == "else":
                         _else(state)
                     elif not (i == 0 and self.guard):
+                        before = state.zero_only, list(state.prior)
                         _enter(state, kw, clean(expr))
+                        if i in self.failing and not state.settled:
+                            # A build that takes it stops at its #error: the later branches
+                            # are the build's as if it were not there (Cython's
+                            # `#ifndef Py_PYTHON_H #error ... #else`).
+                            state.zero_only, state.prior = before
                 self.state = (state.dead, state.cond)
         return self.state
 

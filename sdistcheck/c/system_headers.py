@@ -27,7 +27,7 @@ tchar.h crtdbg.h intrin.h excpt.h sal.h bcrypt.h ntstatus.h pdh.h powrprof.h lm.
 userenv.h sddl.h aclapi.h accctrl.h dbghelp.h versionhelpers.h sdkddkver.h mmsystem.h
 commctrl.h share.h windowsx.h winver.h fileapi.h synchapi.h processthreadsapi.h memoryapi.h
 handleapi.h sysinfoapi.h errhandlingapi.h libloaderapi.h winuser.h wchar.h mbstring.h
-arm_neon.h arm_sve.h arm_acle.h cpuid.h altivec.h wasm_simd128.h omp.h
+arm_neon.h arm_sve.h arm_acle.h cpuid.h altivec.h wasm_simd128.h omp.h unwind.h
 python.h structmember.h pythread.h frameobject.h datetime.h longintrepr.h pymem.h marshal.h
 code.h abstract.h bltinmodule.h boolobject.h bytearrayobject.h bytesobject.h ceval.h codecs.h
 compile.h complexobject.h descrobject.h dictobject.h enumobject.h errcode.h fileobject.h

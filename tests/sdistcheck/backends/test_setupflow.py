@@ -238,3 +238,27 @@ def test_package_dir_maps_package_data() -> None:
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "src/pkg/data/a.json": "{}"})
     (ref,) = _setuppy.analyse_setup_py(tree).references
     assert ref.target == "src/pkg/data/*.json"
+
+
+def test_a_name_bound_to_an_implementation_test_is_a_platform_branch() -> None:
+    # vmprof 0.4.3: IS_PYPY = '__pypy__' in sys.builtin_module_names; `if IS_PYPY: ... else:`
+    units = _units(
+        "import sys\nfrom setuptools import Extension, setup\n"
+        "IS_PYPY = '__pypy__' in sys.builtin_module_names\n"
+        "if IS_PYPY:\n    ext = []\nelse:\n    ext = [Extension('_v', ['src/v.c'])]\n"
+        "setup(ext_modules=ext)\n"
+    )
+    assert units["src/v.c"] == (Scope.PLATFORM, "if not (IS_PYPY)")
+
+
+def test_include_dirs_the_checker_cannot_know_are_open() -> None:
+    # pysamstats: include_dirs=pysam.get_include(); numpy's and Python's dirs hold no sdist file
+    setup_py = (
+        "import numpy, pysam\nfrom setuptools import Extension, setup\n"
+        "setup(ext_modules=[Extension('a', ['a.c'], include_dirs=pysam.get_include()),\n"
+        "    Extension('b', ['b.c'], include_dirs=[numpy.get_include(), 'src'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["a.c"].open_dirs == "include_dirs at setup.py:3 is not static"
+    assert units["b.c"].open_dirs is None and units["b.c"].include_dirs == ("src",)

@@ -80,6 +80,7 @@ def test_angle_include_only_through_the_include_dirs() -> None:
 def test_system_headers_and_python_headers_quoted_are_not_missing() -> None:
     src = '#include "Python.h"\n#include "structmember.h"\n#include "numpy/arrayobject.h"\n'
     src += '#include "windows.h"\n#include "sys/types.h"\n#include "vector"\n'
+    src += '#include "unwind.h"\n'  # GCC's, quoted by libbacktrace (vmprof 0.4.4)
     assert missing({"src/m.c": src}) == {}
 
 
@@ -337,3 +338,20 @@ def test_three_thousand_files_in_under_two_seconds() -> None:
     assert all(satisfied(tree, r) for r in refs)
     assert {r.scope for r in refs if r.source == "src/f0.c"} == {Scope.ALWAYS, Scope.OPTION}
     assert elapsed < 2, elapsed
+
+
+def test_a_branch_with_an_error_directive_is_no_build_s_so_the_others_are_always() -> None:
+    # Cython's prologue: a build that takes the #ifndef or the #elif stops at its #error.
+    src = (
+        '#include "Python.h"\n#ifndef Py_PYTHON_H\n    #error Python headers needed\n'
+        "#elif PY_VERSION_HEX < 0x02060000\n    #error Cython requires Python 2.6+\n"
+        '#else\n#include "cy_utils.h"\n#endif\n'
+        '#ifdef HAVE_X\n#error no X please\n#elif defined(_WIN32)\n#include "win.h"\n#endif\n'
+        '#ifdef USE_Y\n#include "y.h"\n#else\n#include "not_y.h"\n#endif\n'
+    )
+    assert missing({"src/m.c": src}) == {
+        "src/cy_utils.h": Scope.ALWAYS,
+        "src/win.h": Scope.PLATFORM,
+        "src/y.h": Scope.OPTION,
+        "src/not_y.h": Scope.OPTION,
+    }
