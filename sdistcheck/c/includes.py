@@ -7,15 +7,17 @@ include dirs only (anything else is a system header, not a reference).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections.abc import Collection, Sequence
 
 from .._model import SCOPE_ORDER, SCOPE_RANK, Reference, Scope
 from ..archive.tree import SdistTree
 from ..native.model import CompileUnit
-from .branches import Cond, rank_under, vias
+from .branches import Cond, decided, rank_under, vias
 from .generated_inputs import is_generated, template_outputs
 from .include_walk import LEAVES, MAX_BYTES, Item, Walk, first_file, start, unfound
+from .macros import possibly_defined
 from .preprocessor import C_SUFFIXES, Include, mask, scan
 from .system_headers import is_system_header
 
@@ -50,6 +52,7 @@ class _Walker(Walk[Include]):
         self.resolved: dict[tuple[str, str, bool, tuple[str, ...]], str | None] = {}
         self.by_name: dict[str, list[str]] | None = None
         self.visits = 0
+        self.defined: frozenset[str] | None = None  # c.macros, read when first needed
 
     def run(self, units: Sequence[CompileUnit]) -> None:
         work: list[Item] = []
@@ -101,7 +104,13 @@ class _Walker(Walk[Include]):
                 note = "found by name only: built with an include directory not seen statically"
             elif self.generated.claim(name):
                 return None
-        rank = rank_under(item.rank, inc.conds, name)
+        conds = inc.conds
+        if any(c.unless for c in conds):  # `#ifndef OWN_MACRO`: the default build's branch?
+            if self.defined is None:
+                self.defined = possibly_defined(self.tree)
+            conds = tuple(c for c in conds if not decided(c, self.defined))
+            inc = dataclasses.replace(inc, conds=conds)
+        rank = rank_under(item.rank, conds, name)
         if found is not None:
             target = found
         else:

@@ -353,5 +353,35 @@ def test_a_branch_with_an_error_directive_is_no_build_s_so_the_others_are_always
         "src/cy_utils.h": Scope.ALWAYS,
         "src/win.h": Scope.PLATFORM,
         "src/y.h": Scope.OPTION,
-        "src/not_y.h": Scope.OPTION,
+        "src/not_y.h": Scope.ALWAYS,  # nothing defines USE_Y
     }
+
+
+def test_a_branch_the_project_s_own_undefined_macro_leaves_is_the_default_build_s() -> None:
+    # xxhash 1.4.0: `#ifndef XXH_NO_LONG_LONG ... #include "xxh3.h"`; nothing defines it
+    src = (
+        '#ifndef XXH_NO_LONG_LONG\n#include "xxh3.h"\n#endif\n'
+        '#ifdef USE_SYSTEM_LZ4\n#include "sys_lz4.h"\n#else\n#include "lz4.h"\n#endif\n'
+        '#if !defined(OPT_A) && !defined(OPT_B)\n#include "ab.h"\n#endif\n'
+        '#ifndef SET_BY_SETUP\n#include "set.h"\n#endif\n'
+        '#ifndef DEFINED_IN_A_HEADER\n#include "defined.h"\n#endif\n'
+        '#ifndef NDEBUG\n#include "debug.h"\n#endif\n'
+        '#if !defined(OPT_A) && defined(_WIN32)\n#include "win.h"\n#endif\n'
+    )
+    files = {
+        "src/m.c": src,
+        "src/config.h": "#define DEFINED_IN_A_HEADER 1\n",
+        "setup.py": "Extension('m', ['src/m.c'], define_macros=[('SET_BY_SETUP', '1')])\n",
+    }
+    assert missing(files) == {
+        "src/xxh3.h": Scope.ALWAYS,
+        "src/sys_lz4.h": Scope.OPTION,
+        "src/lz4.h": Scope.ALWAYS,
+        "src/ab.h": Scope.ALWAYS,
+        "src/set.h": Scope.OPTION,
+        "src/defined.h": Scope.OPTION,
+        "src/debug.h": Scope.OPTION,
+        "src/win.h": Scope.OPTION,
+    }
+    _, refs = analyse(files)
+    assert by_target(refs)["src/xxh3.h"].condition is None  # not shown as a condition
