@@ -11,13 +11,23 @@ from collections.abc import Iterator
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
-from .pybranches import ALWAYS, Guard, branch_guards, reads_environment
+from .buildenv import BuildEnvironment, try_imports
+from .pybranches import (
+    ALWAYS,
+    UNKNOWN,
+    Guard,
+    branch_guards,
+    catches,
+    default_value,
+    reads_environment,
+)
 from .pybranches import dotted as dotted
 
 _RANK = list(SCOPE_ORDER)
 _MAX_STEPS = 20_000  # statements followed in one setup.py (loops included)
 _MAX_LOOP = 256  # items of one `for` loop
 _HANDLER: Guard = (Scope.OPTION, "in an except handler")
+_IMPORT_TRY: Guard = (Scope.OPTION, "inside try/except ImportError")
 
 HERE = "\x00HERE\x00"  # the directory of setup.py
 
@@ -39,6 +49,10 @@ class Constants:
         self.functions: dict[str, ast.FunctionDef] = {}
         self.env_names: dict[str, ast.expr] = {}  # names bound from the environment
         self.nodes: dict[str, ast.expr] = {}  # the expression each name was last bound to
+        # constants names hold in the default build (`use_cython = False`), imported names
+        # (truthy) included: what `if use_cython:` is decided by
+        self.facts: dict[str, ast.expr] = {}
+        self.environment = BuildEnvironment(sdist, tree, base) if sdist is not None else None
         self._steps = self._depth = 0
         self._run(tree.body, ALWAYS, top=True)
 
@@ -67,6 +81,8 @@ class Constants:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
                     self.nodes[target.id] = node.value
+                    if guard[0] is Scope.ALWAYS:
+                        self._fact(target.id, node.value)
                     if reads_environment(node.value):
                         self.env_names[target.id] = node.value
                     self._bind(target.id, self.eval(node.value), guard, replace=top)
@@ -76,15 +92,23 @@ class Constants:
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self._mutate(node.value, guard)
             elif isinstance(node, ast.If):
-                body_guard, else_guard = branch_guards(node.test, self.env_names, self.nodes)
+                body_guard, else_guard = branch_guards(
+                    node.test, self.env_names, self.nodes, self.facts
+                )
                 self._run(node.body, _and(guard, body_guard))
                 self._run(node.orelse, _and(guard, else_guard))
             elif isinstance(node, ast.Try):
-                self._run(node.body, guard, top)
+                body_guard, handler_guard = self.try_guards(node)
+                body_top, handler_top = body_guard is ALWAYS, handler_guard is ALWAYS
+                self._run(node.body, _and(guard, body_guard), top and body_top)
                 for handler in node.handlers:
-                    self._run(handler.body, _and(guard, _HANDLER))
-                self._run(node.orelse, guard, top)
+                    self._run(handler.body, _and(guard, handler_guard), top and handler_top)
+                self._run(node.orelse, _and(guard, body_guard), top and body_top)
                 self._run(node.finalbody, guard, top)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and guard[0] is Scope.ALWAYS:
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    self.facts[name] = ast.Constant(True)  # a module or function: truthy
             elif isinstance(node, ast.With):
                 self._run(node.body, guard, top)
             elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
@@ -96,6 +120,32 @@ class Constants:
                     self.values.pop(node.target.id, None)
             elif isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = node
+
+    def try_guards(self, node: ast.Try) -> tuple[Guard, Guard]:
+        """(the guard of a `try` body and `else`, that of its handlers).
+
+        `try: import X except ImportError:` is decided by whether the default build can import
+        X (backends.buildenv); a handler of other errors runs only when something fails.
+        """
+        if not catches(node, ("ImportError", "ModuleNotFoundError")):
+            return ALWAYS, _HANDLER
+        modules = try_imports(node.body)
+        if not modules or self.environment is None:  # either side may run
+            return _IMPORT_TRY, _IMPORT_TRY
+        missing = [m for m in modules if not self.environment.importable(m)]
+        if missing:
+            return (
+                Scope.OPTION,
+                f"if {missing[0]} were importable (not a build requirement)",
+            ), ALWAYS
+        shown = ", ".join(modules)
+        return ALWAYS, (Scope.OPTION, f"except ImportError (the build requirements give {shown})")
+
+    def _fact(self, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Constant):
+            self.facts[name] = value
+        else:
+            self.facts.pop(name, None)
 
     def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
         if value is None:
@@ -155,6 +205,9 @@ class Constants:
             ]
             return "".join(parts) if all(isinstance(p, str) for p in parts) else None  # type: ignore[arg-type]
         if isinstance(node, ast.IfExp):
+            taken = default_value(node.test, {**self.env_names, **self.facts})
+            if not isinstance(taken, type(UNKNOWN)):  # the default build's arm
+                return self.eval(node.body if taken else node.orelse)
             arms = [self.eval(node.body), self.eval(node.orelse)]  # either may be the build's
             flat = [i for arm in arms for i in (arm if isinstance(arm, list) else [arm])]
             strings = [i for i in flat if isinstance(i, str)]

@@ -17,7 +17,7 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
-from .pybranches import branch_guards
+from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
 from .setupsyntax import (
@@ -222,21 +222,32 @@ class _Visitor:
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
-                body_guard, else_guard = branch_guards(child.test, self.c.env_names, self.c.nodes)
+                body_guard, else_guard = branch_guards(
+                    child.test, self.c.env_names, self.c.nodes, self.c.facts
+                )
                 self.visit(ast.Expr(child.test), guards)
                 for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
                     self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
                 continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
-                child_guards = [*guards, branch_guards(child.test, self.c.env_names, self.c.nodes)[0]]
+                test = branch_guards(child.test, self.c.env_names, self.c.nodes, self.c.facts)
+                child_guards = [*guards, test[0]]
             elif isinstance(child, ast.Try) and catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
             elif isinstance(child, ast.Try) and catches(
                 child, ("ImportError", "ModuleNotFoundError")
             ):
-                # An optional build dependency (Cython, numpy): either branch may run.
-                child_guards = [*guards, (Scope.OPTION, "inside try/except ImportError")]
+                # An optional build dependency (Cython, numpy): the default build's environment
+                # decides which side runs (pyexpr.Constants.try_guards).
+                body_guard, handler_guard = self.c.try_guards(child)
+                for side, guard in (
+                    (child.body + child.orelse, body_guard),
+                    ([s for h in child.handlers for s in h.body], handler_guard),
+                    (child.finalbody, ALWAYS),
+                ):
+                    self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
+                continue
             if isinstance(child, ast.Call):
                 self.call(child, child_guards)
             self.visit(child, child_guards)

@@ -10,6 +10,7 @@ import posixpath
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
+from .pybranches import catches as catches
 from .pyexpr import Constants, dotted
 
 # What CMakeExtension-style classes call the directory CMake runs on (pybind11's example says
@@ -99,6 +100,12 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
                     and (isinstance(node.ctx, ast.Store) or _appended(node, func))
                 ):
                     return f"set at run time at {source}:{node.lineno}"
+                if (  # compiler flags made while building: '-I' + path (sentencepiece)
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and (node.value in ("-I", "/I", "--cflags") or node.value.startswith("-I{"))
+                ):
+                    return f"set at run time at {source}:{node.lineno}"
     return None
 
 
@@ -159,17 +166,6 @@ def is_open(node: ast.Call) -> bool:
         and isinstance(node.func.value, ast.Call)
         and dotted(node.func.value).endswith("Path")
     )
-
-
-def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
-    wanted = set(exceptions)
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
-            return True
-    return False
 
 
 def catches_file_errors(node: ast.Try) -> bool:

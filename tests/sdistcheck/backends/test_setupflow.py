@@ -77,7 +77,7 @@ def test_lists_grow_and_helpers_return_them() -> None:
         "for name in ('f', 'g'):\n    sources.append('src/' + name + '.c')\n"
         "if os.environ.get('WITH_H'):\n    sources.append('src/h.c')\n"
         "def more():\n    out = ['src/i.c']\n    out.append('src/j.c')\n    return out\n"
-        "setup(ext_modules=[Extension('m', sources + more() + ['k.c' if True else 'l.c'])])\n"
+        "setup(ext_modules=[Extension('m', sources + more() + ['k.c' if probe() else 'l.c'])])\n"
     )
     always = {s for s, (scope, _) in units.items() if scope is Scope.ALWAYS}
     assert {"src/a.c", "src/b.c", "src/c.c", "d.c", "src/f.c", "src/g.c"} <= always
@@ -262,3 +262,15 @@ def test_include_dirs_the_checker_cannot_know_are_open() -> None:
     units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
     assert units["a.c"].open_dirs == "include_dirs at setup.py:3 is not static"
     assert units["b.c"].open_dirs is None and units["b.c"].include_dirs == ("src",)
+
+
+def test_include_flags_made_while_building_are_run_time_include_dirs() -> None:
+    # sentencepiece 0.2.3: build_extension sets extra_compile_args to '-I' + the bundled build
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "def includes(root):\n    prefix = '-I'\n    return [prefix + root]\n"
+        "setup(ext_modules=[Extension('m', ['m.cc'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    assert unit.open_dirs == "set at run time at setup.py:3"
