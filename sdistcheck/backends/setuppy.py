@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
+import re
 from dataclasses import dataclass, field
 
 from .._model import Reference, Scope, Unchecked, weakest
@@ -63,6 +64,7 @@ class _Visitor:
         self.defaults: dict[str, str] = {}
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
+        self.strings: list[str] = []  # every string literal of setup.py
 
     def add(
         self,
@@ -102,6 +104,15 @@ class _Visitor:
                 )
             )
 
+    def fills(self, folder: str) -> bool:
+        """Whether setup.py names `folder` in a string beyond its include_dirs entry (bblfsh
+        2.9.3: `runc("cp -a libuast/src bblfsh/libuast")`): its own steps put files there."""
+        relative = posixpath.relpath(folder, self.base or ".") if folder else ""
+        if not relative or relative.startswith(".."):
+            return False
+        token = re.compile(rf"(?<![\w./-]){re.escape(relative)}(?![\w.-])")
+        return sum(1 for text in self.strings if token.search(text)) > 1
+
     def line_text(self, line: int) -> str:
         """Line LINE of setup.py, stripped ("" when there is none)."""
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -136,6 +147,9 @@ class _Visitor:
             given = next((k.value for k in node.keywords if k.arg == "include_dirs"), None)
             if given is not None and dynamic_include_dirs(given, self.c):
                 open_dirs = f"include_dirs at {self.source}:{line} is not static"
+        for d in include_dirs:
+            if open_dirs is None and not self.tree.is_dir(d) and self.fills(d):
+                open_dirs = f"{d} is not in the sdist: setup.py's own steps fill it"
         items = sources if isinstance(sources, list) else [sources]
         for item in items:
             if not isinstance(item, str):
@@ -163,6 +177,9 @@ class _Visitor:
             for n in ast.walk(module)
         )
         self.defaults = sourcedir_defaults(module, self.text)
+        self.strings = [
+            n.value for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
         self.subprocess_builds(module)

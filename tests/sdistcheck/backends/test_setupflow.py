@@ -140,7 +140,8 @@ def test_the_checker_judges_headers_by_the_include_path_being_known() -> None:
         },
     )
     (finding,) = _check.check(fixed).findings
-    assert finding.severity.value == "error" and finding.path == "tree_sitter/parser.h"
+    # named on the include dir src/, which this sdist lacks altogether
+    assert finding.severity.value == "error" and finding.path == "src/tree_sitter/parser.h"
 
 
 def test_readers_are_followed_through_helpers_and_local_names() -> None:
@@ -274,3 +275,19 @@ def test_include_flags_made_while_building_are_run_time_include_dirs() -> None:
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
     (unit,) = _setuppy.analyse_setup_py(tree).units
     assert unit.open_dirs == "set at run time at setup.py:3"
+
+
+def test_an_include_dir_setup_py_fills_itself_is_open() -> None:
+    # bblfsh 2.9.3: include_dirs=['bblfsh/libuast/'], which build_ext downloads and copies
+    setup_py = (
+        "import os\nfrom setuptools import Extension, setup\n"
+        "def get():\n    os.system('cp -a libuast/src bblfsh/libuast')\n"
+        "setup(ext_modules=[Extension('m', ['bblfsh/m.cc'], include_dirs=['bblfsh/libuast/']),\n"
+        "    Extension('n', ['n.c'], include_dirs=['include'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["bblfsh/m.cc"].open_dirs == (
+        "bblfsh/libuast is not in the sdist: setup.py's own steps fill it"
+    )
+    assert units["n.c"].open_dirs is None  # simsimd 5.4.3: only named as an include dir

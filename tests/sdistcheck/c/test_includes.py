@@ -47,7 +47,8 @@ def test_then_in_the_include_dirs_in_order() -> None:
 
 
 def test_missing_quoted_include_is_reported_with_the_include_dir_candidates() -> None:
-    tree, refs = analyse({"src/m.c": '#include "sub/../gone.h"\n'}, dirs=("include", "."))
+    files = {"src/m.c": '#include "sub/../gone.h"\n', "include/other.h": ""}
+    tree, refs = analyse(files, dirs=("include", "."))
     (ref,) = refs
     assert (ref.target, ref.alternatives) == ("src/gone.h", ("include/gone.h", "gone.h"))
     assert (ref.kind, ref.source, ref.line, ref.text) == (
@@ -385,3 +386,38 @@ def test_a_branch_the_project_s_own_undefined_macro_leaves_is_the_default_build_
     }
     _, refs = analyse(files)
     assert by_target(refs)["src/xxh3.h"].condition is None  # not shown as a condition
+
+
+def test_a_header_found_nowhere_is_named_on_the_include_dir_the_sdist_lacks() -> None:
+    # chipsec 1.10.4: include_dirs=[".../Include", ...], and no Include/ was shipped
+    files = {"c/Compress.c": '#include "Compress.h"\n', "c/Compress.h.txt": ""}
+    tree, refs = analyse(files, source="c/Compress.c", dirs=("c/Include", "c/Include/X64"))
+    (ref,) = refs
+    assert ref.target == "c/Include/Compress.h" and ref.scope is Scope.ALWAYS
+    assert ref.alternatives == ("c/Compress.h", "c/Include/X64/Compress.h")
+
+
+def test_an_angle_include_of_the_sdist_s_own_header_is_a_reference() -> None:
+    files = {
+        # pyastar2d 1.0.5: <experimental_heuristics.h>, its .cpp on the include dir src/cpp
+        "src/cpp/astar.cpp": "#include <heuristics.h>\n#include <zlib_ng.h>\n",
+        "src/cpp/heuristics.cpp": "",
+        # <pkg/a.h> where the include dir holds pkg/ with other headers
+        "src/cpp/b.c": "#include <pkg/a.h>\n#include <other/x.h>\n",
+        "inc/pkg/b.h": "",
+    }
+    scopes = missing(files, source="src/cpp/astar.cpp", dirs=("src/cpp", "inc"))
+    assert scopes == {"src/cpp/heuristics.h": Scope.ALWAYS}  # zlib_ng.h: a system library's
+    scopes = missing(files, source="src/cpp/b.c", dirs=("src/cpp", "inc"))
+    assert scopes == {"inc/pkg/a.h": Scope.ALWAYS}
+    # simsimd 5.4.3: include_dirs=["include"], and the sdist has no include/ at all
+    simsimd = {"c/lib.c": "#include <simsimd/simsimd.h>\n#include <lz4frame.h>\n"}
+    simsimd["PKG-INFO"] = "Metadata-Version: 2.1\nName: simsimd\nVersion: 5.4.3\n"
+    scopes = missing(simsimd, source="c/lib.c", dirs=("include",))
+    assert scopes == {"include/simsimd/simsimd.h": Scope.ALWAYS}  # lz4frame.h: lz4's
+    # include dirs the checker cannot see: a library's header may be on them, unless the
+    # header is that of a source the build compiles
+    scopes = missing(files, source="src/cpp/b.c", dirs=("src/cpp", "inc"), open_dirs="pkg")
+    assert scopes == {"inc/pkg/a.h": Scope.OPTION}
+    scopes = missing(files, source="src/cpp/astar.cpp", dirs=("src/cpp",), open_dirs="pkg")
+    assert scopes == {"src/cpp/heuristics.h": Scope.ALWAYS}
