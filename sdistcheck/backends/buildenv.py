@@ -31,6 +31,16 @@ _PROVIDES = {
     "gitpython": ("git",),
     "pkgconfig": ("pkgconfig",),
 }
+# Distributions setup.py files import that are never the sdist's own: when the environment
+# lacks one, a build requirement is missing, not a file.
+THIRD_PARTY = frozenset(
+    """numpy Cython cython pybind11 nanobind cffi wheel torch tensorflow jax setuptools_scm
+    skbuild scikit_build_core setuptools_rust maturin pkgconfig packaging toml tomli tomllib yaml
+    jinja2 mypy mypyc pythran cmake ninja sipbuild pyqtbuild pip six requests git numba scipy
+    mpi4py h5py pysam cupy Cython.Build pkg_config hatchling flit_core poetry pdm pypandoc
+    m2r docutils sphinx pytest nose distro platformdirs cpuinfo psutil extension_helpers
+    pyximport pythonnet clr triton""".split()
+)
 _ALWAYS_THERE = frozenset(sys.stdlib_module_names) | {"setuptools", "pkg_resources", "distutils"}
 
 
@@ -84,8 +94,11 @@ class BuildEnvironment:
         top = module.split(".")[0]
         if not top or module.startswith("."):
             return True  # a relative import: setup.py's own package
-        if top in _ALWAYS_THERE or top.lower() in self.provided():
+        lowered = top.lower()
+        if top in _ALWAYS_THERE or lowered in self.provided():
             return True
+        if any(lowered in name.split("_") for name in self.requirements):
+            return True  # versioneer-518 gives versioneer: a word of the distribution's name
         here = f"{self.base}/{top}" if self.base else top
         return self.tree.is_file(f"{here}.py") or self.tree.is_dir(here)
 

@@ -18,6 +18,7 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
+from .buildenv import THIRD_PARTY
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -182,6 +183,7 @@ class _Visitor:
         ]
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
+        self.local_imports(module)
         self.subprocess_builds(module)
         if self.cythonizes_extensions:
             self.out.references = [
@@ -364,6 +366,36 @@ class _Visitor:
             if isinstance(k, str) and isinstance(v, str):
                 out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
         return out
+
+    def local_imports(self, module: ast.Module) -> None:
+        """Modules setup.py imports unconditionally that the default build's environment lacks:
+        setup.py's folder is on `sys.path`, so they can only be the sdist's own (datatable
+        0.7.0: `from ci.setup_utils import ...` with no ci/ shipped)."""
+        environment = self.c.environment
+        if environment is None:
+            return
+        for node in module.body:
+            if any(dotted(n).startswith(("sys.path", "site.addsitedir")) for n in ast.walk(node)):
+                return  # sys.path.insert(0, "src"): later imports may come from anywhere
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if environment.importable(name) or name.split(".")[0] in THIRD_PARTY:
+                    continue
+                path = name.replace(".", "/")
+                self.add(
+                    f"{path}.py",
+                    node,
+                    "setup.py-import",
+                    Scope.ALWAYS,
+                    None,
+                    note="setup.py imports it, and no build requirement provides it",
+                    alternatives=(f"{path}/__init__.py",),
+                )
 
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""

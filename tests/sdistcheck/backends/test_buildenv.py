@@ -65,7 +65,7 @@ def test_importable_modules() -> None:
         "p-1",
         {
             "pyproject.toml": "[build-system]\nrequires = ['oldest-supported-numpy', "
-            "'scikit-build>=0.13', 'pybind11[global]']\n",
+            "'scikit-build>=0.13', 'pybind11[global]', 'versioneer-518']\n",
             "helpers.py": "",
             "tools/__init__.py": "",
         },
@@ -73,4 +73,25 @@ def test_importable_modules() -> None:
     env = BuildEnvironment(tree, ast.parse(""))
     assert all(map(env.importable, ["os.path", "numpy", "skbuild", "pybind11", "helpers"]))
     assert env.importable("tools.build") and env.importable("setuptools.command.build_ext")
+    assert env.importable("versioneer")  # quadax 0.2.7
     assert not any(map(env.importable, ["Cython.Build", "torch", "ci.setup_utils"]))
+
+
+def test_a_module_setup_py_imports_and_no_requirement_gives_is_the_sdist_s() -> None:
+    # datatable 0.7.0: `from ci.setup_utils import ...`, and ci/ was not shipped
+    files = {
+        "setup.py": "import os\nimport numpy\nimport versioneer\nfrom helpers import x\n"
+        "from ci.setup_utils import get_version\nfrom setuptools import setup\n"
+        "try:\n    import extra_tools\nexcept ImportError:\n    pass\n"
+        "def later():\n    import inside\n"
+        "import sys\nsys.path.insert(0, 'src')\nimport from_src\nsetup()\n",
+        "helpers/__init__.py": "",
+    }
+    tree = SdistTree.from_mapping("p-1", files)
+    refs = [r for r in _setuppy.analyse_setup_py(tree).references if r.kind == "setup.py-import"]
+    # numpy is a missing build requirement, not a missing file; a guarded or late import is
+    # no certain one, nor is one after setup.py changes sys.path (debugpy, grpcio, psutil)
+    assert {(r.target, r.alternatives, r.scope) for r in refs} == {
+        ("versioneer.py", ("versioneer/__init__.py",), Scope.ALWAYS),
+        ("ci/setup_utils.py", ("ci/setup_utils/__init__.py",), Scope.ALWAYS),
+    }
