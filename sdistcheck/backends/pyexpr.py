@@ -77,9 +77,10 @@ class Constants:
             self._steps += 1
             if self._steps > _MAX_STEPS:
                 return
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name):
+            if isinstance(node, ast.Assign):  # `a = b = value` binds both
+                for target in node.targets:
+                    if not isinstance(target, ast.Name):
+                        continue
                     self.nodes[target.id] = node.value
                     if guard[0] is Scope.ALWAYS:
                         self._fact(target.id, node.value)
@@ -262,25 +263,33 @@ class Constants:
         prefix = f"{self.base}/" if self.base else ""
         return [p.removeprefix(prefix) for p in found]
 
-    def _call(self, node: ast.Call) -> object:
+    def glob_pattern(self, node: ast.Call) -> str | None:
+        """The pattern of `glob.glob("src/*.c")` or `Path("src").glob("*.c")`, if static."""
         name = dotted(node.func)
-        args = [self.eval(a) for a in node.args]
-        if (
-            name in ("glob", "glob.glob", "glob.iglob", "iglob")
-            and args
-            and isinstance(args[0], str)
-        ):
-            return self._glob(args[0])
-        if (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("glob", "rglob")
-            and args
-            and isinstance(args[0], str)
-        ):
+        arg = self.eval(node.args[0]) if node.args else None
+        if not isinstance(arg, str):
+            return None
+        if name in ("glob", "glob.glob", "glob.iglob", "iglob"):
+            return arg
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("glob", "rglob"):
             base = self.eval(node.func.value)
             if isinstance(base, str):
-                pattern = args[0] if node.func.attr == "glob" else f"**/{args[0]}"
-                return self._glob(posixpath.join(base, pattern))
+                pattern = arg if node.func.attr == "glob" else f"**/{arg}"
+                return posixpath.join(base, pattern)
+        return None
+
+    def _call(self, node: ast.Call) -> object:
+        name = dotted(node.func)
+        args: list[object] = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):  # join(root, *(name + ".pyx").split("/"))
+                parts = self.eval(a.value)
+                args += parts if isinstance(parts, list) else [None]
+            else:
+                args.append(self.eval(a))
+        pattern = self.glob_pattern(node)
+        if pattern is not None:
+            return self._glob(pattern)
         if name.endswith(("path.dirname", "dirname")) and node.args and is_file_var(node.args[0]):
             return HERE
         if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
@@ -294,6 +303,9 @@ class Constants:
             base = self.eval(node.func.value)
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[str(a) for a in args])
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "split" and len(args) == 1:
+            text, sep = self.eval(node.func.value), args[0]
+            return text.split(sep) if isinstance(text, str) and isinstance(sep, str) else None
         if name in ("str", "os.fspath", "sorted", "list", "tuple", "set") and len(args) == 1:
             return args[0]
         if name in self.functions:
@@ -328,6 +340,8 @@ def is_file_var(node: ast.expr) -> bool:
         return True
     if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
         return is_file_var(node.args[0])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("resolve", "absolute") and is_file_var(node.func.value)
     if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
         return is_file_var(node.value)
     return False

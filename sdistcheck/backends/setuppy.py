@@ -248,6 +248,8 @@ class _Visitor:
                 for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
                     self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
                 continue
+            if isinstance(child, (ast.ListComp, ast.GeneratorExp)) and self.each(child, guards):
+                continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
                 test = branch_guards(child.test, self.c.env_names, self.c.nodes, self.c.facts)
@@ -271,11 +273,33 @@ class _Visitor:
                 self.call(child, child_guards)
             self.visit(child, child_guards)
 
+    def each(
+        self, comp: ast.ListComp | ast.GeneratorExp, guards: list[tuple[Scope, str | None]]
+    ) -> bool:
+        """`[Extension(...) for name in mods]` over a static list: the element visited once per
+        item, the loop variable bound (ffpyplayer 4.2.0).  False when it is not one of those."""
+        if len(comp.generators) != 1 or comp.generators[0].ifs:
+            return False
+        gen = comp.generators[0]
+        items = self.c.eval(gen.iter)
+        if not isinstance(gen.target, ast.Name) or not isinstance(items, list) or not items:
+            return False
+        name = gen.target.id
+        saved = self.c.values.get(name)
+        for item in items[:256]:
+            self.c.values[name] = item
+            self.visit(ast.Expr(comp.elt), guards)
+        if saved is None:
+            self.c.values.pop(name, None)
+        else:
+            self.c.values[name] = saved
+        return True
+
     def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
         scope, condition = combine(guards)
         name = dotted(node.func).rsplit(".", 1)[-1]
         kw = {k.arg: k.value for k in node.keywords if k.arg}
-        if is_open(node):
+        if is_open(node) and not writes(node):
             target = node.args[0] if node.args else kw.get("file")
             if (
                 isinstance(node.func, ast.Attribute)
@@ -302,6 +326,7 @@ class _Visitor:
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+                self.empty_globs(sources, node, scope, condition)
                 dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
                 self.units_for(self.c.eval(sources), dirs, node, scope, condition)
             if "depends" in kw:
@@ -353,6 +378,26 @@ class _Visitor:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
+
+    def empty_globs(
+        self, sources: ast.expr, node: ast.AST, scope: Scope, condition: str | None
+    ) -> None:
+        """A glob that lists an Extension's sources and matches nothing in the sdist: the
+        extension gets no sources, and the build fails (MulensModel 2.3.2's `source_AC.glob(
+        "*.c")`).  The pattern is the reference, a glob that must match."""
+        for call in ast.walk(sources):
+            if isinstance(call, ast.Call):
+                pattern = self.c.glob_pattern(call)
+                if pattern is not None and not self.c.eval(call):
+                    self.add(
+                        pattern,
+                        node,
+                        "setuptools-ext-source",
+                        scope,
+                        condition,
+                        note="the glob lists the extension's sources and matches no file",
+                        alternatives=(),
+                    )
 
     def static_dict(self, node: ast.expr | None) -> dict[str, str]:
         """A dict literal (or a name bound to one) whose keys and values are static strings."""

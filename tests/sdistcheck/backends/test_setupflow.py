@@ -291,3 +291,35 @@ def test_an_include_dir_setup_py_fills_itself_is_open() -> None:
         "bblfsh/libuast is not in the sdist: setup.py's own steps fill it"
     )
     assert units["n.c"].open_dirs is None  # simsimd 5.4.3: only named as an include dir
+
+
+def test_a_glob_that_lists_no_extension_source_is_a_missing_reference() -> None:
+    # MulensModel 2.3.2: sources=[str(f) for f in source_AC.glob("*.c")], nothing shipped
+    setup_py = (
+        "from pathlib import Path\nfrom setuptools import Extension, setup\n"
+        "PROJECT = Path(__file__).resolve().parent\nSRC = PROJECT / 'source'\n"
+        "setup(ext_modules=[Extension('m.ac', sources=[str(f) for f in (SRC / 'AC').glob('*.c')]),\n"
+        "    Extension('m.v', sources=[str(f) for f in (SRC / 'V').glob('*.cpp')])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "source/V/v.cpp": ""})
+    refs = {r.target: r for r in _setuppy.analyse_setup_py(tree).references}
+    assert refs["source/AC/*.c"].is_glob and refs["source/AC/*.c"].scope is Scope.ALWAYS
+    assert "source/V/*.cpp" not in refs and "source/V/v.cpp" in refs
+
+
+def test_extensions_made_in_a_comprehension_over_a_static_list() -> None:
+    # ffpyplayer 4.2.0: [Extension(..., sources=[join(src_path, 'pkg', *(m + suffix).split('/'))])
+    # for m in mods], with src_path = build_path = dirname(__file__); a written file is no read
+    units = _units(
+        "from os.path import join, dirname\nfrom setuptools import Extension, setup\n"
+        "src_path = build_path = dirname(__file__)\nmods = ['pic', 'player/core']\n"
+        "with open(join(src_path, 'pkg', 'config.h'), 'w') as f:\n    f.write('')\n"
+        "setup(ext_modules=[Extension('pkg.' + m.replace('/', '.'),\n"
+        "    sources=[join(src_path, 'pkg', *(m + '.pyx').split('/'))]) for m in mods])\n"
+    )
+    assert set(units) == {"pkg/pic.pyx", "pkg/player/core.pyx"}
+    tree = SdistTree.from_mapping(
+        "p-1",
+        {"setup.py": "from os.path import join\nopen(join('pkg', 'config.h'), 'w').write('')\n"},
+    )
+    assert _setuppy.analyse_setup_py(tree).references == []
