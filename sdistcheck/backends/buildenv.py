@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import ast
 import configparser
+import contextlib
 import re
 import sys
 
 from .. import _toml
 from ..archive.tree import SdistTree
+from .pybranches import dotted
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Distributions whose import name differs from their own (after lowering, `-`/`.` -> `_`).
@@ -34,12 +36,68 @@ _PROVIDES = {
 # Distributions setup.py files import that are never the sdist's own: when the environment
 # lacks one, a build requirement is missing, not a file.
 THIRD_PARTY = frozenset(
-    """numpy Cython cython pybind11 nanobind cffi wheel torch tensorflow jax setuptools_scm
-    skbuild scikit_build_core setuptools_rust maturin pkgconfig packaging toml tomli tomllib yaml
-    jinja2 mypy mypyc pythran cmake ninja sipbuild pyqtbuild pip six requests git numba scipy
-    mpi4py h5py pysam cupy Cython.Build pkg_config hatchling flit_core poetry pdm pypandoc
-    m2r docutils sphinx pytest nose distro platformdirs cpuinfo psutil extension_helpers
-    pyximport pythonnet clr triton""".split()
+    [
+        "numpy",
+        "Cython",
+        "cython",
+        "pybind11",
+        "nanobind",
+        "cffi",
+        "wheel",
+        "torch",
+        "tensorflow",
+        "jax",
+        "setuptools_scm",
+        "skbuild",
+        "scikit_build_core",
+        "setuptools_rust",
+        "maturin",
+        "pkgconfig",
+        "packaging",
+        "toml",
+        "tomli",
+        "tomllib",
+        "yaml",
+        "jinja2",
+        "mypy",
+        "mypyc",
+        "pythran",
+        "cmake",
+        "ninja",
+        "sipbuild",
+        "pyqtbuild",
+        "pip",
+        "six",
+        "requests",
+        "git",
+        "numba",
+        "scipy",
+        "mpi4py",
+        "h5py",
+        "pysam",
+        "cupy",
+        "Cython.Build",
+        "pkg_config",
+        "hatchling",
+        "flit_core",
+        "poetry",
+        "pdm",
+        "pypandoc",
+        "m2r",
+        "docutils",
+        "sphinx",
+        "pytest",
+        "nose",
+        "distro",
+        "platformdirs",
+        "cpuinfo",
+        "psutil",
+        "extension_helpers",
+        "pyximport",
+        "pythonnet",
+        "clr",
+        "triton",
+    ]
 )
 _ALWAYS_THERE = frozenset(sys.stdlib_module_names) | {"setuptools", "pkg_resources", "distutils"}
 
@@ -60,10 +118,8 @@ def _setup_requires(module: ast.Module, tree: SdistTree) -> set[str]:
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setup":
             for kw in node.keywords:
                 if kw.arg == "setup_requires":
-                    try:
+                    with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
                         found |= _names(list(ast.literal_eval(kw.value)))
-                    except (ValueError, TypeError, SyntaxError, RecursionError):
-                        pass
     text = tree.read_text("setup.cfg")
     if text is not None:
         parser = configparser.RawConfigParser()
@@ -80,7 +136,9 @@ class BuildEnvironment:
     """The distributions a default isolated build installs, and what they let setup.py import."""
 
     def __init__(self, tree: SdistTree, module: ast.Module, base: str = "") -> None:
-        pyproject = _toml.load(tree.read_text(f"{base}/pyproject.toml" if base else "pyproject.toml"))
+        pyproject = _toml.load(
+            tree.read_text(f"{base}/pyproject.toml" if base else "pyproject.toml")
+        )
         system = pyproject.get("build-system") if isinstance(pyproject, dict) else None
         if isinstance(system, dict) and "requires" in system:
             self.requirements = _names(system["requires"])
@@ -118,3 +176,25 @@ def try_imports(body: list[ast.stmt]) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.append(node.module)
     return modules
+
+
+def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tuple[ast.stmt, str]]:
+    """(statement, module path) for each module setup.py imports unconditionally that the
+    default build's environment lacks: setup.py's folder is on `sys.path`, so it can only be
+    the sdist's own (datatable 0.7.0: `from ci.setup_utils import ...`, no ci/ shipped).  A
+    known third-party tool is a missing build requirement instead, and once setup.py changes
+    `sys.path` later imports may come from anywhere."""
+    found: list[tuple[ast.stmt, str]] = []
+    for node in module.body:
+        if any(dotted(n).startswith(("sys.path", "site.addsitedir")) for n in ast.walk(node)):
+            break
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if not environment.importable(name) and name.split(".")[0] not in THIRD_PARTY:
+                found.append((node, name.replace(".", "/")))
+    return found

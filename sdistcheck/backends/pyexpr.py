@@ -278,6 +278,24 @@ class Constants:
                 return posixpath.join(base, pattern)
         return None
 
+    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
+        """A dict literal (or a name bound to one) whose keys and values are static strings."""
+        if isinstance(node, ast.Name):
+            node = self.nodes.get(node.id)
+        if not isinstance(node, ast.Dict):
+            return {}
+        out = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            k, v = (self.eval(key) if key is not None else None), self.eval(value)
+            if isinstance(k, str) and isinstance(v, str):
+                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+        return out
+
+    def empty_globs(self, node: ast.expr) -> list[str]:
+        """The static glob patterns in `node` that match no file of the sdist."""
+        found = (self.glob_pattern(c) for c in ast.walk(node) if isinstance(c, ast.Call))
+        return [p for p in found if p is not None and not self._glob(p)]
+
     def _call(self, node: ast.Call) -> object:
         name = dotted(node.func)
         args: list[object] = []

@@ -11,14 +11,13 @@ from __future__ import annotations
 import ast
 import dataclasses
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
-from .buildenv import THIRD_PARTY
+from .buildenv import local_imports
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -29,6 +28,7 @@ from .setupsyntax import (
     combine,
     derived_from,
     dynamic_include_dirs,
+    fills,
     is_open,
     package_path,
     runtime_include_dirs,
@@ -105,15 +105,6 @@ class _Visitor:
                 )
             )
 
-    def fills(self, folder: str) -> bool:
-        """Whether setup.py names `folder` in a string beyond its include_dirs entry (bblfsh
-        2.9.3: `runc("cp -a libuast/src bblfsh/libuast")`): its own steps put files there."""
-        relative = posixpath.relpath(folder, self.base or ".") if folder else ""
-        if not relative or relative.startswith(".."):
-            return False
-        token = re.compile(rf"(?<![\w./-]){re.escape(relative)}(?![\w.-])")
-        return sum(1 for text in self.strings if token.search(text)) > 1
-
     def line_text(self, line: int) -> str:
         """Line LINE of setup.py, stripped ("" when there is none)."""
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -149,7 +140,7 @@ class _Visitor:
             if given is not None and dynamic_include_dirs(given, self.c):
                 open_dirs = f"include_dirs at {self.source}:{line} is not static"
         for d in include_dirs:
-            if open_dirs is None and not self.tree.is_dir(d) and self.fills(d):
+            if open_dirs is None and not self.tree.is_dir(d) and fills(self.strings, d, self.base):
                 open_dirs = f"{d} is not in the sdist: setup.py's own steps fill it"
         items = sources if isinstance(sources, list) else [sources]
         for item in items:
@@ -179,11 +170,18 @@ class _Visitor:
         )
         self.defaults = sourcedir_defaults(module, self.text)
         self.strings = [
-            n.value for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            n.value
+            for n in ast.walk(module)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
         ]
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
-        self.local_imports(module)
+        # modules setup.py imports that can only be the sdist's own (backends.buildenv)
+        environment = self.c.environment
+        for node, path in local_imports(module, environment) if environment else []:
+            note = "setup.py imports it, and no build requirement provides it"
+            alternatives = (f"{path}/__init__.py",)
+            self.add(f"{path}.py", node, "setup.py-import", Scope.ALWAYS, None, note, alternatives)
         self.subprocess_builds(module)
         if self.cythonizes_extensions:
             self.out.references = [
@@ -326,7 +324,10 @@ class _Visitor:
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
-                self.empty_globs(sources, node, scope, condition)
+                # a glob of sources matching nothing: no sources, a failed build (MulensModel)
+                for empty in self.c.empty_globs(sources):
+                    note = "the glob lists the extension's sources and matches no file"
+                    self.add(empty, node, "setuptools-ext-source", scope, condition, note, ())
                 dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
                 self.units_for(self.c.eval(sources), dirs, node, scope, condition)
             if "depends" in kw:
@@ -378,69 +379,6 @@ class _Visitor:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
-
-    def empty_globs(
-        self, sources: ast.expr, node: ast.AST, scope: Scope, condition: str | None
-    ) -> None:
-        """A glob that lists an Extension's sources and matches nothing in the sdist: the
-        extension gets no sources, and the build fails (MulensModel 2.3.2's `source_AC.glob(
-        "*.c")`).  The pattern is the reference, a glob that must match."""
-        for call in ast.walk(sources):
-            if isinstance(call, ast.Call):
-                pattern = self.c.glob_pattern(call)
-                if pattern is not None and not self.c.eval(call):
-                    self.add(
-                        pattern,
-                        node,
-                        "setuptools-ext-source",
-                        scope,
-                        condition,
-                        note="the glob lists the extension's sources and matches no file",
-                        alternatives=(),
-                    )
-
-    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
-        """A dict literal (or a name bound to one) whose keys and values are static strings."""
-        if isinstance(node, ast.Name):
-            node = self.c.nodes.get(node.id)
-        if not isinstance(node, ast.Dict):
-            return {}
-        out = {}
-        for key, value in zip(node.keys, node.values, strict=True):
-            k, v = (self.c.eval(key) if key is not None else None), self.c.eval(value)
-            if isinstance(k, str) and isinstance(v, str):
-                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
-        return out
-
-    def local_imports(self, module: ast.Module) -> None:
-        """Modules setup.py imports unconditionally that the default build's environment lacks:
-        setup.py's folder is on `sys.path`, so they can only be the sdist's own (datatable
-        0.7.0: `from ci.setup_utils import ...` with no ci/ shipped)."""
-        environment = self.c.environment
-        if environment is None:
-            return
-        for node in module.body:
-            if any(dotted(n).startswith(("sys.path", "site.addsitedir")) for n in ast.walk(node)):
-                return  # sys.path.insert(0, "src"): later imports may come from anywhere
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                if environment.importable(name) or name.split(".")[0] in THIRD_PARTY:
-                    continue
-                path = name.replace(".", "/")
-                self.add(
-                    f"{path}.py",
-                    node,
-                    "setup.py-import",
-                    Scope.ALWAYS,
-                    None,
-                    note="setup.py imports it, and no build requirement provides it",
-                    alternatives=(f"{path}/__init__.py",),
-                )
 
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""
@@ -517,7 +455,7 @@ class _Visitor:
                     )
         del data_files
         package_data = kw.get("package_data")
-        package_dir = self.static_dict(kw.get("package_dir"))
+        package_dir = self.c.static_dict(kw.get("package_dir"))
         if isinstance(package_data, ast.Dict):
             for key, value in zip(package_data.keys, package_data.values, strict=True):
                 pkg = self.c.eval(key) if key is not None else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
@@ -131,6 +132,16 @@ def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
             continue
         return True
     return False
+
+
+def fills(strings: Iterable[str], folder: str, base: str) -> bool:
+    """Whether setup.py names `folder` in a string beyond its include_dirs entry (bblfsh
+    2.9.3: `runc("cp -a libuast/src bblfsh/libuast")`): its own steps put files there."""
+    relative = posixpath.relpath(folder, base or ".") if folder else ""
+    if not relative or relative.startswith(".."):
+        return False
+    token = re.compile(rf"(?<![\w./-]){re.escape(relative)}(?![\w.-])")
+    return sum(1 for text in strings if token.search(text)) > 1
 
 
 def _appended(name: ast.Name, func: ast.AST) -> bool:

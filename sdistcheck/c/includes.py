@@ -42,11 +42,13 @@ __all__ = [
 RANK = SCOPE_RANK  # scope -> rank
 SCOPES = SCOPE_ORDER  # rank -> scope
 
+
 def _squash(name: str) -> str:
     """A project or header name compared loosely: `py-SimSIMD`, `simsimd.h` -> `pysimsimd`."""
     return re.sub(r"[-_.]", "", posixpath.splitext(name)[0]).lower()
 
 
+_HEADER_DIR = frozenset(["include", "includes", "inc", "headers"])
 _SOURCES = (".c", ".cc", ".cpp", ".cxx", ".C")  # what a header of the same stem declares
 _MAX_VISITS = 200_000  # (file, include path) visits per analyse(): bounds pathological fan-out
 
@@ -135,7 +137,7 @@ class _Walker(Walk[Include]):
                 target = own
             else:
                 target, alternatives, note = unfound(here, name, item.dirs)
-                absent = self.absent(item.dirs)
+                absent = self.absent(item.dirs, headers_only=True)
                 moved = normalize(posixpath.join(absent, name)) if absent else None
                 if moved and note is None and item.open_dirs is None:
                     # meant for the include dir that was left out (chipsec 1.10.4's Include/)
@@ -181,18 +183,22 @@ class _Walker(Walk[Include]):
             return normalize(posixpath.join(absent, name))
         return None
 
-    def absent(self, dirs: tuple[str, ...]) -> str | None:
+    def absent(self, dirs: tuple[str, ...], headers_only: bool = False) -> str | None:
         """The first include dir the sdist lacks altogether: where a header found nowhere was
-        meant to be (chipsec 1.10.4's `Include/`)."""
-        return next((d for d in dirs if d and not self.tree.is_dir(d)), None)
+        meant to be (chipsec 1.10.4's `Include/`).  With `headers_only`, only a folder named
+        for headers counts (`include`, `inc`, `headers`): crc32c 2.7's misspelt `src/cc32c/ext`
+        is no place its headers were meant for (those belong beside the sources)."""
+        for d in dirs:
+            named = bool(_HEADER_DIR.intersection(d.lower().split("/")))
+            if d and not self.tree.is_dir(d) and (named or not headers_only):
+                return d
+        return None
 
     def compiled_beside(self, folder: str, name: str) -> bool:
         """Whether `folder` holds a C/C++ source with the stem of header `name`: the header of
         a source the build compiles is the project's own, on whatever include path."""
         stem = posixpath.splitext(name.rpartition("/")[2])[0]
-        return any(
-            self.tree.is_file(posixpath.join(folder, stem + suffix)) for suffix in _SOURCES
-        )
+        return any(self.tree.is_file(posixpath.join(folder, stem + suffix)) for suffix in _SOURCES)
 
     def resolve(self, here: str, name: str, quoted: bool, dirs: tuple[str, ...]) -> str | None:
         key = (here if quoted else "", name, quoted, dirs)

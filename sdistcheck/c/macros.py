@@ -18,8 +18,18 @@ from .preprocessor import C_SUFFIXES
 _DEFINE = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
 _WORD = re.compile(rb"[A-Za-z_]\w*")
 _BUILD_FILES = frozenset(
-    ["setup.py", "setup.cfg", "pyproject.toml", "CMakeLists.txt", "meson.build"]
-    + ["meson.options", "meson_options.txt", "Makefile", "GNUmakefile", "build.py"]
+    [
+        "setup.py",
+        "setup.cfg",
+        "pyproject.toml",
+        "CMakeLists.txt",
+        "meson.build",
+        "meson.options",
+        "meson_options.txt",
+        "Makefile",
+        "GNUmakefile",
+        "build.py",
+    ]
 )
 _BUILD_SUFFIXES = (".cmake", ".mk", ".gypi", ".gyp")
 

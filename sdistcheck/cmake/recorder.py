@@ -5,7 +5,6 @@ targets and what each compiles with which include path.  The command handlers (`
 from __future__ import annotations
 
 import dataclasses
-
 import posixpath
 import re
 from collections.abc import Iterable, Iterator

@@ -322,7 +322,8 @@ DEV_CASES: tuple[IncompleteCase, ...] = (
         fixed_sha256="88dc0289edf6724e7495d63ce381a82ef88548508aecaafa905e422d52221205",
         source="https://github.com/kiyo-masui/bitshuffle/issues/46",
     ),
-    # libbacktrace is compiled on Linux under `if IS_PYPY: ... else:` with IS_PYPY bound to a PyPy test.
+    # libbacktrace is compiled on Linux under `if IS_PYPY: ... else:` with IS_PYPY bound to a
+    # PyPy test.
     IncompleteCase(
         kind="missing-header",
         bad="vmprof-0.4.3.tar.gz",
@@ -377,7 +378,8 @@ DEV_CASES: tuple[IncompleteCase, ...] = (
         fixed_sha256="ec181d308409df1ffd49fcc6f46e9b836e8b5f73c10947dd0d5dd1244a26f4c3",
         source="https://github.com/chipsec/chipsec/pull/1743",
     ),
-    # setup_requires gives Cython, so the try/except ImportError takes cythonize() of a glob that matches nothing.
+    # setup_requires gives Cython, so the try/except ImportError takes cythonize() of a glob
+    # that matches nothing.
     IncompleteCase(
         kind="missing-pyx",
         bad="pomegranate-0.11.1.tar.gz",

@@ -140,8 +140,7 @@ def test_the_checker_judges_headers_by_the_include_path_being_known() -> None:
         },
     )
     (finding,) = _check.check(fixed).findings
-    # named on the include dir src/, which this sdist lacks altogether
-    assert finding.severity.value == "error" and finding.path == "src/tree_sitter/parser.h"
+    assert finding.severity.value == "error" and finding.path == "tree_sitter/parser.h"
 
 
 def test_readers_are_followed_through_helpers_and_local_names() -> None:
@@ -298,7 +297,8 @@ def test_a_glob_that_lists_no_extension_source_is_a_missing_reference() -> None:
     setup_py = (
         "from pathlib import Path\nfrom setuptools import Extension, setup\n"
         "PROJECT = Path(__file__).resolve().parent\nSRC = PROJECT / 'source'\n"
-        "setup(ext_modules=[Extension('m.ac', sources=[str(f) for f in (SRC / 'AC').glob('*.c')]),\n"
+        "setup(ext_modules=[\n"
+        "    Extension('m.ac', sources=[str(f) for f in (SRC / 'AC').glob('*.c')]),\n"
         "    Extension('m.v', sources=[str(f) for f in (SRC / 'V').glob('*.cpp')])])\n"
     )
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "source/V/v.cpp": ""})

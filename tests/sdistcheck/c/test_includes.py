@@ -392,7 +392,7 @@ def test_a_branch_the_project_s_own_undefined_macro_leaves_is_the_default_build_
 def test_a_header_found_nowhere_is_named_on_the_include_dir_the_sdist_lacks() -> None:
     # chipsec 1.10.4: include_dirs=[".../Include", ...], and no Include/ was shipped
     files = {"c/Compress.c": '#include "Compress.h"\n', "c/Compress.h.txt": ""}
-    tree, refs = analyse(files, source="c/Compress.c", dirs=("c/Include", "c/Include/X64"))
+    _, refs = analyse(files, source="c/Compress.c", dirs=("c/Include", "c/Include/X64"))
     (ref,) = refs
     assert ref.target == "c/Include/Compress.h" and ref.scope is Scope.ALWAYS
     assert ref.alternatives == ("c/Compress.h", "c/Include/X64/Compress.h")

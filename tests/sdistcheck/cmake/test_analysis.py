@@ -642,7 +642,8 @@ def test_a_quoted_list_of_target_sources_is_split_as_cmake_does() -> None:
     out = analyse(
         {
             "CMakeLists.txt": "project(p)\nadd_subdirectory(src)\n",
-            "src/CMakeLists.txt": 'set(csrc a.cpp x/b.cpp)\npybind11_add_module(_C MODULE "${csrc}")\n',
+            "src/CMakeLists.txt": "set(csrc a.cpp x/b.cpp)\n"
+            'pybind11_add_module(_C MODULE "${csrc}")\n',
             "src/a.cpp": "",
             "src/x/b.cpp": "",
         }
