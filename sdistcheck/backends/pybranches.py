@@ -11,7 +11,7 @@ both sides; anything else is an option on both sides.  Names bound from the envi
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from .._model import Scope
 
@@ -45,13 +45,15 @@ def branch_guards(
     env_names: Mapping[str, ast.expr],
     bindings: Mapping[str, ast.expr] | None = None,
     facts: Mapping[str, ast.expr] | None = None,
+    per_platform: Collection[str] = (),
 ) -> tuple[Guard, Guard]:
     """(the guard of the `if` body, the guard of its `else`).
 
     A name in the test is judged by what it was bound to (`IS_PYPY = '__pypy__' in
     sys.builtin_module_names`, then `if not IS_PYPY:`): `bindings` maps names to expressions.
     `facts` are the constants names hold in the default build (`use_cython = False` in the
-    `except ImportError:` the default build takes): a test of them is decided.
+    `except ImportError:` the default build takes): a test of them is decided, unless one is
+    rebound on some platforms (`per_platform`), which makes both sides platform branches.
     """
     text = ast.unparse(test)
     bound = [
@@ -71,7 +73,10 @@ def branch_guards(
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
     if "version_info" in text or text in ("True", "__name__ == '__main__'"):
         return ALWAYS, ALWAYS
-    if facts and any(isinstance(n, ast.Name) and n.id in facts for n in ast.walk(test)):
+    tested = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    if tested & set(per_platform):  # can_use_cython = False on iOS and Android only
+        return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
+    if facts and tested & set(facts):
         value = default_value(test, {**env_names, **facts})
         if not isinstance(value, _Unknown):
             if value:

@@ -52,6 +52,7 @@ class Constants:
         # constants names hold in the default build (`use_cython = False`), imported names
         # (truthy) included: what `if use_cython:` is decided by
         self.facts: dict[str, ast.expr] = {}
+        self.per_platform: set[str] = set()  # facts some platforms' builds rebind
         self.environment = BuildEnvironment(sdist, tree, base) if sdist is not None else None
         self._steps = self._depth = 0
         self._run(tree.body, ALWAYS, top=True)
@@ -84,6 +85,8 @@ class Constants:
                     self.nodes[target.id] = node.value
                     if guard[0] is Scope.ALWAYS:
                         self._fact(target.id, node.value)
+                    elif guard[0] is Scope.PLATFORM and target.id in self.facts:
+                        self.per_platform.add(target.id)
                     if reads_environment(node.value):
                         self.env_names[target.id] = node.value
                     self._bind(target.id, self.eval(node.value), guard, replace=top)
@@ -94,7 +97,7 @@ class Constants:
                 self._mutate(node.value, guard)
             elif isinstance(node, ast.If):
                 body_guard, else_guard = branch_guards(
-                    node.test, self.env_names, self.nodes, self.facts
+                    node.test, self.env_names, self.nodes, self.facts, self.per_platform
                 )
                 self._run(node.body, _and(guard, body_guard))
                 self._run(node.orelse, _and(guard, else_guard))

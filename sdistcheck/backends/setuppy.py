@@ -240,7 +240,7 @@ class _Visitor:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
                 body_guard, else_guard = branch_guards(
-                    child.test, self.c.env_names, self.c.nodes, self.c.facts
+                    child.test, self.c.env_names, self.c.nodes, self.c.facts, self.c.per_platform
                 )
                 self.visit(ast.Expr(child.test), guards)
                 for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
@@ -250,7 +250,9 @@ class _Visitor:
                 continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
-                test = branch_guards(child.test, self.c.env_names, self.c.nodes, self.c.facts)
+                test = branch_guards(
+                    child.test, self.c.env_names, self.c.nodes, self.c.facts, self.c.per_platform
+                )
                 child_guards = [*guards, test[0]]
             elif isinstance(child, ast.Try) and catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]

@@ -95,3 +95,20 @@ def test_a_module_setup_py_imports_and_no_requirement_gives_is_the_sdist_s() -> 
         ("versioneer.py", ("versioneer/__init__.py",), Scope.ALWAYS),
         ("ci/setup_utils.py", ("ci/setup_utils/__init__.py",), Scope.ALWAYS),
     }
+
+
+def test_a_constant_some_platforms_rebind_makes_a_platform_branch() -> None:
+    # ffpyplayer 4.2.0: can_use_cython = True, set False for iOS and Android only
+    files = {
+        "setup.py": "import sys\nfrom setuptools import setup, Extension\n"
+        "can_use_cython = True\nflag = True\n"
+        "if sys.platform in ('ios', 'android'):\n    can_use_cython = False\n"
+        "suffix = '.pyx' if flag else '.c'\n"
+        "if can_use_cython:\n    src = ['m.pyx']\nelse:\n    src = ['m.c']\n"
+        "setup(ext_modules=[Extension('m', src), Extension('n', ['n' + suffix])])\n"
+    }
+    assert _sources(files) == {
+        "m.pyx": Scope.PLATFORM,
+        "m.c": Scope.PLATFORM,
+        "n.pyx": Scope.ALWAYS,
+    }
