@@ -11,7 +11,7 @@ both sides; anything else is an option on both sides.  Names bound from the envi
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from .._model import Scope
 
@@ -40,20 +40,48 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
-def branch_guards(test: ast.expr, env_names: Mapping[str, ast.expr]) -> tuple[Guard, Guard]:
-    """(the guard of the `if` body, the guard of its `else`)."""
+def branch_guards(
+    test: ast.expr,
+    env_names: Mapping[str, ast.expr],
+    bindings: Mapping[str, ast.expr] | None = None,
+    facts: Mapping[str, ast.expr] | None = None,
+    per_platform: Collection[str] = (),
+) -> tuple[Guard, Guard]:
+    """(the guard of the `if` body, the guard of its `else`).
+
+    A name in the test is judged by what it was bound to (`IS_PYPY = '__pypy__' in
+    sys.builtin_module_names`, then `if not IS_PYPY:`): `bindings` maps names to expressions.
+    `facts` are the constants names hold in the default build (`use_cython = False` in the
+    `except ImportError:` the default build takes): a test of them is decided, unless one is
+    rebound on some platforms (`per_platform`), which makes both sides platform branches.
+    """
     text = ast.unparse(test)
+    bound = [
+        ast.unparse(bindings[n.id])
+        for n in ast.walk(test)
+        if isinstance(n, ast.Name) and bindings and n.id in bindings
+    ]
+    judged = " ".join([text, *bound])
     names = {dotted(n) for n in ast.walk(test) if isinstance(n, (ast.Call, ast.Attribute))}
     if any(
         isinstance(n, ast.Call) and dotted(n.func).endswith(_GUARD_CALLS) for n in ast.walk(test)
     ):
         return (Scope.GUARDED, f"if {text}"), (Scope.GUARDED, f"if not ({text})")
-    if any(p in text for p in _IMPLEMENTATION) or "__pypy__" in text:
+    if any(p in judged for p in _IMPLEMENTATION) or "__pypy__" in judged:
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
-    if any(p in text for p in _PLATFORM_NAMES):
+    if any(p in judged for p in _PLATFORM_NAMES):
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
     if "version_info" in text or text in ("True", "__name__ == '__main__'"):
         return ALWAYS, ALWAYS
+    tested = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    if tested & set(per_platform):  # can_use_cython = False on iOS and Android only
+        return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
+    if facts and tested & set(facts):
+        value = default_value(test, {**env_names, **facts})
+        if not isinstance(value, _Unknown):
+            if value:
+                return ALWAYS, (Scope.OPTION, f"if not ({text}) (not the default build)")
+            return (Scope.OPTION, f"if {text} (not the default build)"), ALWAYS
     if _reads_environment(test, env_names) or names & set(_ENV_CALLS):
         value = default_value(test, env_names)
         if not isinstance(value, _Unknown):
@@ -61,6 +89,17 @@ def branch_guards(test: ast.expr, env_names: Mapping[str, ast.expr]) -> tuple[Gu
                 return ALWAYS, (Scope.OPTION, f"if not ({text}) (an environment variable set)")
             return (Scope.OPTION, f"if {text} (an environment variable set)"), ALWAYS
     return (Scope.OPTION, f"if {text}"), (Scope.OPTION, f"if not ({text})")
+
+
+def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
+    wanted = set(exceptions)
+    for handler in node.handlers:
+        if handler.type is None:
+            return True
+        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
+        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
+            return True
+    return False
 
 
 def reads_environment(node: ast.expr) -> bool:

@@ -11,13 +11,23 @@ from collections.abc import Iterator
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
-from .pybranches import ALWAYS, Guard, branch_guards, reads_environment
+from .buildenv import BuildEnvironment, try_imports
+from .pybranches import (
+    ALWAYS,
+    UNKNOWN,
+    Guard,
+    branch_guards,
+    catches,
+    default_value,
+    reads_environment,
+)
 from .pybranches import dotted as dotted
 
 _RANK = list(SCOPE_ORDER)
 _MAX_STEPS = 20_000  # statements followed in one setup.py (loops included)
 _MAX_LOOP = 256  # items of one `for` loop
 _HANDLER: Guard = (Scope.OPTION, "in an except handler")
+_IMPORT_TRY: Guard = (Scope.OPTION, "inside try/except ImportError")
 
 HERE = "\x00HERE\x00"  # the directory of setup.py
 
@@ -39,6 +49,11 @@ class Constants:
         self.functions: dict[str, ast.FunctionDef] = {}
         self.env_names: dict[str, ast.expr] = {}  # names bound from the environment
         self.nodes: dict[str, ast.expr] = {}  # the expression each name was last bound to
+        # constants names hold in the default build (`use_cython = False`), imported names
+        # (truthy) included: what `if use_cython:` is decided by
+        self.facts: dict[str, ast.expr] = {}
+        self.per_platform: set[str] = set()  # facts some platforms' builds rebind
+        self.environment = BuildEnvironment(sdist, tree, base) if sdist is not None else None
         self._steps = self._depth = 0
         self._run(tree.body, ALWAYS, top=True)
 
@@ -63,10 +78,15 @@ class Constants:
             self._steps += 1
             if self._steps > _MAX_STEPS:
                 return
-            if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name):
+            if isinstance(node, ast.Assign):  # `a = b = value` binds both
+                for target in node.targets:
+                    if not isinstance(target, ast.Name):
+                        continue
                     self.nodes[target.id] = node.value
+                    if guard[0] is Scope.ALWAYS:
+                        self._fact(target.id, node.value)
+                    elif guard[0] is Scope.PLATFORM and target.id in self.facts:
+                        self.per_platform.add(target.id)
                     if reads_environment(node.value):
                         self.env_names[target.id] = node.value
                     self._bind(target.id, self.eval(node.value), guard, replace=top)
@@ -76,15 +96,23 @@ class Constants:
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self._mutate(node.value, guard)
             elif isinstance(node, ast.If):
-                body_guard, else_guard = branch_guards(node.test, self.env_names)
+                body_guard, else_guard = branch_guards(
+                    node.test, self.env_names, self.nodes, self.facts, self.per_platform
+                )
                 self._run(node.body, _and(guard, body_guard))
                 self._run(node.orelse, _and(guard, else_guard))
             elif isinstance(node, ast.Try):
-                self._run(node.body, guard, top)
+                body_guard, handler_guard = self.try_guards(node)
+                body_top, handler_top = body_guard is ALWAYS, handler_guard is ALWAYS
+                self._run(node.body, _and(guard, body_guard), top and body_top)
                 for handler in node.handlers:
-                    self._run(handler.body, _and(guard, _HANDLER))
-                self._run(node.orelse, guard, top)
+                    self._run(handler.body, _and(guard, handler_guard), top and handler_top)
+                self._run(node.orelse, _and(guard, body_guard), top and body_top)
                 self._run(node.finalbody, guard, top)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and guard[0] is Scope.ALWAYS:
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    self.facts[name] = ast.Constant(True)  # a module or function: truthy
             elif isinstance(node, ast.With):
                 self._run(node.body, guard, top)
             elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
@@ -96,6 +124,32 @@ class Constants:
                     self.values.pop(node.target.id, None)
             elif isinstance(node, ast.FunctionDef):
                 self.functions[node.name] = node
+
+    def try_guards(self, node: ast.Try) -> tuple[Guard, Guard]:
+        """(the guard of a `try` body and `else`, that of its handlers).
+
+        `try: import X except ImportError:` is decided by whether the default build can import
+        X (backends.buildenv); a handler of other errors runs only when something fails.
+        """
+        if not catches(node, ("ImportError", "ModuleNotFoundError")):
+            return ALWAYS, _HANDLER
+        modules = try_imports(node.body)
+        if not modules or self.environment is None:  # either side may run
+            return _IMPORT_TRY, _IMPORT_TRY
+        missing = [m for m in modules if not self.environment.importable(m)]
+        if missing:
+            return (
+                Scope.OPTION,
+                f"if {missing[0]} were importable (not a build requirement)",
+            ), ALWAYS
+        shown = ", ".join(modules)
+        return ALWAYS, (Scope.OPTION, f"except ImportError (the build requirements give {shown})")
+
+    def _fact(self, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Constant):
+            self.facts[name] = value
+        else:
+            self.facts.pop(name, None)
 
     def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
         if value is None:
@@ -155,6 +209,9 @@ class Constants:
             ]
             return "".join(parts) if all(isinstance(p, str) for p in parts) else None  # type: ignore[arg-type]
         if isinstance(node, ast.IfExp):
+            taken = default_value(node.test, {**self.env_names, **self.facts})
+            if not isinstance(taken, type(UNKNOWN)):  # the default build's arm
+                return self.eval(node.body if taken else node.orelse)
             arms = [self.eval(node.body), self.eval(node.orelse)]  # either may be the build's
             flat = [i for arm in arms for i in (arm if isinstance(arm, list) else [arm])]
             strings = [i for i in flat if isinstance(i, str)]
@@ -209,25 +266,51 @@ class Constants:
         prefix = f"{self.base}/" if self.base else ""
         return [p.removeprefix(prefix) for p in found]
 
-    def _call(self, node: ast.Call) -> object:
+    def glob_pattern(self, node: ast.Call) -> str | None:
+        """The pattern of `glob.glob("src/*.c")` or `Path("src").glob("*.c")`, if static."""
         name = dotted(node.func)
-        args = [self.eval(a) for a in node.args]
-        if (
-            name in ("glob", "glob.glob", "glob.iglob", "iglob")
-            and args
-            and isinstance(args[0], str)
-        ):
-            return self._glob(args[0])
-        if (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr in ("glob", "rglob")
-            and args
-            and isinstance(args[0], str)
-        ):
+        arg = self.eval(node.args[0]) if node.args else None
+        if not isinstance(arg, str):
+            return None
+        if name in ("glob", "glob.glob", "glob.iglob", "iglob"):
+            return arg
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("glob", "rglob"):
             base = self.eval(node.func.value)
             if isinstance(base, str):
-                pattern = args[0] if node.func.attr == "glob" else f"**/{args[0]}"
-                return self._glob(posixpath.join(base, pattern))
+                pattern = arg if node.func.attr == "glob" else f"**/{arg}"
+                return posixpath.join(base, pattern)
+        return None
+
+    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
+        """A dict literal (or a name bound to one) whose keys and values are static strings."""
+        if isinstance(node, ast.Name):
+            node = self.nodes.get(node.id)
+        if not isinstance(node, ast.Dict):
+            return {}
+        out = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            k, v = (self.eval(key) if key is not None else None), self.eval(value)
+            if isinstance(k, str) and isinstance(v, str):
+                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+        return out
+
+    def empty_globs(self, node: ast.expr) -> list[str]:
+        """The static glob patterns in `node` that match no file of the sdist."""
+        found = (self.glob_pattern(c) for c in ast.walk(node) if isinstance(c, ast.Call))
+        return [p for p in found if p is not None and not self._glob(p)]
+
+    def _call(self, node: ast.Call) -> object:
+        name = dotted(node.func)
+        args: list[object] = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):  # join(root, *(name + ".pyx").split("/"))
+                parts = self.eval(a.value)
+                args += parts if isinstance(parts, list) else [None]
+            else:
+                args.append(self.eval(a))
+        pattern = self.glob_pattern(node)
+        if pattern is not None:
+            return self._glob(pattern)
         if name.endswith(("path.dirname", "dirname")) and node.args and is_file_var(node.args[0]):
             return HERE
         if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
@@ -241,6 +324,9 @@ class Constants:
             base = self.eval(node.func.value)
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[str(a) for a in args])
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "split" and len(args) == 1:
+            text, sep = self.eval(node.func.value), args[0]
+            return text.split(sep) if isinstance(text, str) and isinstance(sep, str) else None
         if name in ("str", "os.fspath", "sorted", "list", "tuple", "set") and len(args) == 1:
             return args[0]
         if name in self.functions:
@@ -275,6 +361,8 @@ def is_file_var(node: ast.expr) -> bool:
         return True
     if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
         return is_file_var(node.args[0])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("resolve", "absolute") and is_file_var(node.func.value)
     if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
         return is_file_var(node.value)
     return False

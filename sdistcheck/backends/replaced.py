@@ -11,10 +11,13 @@ setup.py and in the sdist's own modules setup.py imports (`import setup_build`),
 from __future__ import annotations
 
 import ast
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 
+from .._model import Reference, Scope, weakest
 from ..archive.tree import SdistTree
+from ..native.model import CompileUnit
 from .buildcommands import COMMANDS
 from .pyexpr import dotted
 
@@ -94,3 +97,17 @@ def extension_replacement(module: ast.Module, source: str, tree: SdistTree) -> R
             if line is not None:
                 return Replacement(path, line, cls.name)
     return None
+
+
+def weakened(
+    refs: list[Reference], units: list[CompileUnit], replaced: Replacement | None
+) -> tuple[list[Reference], list[CompileUnit]]:
+    """Declared extension sources that a build command replaces are not certainly built."""
+    if replaced is None:
+        return refs, units
+    return [
+        dataclasses.replace(r, scope=weakest(r.scope, Scope.OPTION), note=replaced.note())
+        if r.kind == "setuptools-ext-source"
+        else r
+        for r in refs
+    ], [dataclasses.replace(u, scope=weakest(u.scope, Scope.OPTION)) for u in units]

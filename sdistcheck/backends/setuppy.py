@@ -17,16 +17,19 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
-from .pybranches import branch_guards
+from .buildenv import local_imports
+from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
-from .replaced import extension_replacement
+from .readers import find_readers
+from .replaced import extension_replacement, weakened
 from .setupsyntax import (
     SOURCEDIR_KEYWORDS,
     catches,
     catches_file_errors,
     combine,
-    derived_from,
+    dynamic_include_dirs,
+    fills,
     is_open,
     package_path,
     runtime_include_dirs,
@@ -63,6 +66,7 @@ class _Visitor:
         self.defaults: dict[str, str] = {}
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
+        self.strings: list[str] = []  # every string literal of setup.py
 
     def add(
         self,
@@ -134,6 +138,14 @@ class _Visitor:
         include_dirs = tuple(paths(dirs))
         linked = libraries if isinstance(libraries, (list, tuple)) else ()
         line = getattr(node, "lineno", 0)
+        open_dirs = self.open_dirs
+        if isinstance(node, ast.Call) and open_dirs is None:
+            given = next((k.value for k in node.keywords if k.arg == "include_dirs"), None)
+            if given is not None and dynamic_include_dirs(given, self.c):
+                open_dirs = f"include_dirs at {self.source}:{line} is not static"
+        for d in include_dirs:
+            if open_dirs is None and not self.tree.is_dir(d) and fills(self.strings, d, self.base):
+                open_dirs = f"{d} is not in the sdist: setup.py's own steps fill it"
         items = sources if isinstance(sources, list) else [sources]
         for item in items:
             if not isinstance(item, str):
@@ -148,13 +160,13 @@ class _Visitor:
                         item_condition,
                         self.source,
                         line,
-                        self.open_dirs,
+                        open_dirs,
                         tuple(v for v in linked if isinstance(v, str)),
                     )
                 )
 
     def run(self, module: ast.Module) -> None:
-        self.find_readers(module)
+        self.readers = find_readers(module)
         self.skbuild = any(
             isinstance(n, ast.ImportFrom)
             and n.module == "skbuild"
@@ -162,10 +174,25 @@ class _Visitor:
             for n in ast.walk(module)
         )
         self.defaults = sourcedir_defaults(module, self.text)
+        self.strings = [
+            n.value
+            for n in ast.walk(module)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
+        # modules setup.py imports that can only be the sdist's own (backends.buildenv)
+        environment = self.c.environment
+        for node, path in local_imports(module, environment) if environment else []:
+            note = "setup.py imports it, and no build requirement provides it"
+            alternatives = (f"{path}/__init__.py",)
+            self.add(f"{path}.py", node, "setup.py-import", Scope.ALWAYS, None, note, alternatives)
         self.subprocess_builds(module)
-        self.weaken_replaced(module)
+        self.out.references, self.out.units = weakened(
+            self.out.references,
+            self.out.units,
+            extension_replacement(module, self.source, self.tree),
+        )
         if self.cythonizes_extensions:
             self.out.references = [
                 dataclasses.replace(r, alternatives=())
@@ -174,93 +201,70 @@ class _Visitor:
                 for r in self.out.references
             ]
 
-    def weaken_replaced(self, module: ast.Module) -> None:
-        """Declared extension sources that a build command replaces are not certainly built."""
-        replaced = extension_replacement(module, self.source, self.tree)
-        if replaced is None:
-            return
-        self.out.references = [
-            dataclasses.replace(r, scope=weakest(r.scope, Scope.OPTION), note=replaced.note())
-            if r.kind == "setuptools-ext-source"
-            else r
-            for r in self.out.references
-        ]
-        self.out.units = [
-            dataclasses.replace(u, scope=weakest(u.scope, Scope.OPTION)) for u in self.out.units
-        ]
-
-    def find_readers(self, module: ast.Module) -> None:
-        # def read(*parts): return open(os.path.join(here, *parts)).read()  -- called read("x");
-        # then, to a fixed point, functions that hand a parameter to a reader:
-        # def requirements(name): return read(name).splitlines()  -- called requirements("x")
-        self._direct_readers(module)
-        functions = [n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)]
-        changed = True
-        while changed:
-            changed = False
-            for func in functions:
-                if func.name in self.readers:
-                    continue
-                params = [a.arg for a in func.args.args]
-                for call in ast.walk(func):
-                    index = self._reads_param(call, params)
-                    if index is not None:
-                        self.readers[func.name] = index
-                        changed = True
-                        break
-
-    def _reads_param(self, call: ast.AST, params: list[str]) -> int | None:
-        """The index of the parameter of the enclosing function that CALL hands to a reader."""
-        if not isinstance(call, ast.Call):
-            return None
-        name = dotted(call.func).rsplit(".", 1)[-1]
-        at = self.readers.get(name)
-        if at is None or len(call.args) <= at:
-            return None
-        arg = call.args[at]
-        if isinstance(arg, ast.Name) and arg.id in params:
-            return params.index(arg.id)
-        return None
-
-    def _direct_readers(self, module: ast.Module) -> None:
-        for node in ast.walk(module):
-            if isinstance(node, ast.FunctionDef):
-                params = [a.arg for a in node.args.args]
-                vararg = node.args.vararg.arg if node.args.vararg else None
-                origin = derived_from({**{p: i for i, p in enumerate(params)}, vararg: 0}, node)
-                for call in ast.walk(node):
-                    if isinstance(call, ast.Call) and is_open(call) and not writes(call):
-                        used = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
-                        for name in sorted(used & set(origin)):
-                            self.readers[node.name] = origin[name]
-
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
-                body_guard, else_guard = branch_guards(child.test, self.c.env_names)
+                body_guard, else_guard = branch_guards(
+                    child.test, self.c.env_names, self.c.nodes, self.c.facts, self.c.per_platform
+                )
                 self.visit(ast.Expr(child.test), guards)
                 for side, guard in ((child.body, body_guard), (child.orelse, else_guard)):
                     self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
                 continue
+            if isinstance(child, (ast.ListComp, ast.GeneratorExp)) and self.each(child, guards):
+                continue
             child_guards = guards
             if isinstance(child, ast.IfExp):
-                child_guards = [*guards, branch_guards(child.test, self.c.env_names)[0]]
+                test = branch_guards(
+                    child.test, self.c.env_names, self.c.nodes, self.c.facts, self.c.per_platform
+                )
+                child_guards = [*guards, test[0]]
             elif isinstance(child, ast.Try) and catches_file_errors(child):
                 child_guards = [*guards, (Scope.GUARDED, "inside try/except")]
             elif isinstance(child, ast.Try) and catches(
                 child, ("ImportError", "ModuleNotFoundError")
             ):
-                # An optional build dependency (Cython, numpy): either branch may run.
-                child_guards = [*guards, (Scope.OPTION, "inside try/except ImportError")]
+                # An optional build dependency (Cython, numpy): the default build's environment
+                # decides which side runs (pyexpr.Constants.try_guards).
+                body_guard, handler_guard = self.c.try_guards(child)
+                for side, guard in (
+                    (child.body + child.orelse, body_guard),
+                    ([s for h in child.handlers for s in h.body], handler_guard),
+                    (child.finalbody, ALWAYS),
+                ):
+                    self.visit(ast.Module(body=side, type_ignores=[]), [*guards, guard])
+                continue
             if isinstance(child, ast.Call):
                 self.call(child, child_guards)
             self.visit(child, child_guards)
+
+    def each(
+        self, comp: ast.ListComp | ast.GeneratorExp, guards: list[tuple[Scope, str | None]]
+    ) -> bool:
+        """`[Extension(...) for name in mods]` over a static list: the element visited once per
+        item, the loop variable bound (ffpyplayer 4.2.0).  False when it is not one of those."""
+        if len(comp.generators) != 1 or comp.generators[0].ifs:
+            return False
+        gen = comp.generators[0]
+        items = self.c.eval(gen.iter)
+        if not isinstance(gen.target, ast.Name) or not isinstance(items, list) or not items:
+            return False
+        name = gen.target.id
+        saved = self.c.values.get(name)
+        for item in items[:256]:
+            self.c.values[name] = item
+            self.visit(ast.Expr(comp.elt), guards)
+        if saved is None:
+            self.c.values.pop(name, None)
+        else:
+            self.c.values[name] = saved
+        return True
 
     def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
         scope, condition = combine(guards)
         name = dotted(node.func).rsplit(".", 1)[-1]
         kw = {k.arg: k.value for k in node.keywords if k.arg}
-        if is_open(node):
+        if is_open(node) and not writes(node):
             target = node.args[0] if node.args else kw.get("file")
             if (
                 isinstance(node.func, ast.Attribute)
@@ -287,6 +291,10 @@ class _Visitor:
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
             if sources is not None:
                 self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+                # a glob of sources matching nothing: no sources, a failed build (MulensModel)
+                for empty in self.c.empty_globs(sources):
+                    note = "the glob lists the extension's sources and matches no file"
+                    self.add(empty, node, "setuptools-ext-source", scope, condition, note, ())
                 dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
                 libraries = self.c.eval(kw["libraries"]) if "libraries" in kw else ()
                 self.units_for(
@@ -341,19 +349,6 @@ class _Visitor:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
-
-    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
-        """A dict literal (or a name bound to one) whose keys and values are static strings."""
-        if isinstance(node, ast.Name):
-            node = self.c.nodes.get(node.id)
-        if not isinstance(node, ast.Dict):
-            return {}
-        out = {}
-        for key, value in zip(node.keys, node.values, strict=True):
-            k, v = (self.c.eval(key) if key is not None else None), self.c.eval(value)
-            if isinstance(k, str) and isinstance(v, str):
-                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
-        return out
 
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""
@@ -430,7 +425,7 @@ class _Visitor:
                     )
         del data_files
         package_data = kw.get("package_data")
-        package_dir = self.static_dict(kw.get("package_dir"))
+        package_dir = self.c.static_dict(kw.get("package_dir"))
         if isinstance(package_data, ast.Dict):
             for key, value in zip(package_data.keys, package_data.values, strict=True):
                 pkg = self.c.eval(key) if key is not None else None

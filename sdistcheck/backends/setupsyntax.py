@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
-from .pyexpr import dotted
+from .pybranches import catches as catches
+from .pyexpr import Constants, dotted
 
 # What CMakeExtension-style classes call the directory CMake runs on (pybind11's example says
 # sourcedir, dm-tree's source_dir)
@@ -99,7 +101,47 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
                     and (isinstance(node.ctx, ast.Store) or _appended(node, func))
                 ):
                     return f"set at run time at {source}:{node.lineno}"
+                if (  # compiler flags made while building: '-I' + path (sentencepiece)
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and (node.value in ("-I", "/I", "--cflags") or node.value.startswith("-I{"))
+                ):
+                    return f"set at run time at {source}:{node.lineno}"
     return None
+
+
+# Include directories whose headers are never the sdist's (c.system_headers): numpy's,
+# pybind11's, Python's.
+_SYSTEM_INCLUDE_MODULES = ("numpy", "np", "pybind11")
+_PYTHON_INCLUDE_CALLS = ("get_python_inc", "get_path", "get_config_var")
+
+
+def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
+    """Whether an Extension's `include_dirs=` holds a directory the checker cannot know
+    (`pysam.get_include()`, a helper's result), other than numpy's, pybind11's or Python's."""
+    items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    for item in items:
+        if isinstance(item, ast.Starred):
+            item = item.value
+        if constants.eval(item) is not None:
+            continue
+        name = dotted(item)
+        if isinstance(item, ast.Call) and (
+            name.split(".")[0] in _SYSTEM_INCLUDE_MODULES or name.endswith(_PYTHON_INCLUDE_CALLS)
+        ):
+            continue
+        return True
+    return False
+
+
+def fills(strings: Iterable[str], folder: str, base: str) -> bool:
+    """Whether setup.py names `folder` in a string beyond its include_dirs entry (bblfsh
+    2.9.3: `runc("cp -a libuast/src bblfsh/libuast")`): its own steps put files there."""
+    relative = posixpath.relpath(folder, base or ".") if folder else ""
+    if not relative or relative.startswith(".."):
+        return False
+    token = re.compile(rf"(?<![\w./-]){re.escape(relative)}(?![\w.-])")
+    return sum(1 for text in strings if token.search(text)) > 1
 
 
 def _appended(name: ast.Name, func: ast.AST) -> bool:
@@ -135,17 +177,6 @@ def is_open(node: ast.Call) -> bool:
         and isinstance(node.func.value, ast.Call)
         and dotted(node.func.value).endswith("Path")
     )
-
-
-def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
-    wanted = set(exceptions)
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
-            return True
-    return False
 
 
 def catches_file_errors(node: ast.Try) -> bool:

@@ -21,6 +21,15 @@ class Cond:
     scope: Scope  # PLATFORM or OPTION; an include of a header in `guards` is GUARDED instead
     guards: frozenset[str] = frozenset()  # headers this branch tests with __has_include
     platforms: str | None = None  # for PLATFORM: e.g. "Windows", "not macOS"
+    # For an OPTION branch on the project's own macros (`#ifndef XXH_NO_LONG_LONG`, the `#else`
+    # of `#ifdef USE_SYSTEM_LIB`): the default build takes it unless one of these is defined.
+    unless: frozenset[str] = frozenset()
+
+
+def decided(cond: Cond, defined: frozenset[str] | None) -> bool:
+    """Whether the default build certainly takes `cond`: none of the macros whose definition
+    would turn it off is defined anywhere the build could define it (`defined`)."""
+    return bool(cond.unless) and defined is not None and not (cond.unless & defined)
 
 
 class Via(NamedTuple):

@@ -8,6 +8,7 @@ is an OPTION; `__has_include(<x.h>)` guards the include of x.h; `#if 0` is never
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -114,6 +115,13 @@ _PLATFORM_LABELS = {
     "PY_MINOR_VERSION": "some Python versions",
     "Py_GIL_DISABLED": "free-threaded Python",
 }
+# Macros the compiler, Python, numpy, Cython or a configure step define: never "the project's
+# own" (`_`-prefixed names are reserved to the implementation).
+_NOT_OWN = re.compile(r"_\w*|Py\w*|PY\w*|NPY_\w+|CYTHON_\w+|HAVE_\w+|WITH_\w+|NDEBUG|DEBUG")
+_DEFINED = r"defined\s*(?:\(\s*(\w+)\s*\)|\s(\w+))"
+_NOT_DEFINED_ALL = re.compile(rf"!\s*{_DEFINED}(?:\s*&&\s*!\s*{_DEFINED})*")
+_DEFINED_ANY = re.compile(rf"{_DEFINED}(?:\s*\|\|\s*{_DEFINED})*")
+_DEFINED_NAMES = re.compile(_DEFINED)
 # Predefined families with no short label (the condition text describes them).
 _PLATFORM_PATTERN = re.compile(
     r"__[a-z][a-z0-9_]*__|_M_\w+|__ARM_\w+|__SSE\w*|__AVX\w*|__FMA\w*|__BMI\w*|__POPCNT__"
@@ -135,6 +143,9 @@ class _State:
     prior: list[Cond] = field(default_factory=list)  # earlier conditional branches
     settled: bool = False  # an earlier branch was always taken: every later one is dead
     zero_only: bool = True  # every earlier branch was `#if 0`: an #else is always taken
+    # the project's macros whose definition turns an earlier branch on; None once one of them
+    # tests anything else
+    turned_on_by: frozenset[str] | None = frozenset()
 
 
 @dataclass
@@ -144,6 +155,7 @@ class IfGroup:
 
     branches: list[tuple[str, str]]  # keyword, expression as written
     guard: bool = False  # the include guard: its first branch is no condition
+    failing: set[int] = field(default_factory=set)  # branches with an `#error`: never built
     state: tuple[bool, Cond | None] | None = None  # dead?, condition; None: not judged yet
 
     def judge(self) -> tuple[bool, Cond | None]:
@@ -159,7 +171,13 @@ class IfGroup:
                     if kw == "else":
                         _else(state)
                     elif not (i == 0 and self.guard):
+                        before = state.zero_only, list(state.prior), state.turned_on_by
                         _enter(state, kw, clean(expr))
+                        if i in self.failing and not state.settled:
+                            # A build that takes it stops at its #error: the later branches
+                            # are the build's as if it were not there (Cython's
+                            # `#ifndef Py_PYTHON_H #error ... #else`).
+                            state.zero_only, state.prior, state.turned_on_by = before
                 self.state = (state.dead, state.cond)
         return self.state
 
@@ -251,8 +269,28 @@ def _enter(frame: _State, kw: str, expr: str) -> None:
     frame.dead = False
     if frame.prior:  # an #elif is taken only when the earlier branches are not
         scope = weakest(scope, *(c.scope for c in frame.prior))
-    frame.cond = Cond(shown, scope, guards, phrase if scope is Scope.PLATFORM else None)
+    unless = frozenset[str]()
+    if scope is Scope.OPTION and frame.turned_on_by is not None:
+        off = _own_macros(_NOT_DEFINED_ALL, test)
+        if off:
+            unless = off | frame.turned_on_by
+    frame.cond = Cond(shown, scope, guards, phrase if scope is Scope.PLATFORM else None, unless)
     frame.prior.append(frame.cond)
+    on = _own_macros(_DEFINED_ANY, test)
+    frame.turned_on_by = None if frame.turned_on_by is None or not on else frame.turned_on_by | on
+
+
+def _own_macros(form: re.Pattern[str], test: str) -> frozenset[str]:
+    """The macros of `test` when it has `form` and they are all the project's own, else {}."""
+    if form.fullmatch(test.strip()) is None:
+        return frozenset()
+    names = {a or b for a, b in _DEFINED_NAMES.findall(test)}
+    if any(
+        _NOT_OWN.fullmatch(n) or n in _PLATFORM_LABELS or _PLATFORM_PATTERN.fullmatch(n)
+        for n in names
+    ):
+        return frozenset()
+    return frozenset(names)
 
 
 def _else(frame: _State) -> None:
@@ -262,6 +300,8 @@ def _else(frame: _State) -> None:
         frame.dead, frame.cond = False, None  # the #else of an #if 0 is always compiled
     else:
         frame.dead, frame.cond = False, _else_cond(frame.prior, "#else")
+        if frame.turned_on_by and frame.cond.scope is Scope.OPTION:
+            frame.cond = dataclasses.replace(frame.cond, unless=frame.turned_on_by)
     frame.settled = True
 
 

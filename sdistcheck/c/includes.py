@@ -7,15 +7,19 @@ include dirs only (anything else is a system header, not a reference).
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
+import re
 from collections.abc import Collection, Sequence
 
 from .._model import SCOPE_ORDER, SCOPE_RANK, Reference, Scope
-from ..archive.tree import SdistTree
+from ..archive.pkginfo import name_version
+from ..archive.tree import SdistTree, normalize
 from ..native.model import CompileUnit
-from .branches import Cond, rank_under, vias
+from .branches import Cond, decided, rank_under, vias
 from .generated_inputs import is_generated, template_outputs
 from .include_walk import LEAVES, MAX_BYTES, Item, Walk, first_file, start, unfound
+from .macros import possibly_defined
 from .preprocessor import C_SUFFIXES, Include, mask, scan
 from .system_headers import is_system_header, of_linked_library
 
@@ -38,6 +42,14 @@ __all__ = [
 RANK = SCOPE_RANK  # scope -> rank
 SCOPES = SCOPE_ORDER  # rank -> scope
 
+
+def _squash(name: str) -> str:
+    """A project or header name compared loosely: `py-SimSIMD`, `simsimd.h` -> `pysimsimd`."""
+    return re.sub(r"[-_.]", "", posixpath.splitext(name)[0]).lower()
+
+
+_HEADER_DIR = frozenset(["include", "includes", "inc", "headers"])
+_SOURCES = (".c", ".cc", ".cpp", ".cxx", ".C")  # what a header of the same stem declares
 _MAX_VISITS = 200_000  # (file, include path) visits per analyse(): bounds pathological fan-out
 
 
@@ -50,6 +62,10 @@ class _Walker(Walk[Include]):
         self.resolved: dict[tuple[str, str, bool, tuple[str, ...]], str | None] = {}
         self.by_name: dict[str, list[str]] | None = None
         self.visits = 0
+        self.defined: frozenset[str] | None = None  # c.macros, read when first needed
+        self.why = ""  # what own_angle() went by
+        name = name_version(tree.read_text("PKG-INFO"))[0]
+        self.project = {_squash(name), _squash(name).removeprefix("py")} if name else set()
 
     def run(self, units: Sequence[CompileUnit]) -> None:
         work: list[Item] = []
@@ -93,23 +109,47 @@ class _Walker(Walk[Include]):
         found = self.resolve(here, name, inc.quoted, item.dirs)
         note = None
         alternatives: tuple[str, ...] = ()
+        own: str | None = None  # where the sdist's own header should be, for `<...>`
         if found is None:
-            if not inc.quoted or is_system_header(name):
+            if is_system_header(name):
                 return None
-            found = self.by_suffix(name)
+            if not inc.quoted:
+                own = self.own_angle(name, item.dirs)
+                if own is None or self.generated.claim(name):
+                    return None  # a system library's header
+            else:
+                found = self.by_suffix(name)
             if found is not None:
                 note = "found by name only: built with an include directory not seen statically"
             elif self.generated.claim(name) or of_linked_library(name, item.libraries):
                 return None
-        rank = rank_under(item.rank, inc.conds, name)
+        conds = inc.conds
+        if any(c.unless for c in conds):  # `#ifndef OWN_MACRO`: the default build's branch?
+            if self.defined is None:
+                self.defined = possibly_defined(self.tree)
+            conds = tuple(c for c in conds if not decided(c, self.defined))
+            inc = dataclasses.replace(inc, conds=conds)
+        rank = rank_under(item.rank, conds, name)
         if found is not None:
             target = found
         else:
-            target, alternatives, note = unfound(here, name, item.dirs)
-            if item.open_dirs is not None and note is None:
+            if own is not None:
+                target = own
+            else:
+                target, alternatives, note = unfound(here, name, item.dirs)
+                absent = self.absent(item.dirs, headers_only=True)
+                moved = normalize(posixpath.join(absent, name)) if absent else None
+                if moved and note is None and item.open_dirs is None:
+                    # meant for the include dir that was left out (chipsec 1.10.4's Include/)
+                    others = dict.fromkeys([target, *alternatives])
+                    target, alternatives = moved, tuple(a for a in others if a != moved)
+            beside = self.compiled_beside(posixpath.dirname(target), name)
+            if item.open_dirs is not None and note is None and not beside:
                 rank = max(rank, SCOPE_RANK[Scope.OPTION])  # it may be on those directories
                 note = "the build adds include directories the checker cannot see"
                 note += f" ({item.open_dirs})"
+            elif own is not None:
+                note = f"<{name}> is the sdist's own header: {self.why}"
         self.refs.add(item, inc, target, rank, "c-include", alternatives, note, name)
         if found is None:
             return None
@@ -120,6 +160,45 @@ class _Walker(Walk[Include]):
         if inc.conds:  # shown with where they guard the include, e.g. "#ifdef _WIN32 (m.c:3)"
             via += vias(inc.conds, name, f" ({item.path}:{inc.line})")
         return Item(found, item.dirs, rank, via, item.open_dirs, item.libraries)
+
+    def own_angle(self, name: str, dirs: tuple[str, ...]) -> str | None:
+        """Where `<name>`, found on no include dir, should be when it is the sdist's own header
+        (a system library's otherwise): on an include dir that holds the source it declares
+        (`<heuristics.h>` beside `heuristics.cpp`) or the folder it is in (`<pkg/a.h>` with
+        `pkg/b.h` there), or on an include dir the sdist lacks altogether (the one its headers
+        were declared in).  Sets `why`."""
+        folder, _, base = name.rpartition("/")
+        stem = posixpath.splitext(base)[0]
+        for d in dirs:
+            if self.compiled_beside(posixpath.join(d, folder), stem):
+                self.why = f"its source is in {d}"
+                return normalize(posixpath.join(d, name))
+            if folder and d and self.tree.is_dir(posixpath.join(d, folder.partition("/")[0])):
+                self.why = f"{posixpath.join(d, folder.partition('/')[0])} is the sdist's"
+                return normalize(posixpath.join(d, name))
+        absent = self.absent(dirs)
+        if absent is not None and _squash(name.partition("/")[0]) in self.project:
+            # <simsimd/simsimd.h> in simsimd, include_dirs=["include"] and no include/ shipped
+            self.why = f"named after the project, its include dir {absent} is not in the sdist"
+            return normalize(posixpath.join(absent, name))
+        return None
+
+    def absent(self, dirs: tuple[str, ...], headers_only: bool = False) -> str | None:
+        """The first include dir the sdist lacks altogether: where a header found nowhere was
+        meant to be (chipsec 1.10.4's `Include/`).  With `headers_only`, only a folder named
+        for headers counts (`include`, `inc`, `headers`): crc32c 2.7's misspelt `src/cc32c/ext`
+        is no place its headers were meant for (those belong beside the sources)."""
+        for d in dirs:
+            named = bool(_HEADER_DIR.intersection(d.lower().split("/")))
+            if d and not self.tree.is_dir(d) and (named or not headers_only):
+                return d
+        return None
+
+    def compiled_beside(self, folder: str, name: str) -> bool:
+        """Whether `folder` holds a C/C++ source with the stem of header `name`: the header of
+        a source the build compiles is the project's own, on whatever include path."""
+        stem = posixpath.splitext(name.rpartition("/")[2])[0]
+        return any(self.tree.is_file(posixpath.join(folder, stem + suffix)) for suffix in _SOURCES)
 
     def resolve(self, here: str, name: str, quoted: bool, dirs: tuple[str, ...]) -> str | None:
         key = (here if quoted else "", name, quoted, dirs)

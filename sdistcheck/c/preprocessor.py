@@ -98,7 +98,7 @@ def _raw_string_end(text: str, r_pos: int) -> int | None:
 # Only the directives that matter; `#define` bodies and the like are never iterated over.
 _DIRECTIVE = re.compile(
     r"\n[ \t]*\#[ \t]*(?P<kw>include_next|include|import|ifdef|ifndef|if|elifdef|elifndef|elif"
-    r"|else|endif)(?![\w])(?P<rest>[^\n]*)"
+    r"|else|endif|error)(?![\w])(?P<rest>[^\n]*)"
 )
 _NEXT_DIRECTIVE = re.compile(r"\n[ \t]*\#[ \t]*(\w+)[ \t]*(\w*)")
 _OPERAND = re.compile(r"(?:\s|/\*.*?\*/)*(?:\"(?P<q>[^\"\n]*)\"|<(?P<a>[^>\n]*)>)", re.S)
@@ -171,6 +171,10 @@ def scan(text: str) -> tuple[Include, ...]:
         elif kw == "endif":
             if stack:
                 stack.pop()
+        elif kw == "error":
+            if stack:  # a build that takes this branch fails: no build includes under it
+                stack[-1].failing.add(len(stack[-1].branches) - 1)
+                stack[-1].state = None
         elif kw != "include_next" and stack:  # #else, #elif..: a new branch of the group
             stack[-1].branches.append((kw, text[m.start("rest") : m.end()]))
             stack[-1].state = None

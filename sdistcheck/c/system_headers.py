@@ -4,6 +4,8 @@ common system libraries'.  A quoted include of one that resolves nowhere is no m
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -27,7 +29,7 @@ tchar.h crtdbg.h intrin.h excpt.h sal.h bcrypt.h ntstatus.h pdh.h powrprof.h lm.
 userenv.h sddl.h aclapi.h accctrl.h dbghelp.h versionhelpers.h sdkddkver.h mmsystem.h
 commctrl.h share.h windowsx.h winver.h fileapi.h synchapi.h processthreadsapi.h memoryapi.h
 handleapi.h sysinfoapi.h errhandlingapi.h libloaderapi.h winuser.h wchar.h mbstring.h
-arm_neon.h arm_sve.h arm_acle.h cpuid.h altivec.h wasm_simd128.h omp.h
+arm_neon.h arm_sve.h arm_acle.h cpuid.h altivec.h wasm_simd128.h omp.h unwind.h
 python.h structmember.h pythread.h frameobject.h datetime.h longintrepr.h pymem.h marshal.h
 code.h abstract.h bltinmodule.h boolobject.h bytearrayobject.h bytesobject.h ceval.h codecs.h
 compile.h complexobject.h descrobject.h dictobject.h enumobject.h errcode.h fileobject.h
@@ -52,12 +54,18 @@ nanobind boost eigen x11 gl opengl egl vulkan readline hip tbb xsimd sodium unic
 """)
 
 
+# HDF5's public headers (H5PLextern.h, H5Zpublic.h, H5pubconf.h ...), beside its hdf5.h
+_HDF5 = re.compile(r"H5(?:[A-Z]{0,2}(?:public|extern|develop)|pubconf|version|api_adpt)\.h")
+
+
 def is_system_header(name: str) -> bool:
     """True for a header the compiler, Python or a system library provides (never a reference)."""
     lowered = name.lower().replace("\\", "/").lstrip("./")
     if "." not in lowered.rpartition("/")[2]:
         return True  # <vector>, <cstdint>: C++ standard headers have no suffix
     base = lowered.rpartition("/")[2]
+    if _HDF5.fullmatch(name.rpartition("/")[2]):
+        return True
     if lowered in _SYSTEM_HEADERS or base.endswith("intrin.h") or base.startswith("pycore_"):
         return True
     return lowered.partition("/")[0] in _SYSTEM_DIRS and "/" in lowered

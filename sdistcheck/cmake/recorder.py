@@ -4,6 +4,7 @@ targets and what each compiles with which include path.  The command handlers (`
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
@@ -98,7 +99,15 @@ class Recorder(Interp, Referrer):
         return t
 
     def sources(self, t: _Target, pairs: Iterable[_Pair], ctx: _Ctx, guard: Guard) -> None:
-        for item, line in pairs:
+        # A quoted "${srcs}" is one argument holding a list: a target's sources are a list
+        # property, so CMake splits it at ';' (optree's pybind11_add_module(_C "${csrc}")).
+        split = [
+            (dataclasses.replace(item, text=part), line)
+            for item, line in pairs
+            for part in (item.text.split(";") if ";" in item.text else [item.text])
+            if part
+        ]
+        for item, line in split:
             g = guard.and_(item.guard)
             path = self.path_ref(ctx, (item, line), "cmake-source", guard)
             if path is not None:

@@ -25,6 +25,7 @@ _EXACT = {
     "backend-path": "[build-system] backend-path",
     "maturin-readme": "maturin (the package readme)",
     "setup.py-open": "setup.py reads it",
+    "setup.py-import": "setup.py imports it",
     "setup.py-cmake-extension": "setup.py CMake extension",
     "setuptools-ext-source": "setuptools Extension sources",
     "setuptools-ext-depends": "setuptools Extension depends",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from real_incomplete import CASES, IncompleteCase
+from real_incomplete import CASES, DEV_CASES, IncompleteCase
 
 import sdistcheck
 
@@ -27,7 +27,7 @@ def _param(case: IncompleteCase, side: str) -> object:
     return pytest.param(case, id=f"{side}:{name}", marks=marks)
 
 
-@pytest.mark.parametrize("case", [_param(c, "bad") for c in CASES])
+@pytest.mark.parametrize("case", [_param(c, "bad") for c in CASES + DEV_CASES])
 def test_incomplete_release_is_caught(pypi: Fetch, case: IncompleteCase) -> None:
     report = sdistcheck.check_sdist(pypi(case.bad, case.bad_sha256))
     errors = {f.path: f for f in report.errors}
@@ -37,7 +37,7 @@ def test_incomplete_release_is_caught(pypi: Fetch, case: IncompleteCase) -> None
         assert case.referenced_by in sources or case.referenced_by == "setup.py", sources
 
 
-@pytest.mark.parametrize("case", [_param(c, "fixed") for c in CASES])
+@pytest.mark.parametrize("case", [_param(c, "fixed") for c in CASES + DEV_CASES])
 def test_fixed_release_is_complete(pypi: Fetch, case: IncompleteCase) -> None:
     report = sdistcheck.check_sdist(pypi(case.fixed, case.fixed_sha256))
     assert [f.path for f in report.errors] == []

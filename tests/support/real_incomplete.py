@@ -296,3 +296,131 @@ DROPPED_REFERENCE_CASES: tuple[IncompleteCase, ...] = (
         source="https://github.com/PyO3/maturin/issues/1837",
     ),
 )
+
+# Development-half cases of testdata/corpus/incomplete.tsv caught by the default-build rules
+# (issue 12); the evidence is in testdata/corpus/incomplete.md.
+DEV_CASES: tuple[IncompleteCase, ...] = (
+    # angle-bracket <simsimd/simsimd.h>; include_dirs=['include'] and no include/ shipped.
+    IncompleteCase(
+        kind="missing-header",
+        bad="simsimd-5.4.3.tar.gz",
+        bad_sha256="dc75ae8bc0bff160439f669eb664cf47cc24d1a450c93b6bb53d8eee68794956",
+        missing=("include/simsimd/simsimd.h",),
+        referenced_by="c/lib.c",
+        fixed="simsimd-5.4.4.tar.gz",
+        fixed_sha256="67a6311e3f8010f3d1dc4cb52c82f9e8373c3b34f0b0ed8048d455588f76bd8c",
+        source="https://github.com/ashvardanian/NumKong/issues/196",
+    ),
+    # the fixed release's quoted "H5PLextern.h" is HDF5's plugin header, not the sdist's.
+    IncompleteCase(
+        kind="missing-header",
+        bad="bitshuffle-0.2.3.tar.gz",
+        bad_sha256="609fe3fb61d5c9713f36463de975d68cfef299867113fddd3f808e710ae78e2e",
+        missing=("src/bitshuffle.h",),
+        referenced_by="src/bitshuffle.c",
+        fixed="bitshuffle-0.2.4.tar.gz",
+        fixed_sha256="88dc0289edf6724e7495d63ce381a82ef88548508aecaafa905e422d52221205",
+        source="https://github.com/kiyo-masui/bitshuffle/issues/46",
+    ),
+    # libbacktrace is compiled on Linux under `if IS_PYPY: ... else:` with IS_PYPY bound to a
+    # PyPy test.
+    IncompleteCase(
+        kind="missing-header",
+        bad="vmprof-0.4.3.tar.gz",
+        bad_sha256="4db79ee75b8048fc1baf0917f3cdb662014f090dfcf83418b573aaf20c98b601",
+        missing=("src/libbacktrace/dwarf2.def",),
+        referenced_by="src/libbacktrace/dwarf2.h",
+        fixed="vmprof-0.4.4.tar.gz",
+        fixed_sha256="9278d6fb66f6386a6a364423d959eb0bb46effa58f25696785544b2d9a1ae917",
+        source="https://github.com/vmprof/vmprof-python/issues/128",
+    ),
+    # #include "xxh3.h" under #ifndef XXH_NO_LONG_LONG, which nothing defines.
+    IncompleteCase(
+        kind="missing-header",
+        bad="xxhash-1.4.0.tar.gz",
+        bad_sha256="cb7a830d216e433518aeca389def4260940823308816358a5fc5d3beef682055",
+        missing=("deps/xxhash/xxh3.h",),
+        referenced_by="deps/xxhash/xxhash.c",
+        fixed="xxhash-1.4.1.tar.gz",
+        fixed_sha256="6b5af8c37ff12745ae77f28e695c0d3a3327932fd229824e49382377e940fdf1",
+        source="https://github.com/ifduyue/python-xxhash/pull/29",
+    ),
+    # angle-bracket <experimental_heuristics.h>; its .cpp is on the include dir src/cpp.
+    IncompleteCase(
+        kind="missing-header",
+        bad="pyastar2d-1.0.5.tar.gz",
+        bad_sha256="a68cae18e1f4989f1ff05648d830d065afe65498f7c8fa7792010a1561ba8aa6",
+        missing=("src/cpp/experimental_heuristics.h",),
+        referenced_by="src/cpp/astar.cpp",
+        fixed="pyastar2d-1.0.6.tar.gz",
+        fixed_sha256="1391cad0654bae1cb932dbdbd1581d57e5e8eea34b9d9fc797f9b1434fc71fae",
+        source="https://github.com/hjweide/pyastar2d/pull/37",
+    ),
+    # the fixed release's "uast.h" is on bblfsh/libuast/, which setup.py downloads itself.
+    IncompleteCase(
+        kind="missing-header",
+        bad="bblfsh-2.9.2.tar.gz",
+        bad_sha256="d6d37bf5b2f24a245f449ca74974a3ab3301840e97448b9ae43b16a1b0f43790",
+        missing=("bblfsh/memtracker.h",),
+        referenced_by="bblfsh/pyuast.cc",
+        fixed="bblfsh-2.9.3.tar.gz",
+        fixed_sha256="e0f097a9bf8050ee84d14b20afb5314073caa308f025a46d23bc211973b42032",
+        source="https://github.com/bblfsh/python-client/issues/86",
+    ),
+    # "Compress.h" was meant for the include dir Include/, which was not shipped.
+    IncompleteCase(
+        kind="missing-header",
+        bad="chipsec-1.10.4.tar.gz",
+        bad_sha256="959f5d12b2887fb50fc87f256bc91ce38440457b9a8cb8a6b0961e3478eac6b3",
+        missing=("chipsec_tools/compression/Include/Compress.h",),
+        referenced_by="chipsec_tools/compression/Compress.c",
+        fixed="chipsec-1.11.0.tar.gz",
+        fixed_sha256="ec181d308409df1ffd49fcc6f46e9b836e8b5f73c10947dd0d5dd1244a26f4c3",
+        source="https://github.com/chipsec/chipsec/pull/1743",
+    ),
+    # setup_requires gives Cython, so the try/except ImportError takes cythonize() of a glob
+    # that matches nothing.
+    IncompleteCase(
+        kind="missing-pyx",
+        bad="pomegranate-0.11.1.tar.gz",
+        bad_sha256="765e66406c7d648aceaedd07c9a88c7895b8946796a572f5c01db67e40f21256",
+        missing=("pomegranate/distributions/*.pyx",),
+        referenced_by="setup.py",
+        fixed="pomegranate-0.11.2.tar.gz",
+        fixed_sha256="746970cb8268e280552c5204c2e350f149004a639df9238551b12109c72808d1",
+        source="https://github.com/jmschrei/pomegranate/issues/341",
+    ),
+    # Extension sources from Path.glob('*.c') that matches nothing.
+    IncompleteCase(
+        kind="missing-source",
+        bad="MulensModel-2.3.2.tar.gz",
+        bad_sha256="9659200ecef84762b4d24b7d2da251a39e7cee3658ad70a9f34d94d88f8bff5d",
+        missing=("source/AdaptiveContouring/*.c",),
+        referenced_by="setup.py",
+        fixed="MulensModel-2.3.3.tar.gz",
+        fixed_sha256="acee9719d5d150eeccc1afc24aea477cb42c0e926173b1c78b051133cbb5dd62",
+        source="https://github.com/rpoleski/MulensModel/pull/18",
+    ),
+    # setup.py imports ci.setup_utils; no build requirement provides it.
+    IncompleteCase(
+        kind="missing-setup-import",
+        bad="datatable-0.7.0.tar.gz",
+        bad_sha256="97b8a942c542a7d11eb634f1955e3b32906425ed2a6b7c23baa4568949f8fcd8",
+        missing=("ci/setup_utils.py",),
+        referenced_by="setup.py",
+        fixed="datatable-0.8.0.tar.gz",
+        fixed_sha256="53e657e07c87b6802633eff5547897bbe977989c17d09c79db9365e77e401fe9",
+        source="https://github.com/h2oai/datatable/pull/1456",
+    ),
+    # Extensions made in a comprehension over a static module list.
+    IncompleteCase(
+        kind="missing-pxi",
+        bad="ffpyplayer-4.2.0.tar.gz",
+        bad_sha256="5438fe33679e56193e022590d5df3d8e20f5beb3f88bdb90d2b40131a2423422",
+        missing=("ffpyplayer/includes/ff_consts.pxi",),
+        referenced_by="ffpyplayer/player/player.pyx",
+        fixed="ffpyplayer-4.3.0.tar.gz",
+        fixed_sha256="a247b335d86c045f5c32b1ed0581b7c23b6c220265bfd657609c1504cdd9e4ec",
+        source="https://github.com/matham/ffpyplayer/pull/80",
+    ),
+)

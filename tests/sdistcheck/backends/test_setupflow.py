@@ -77,7 +77,7 @@ def test_lists_grow_and_helpers_return_them() -> None:
         "for name in ('f', 'g'):\n    sources.append('src/' + name + '.c')\n"
         "if os.environ.get('WITH_H'):\n    sources.append('src/h.c')\n"
         "def more():\n    out = ['src/i.c']\n    out.append('src/j.c')\n    return out\n"
-        "setup(ext_modules=[Extension('m', sources + more() + ['k.c' if True else 'l.c'])])\n"
+        "setup(ext_modules=[Extension('m', sources + more() + ['k.c' if probe() else 'l.c'])])\n"
     )
     always = {s for s, (scope, _) in units.items() if scope is Scope.ALWAYS}
     assert {"src/a.c", "src/b.c", "src/c.c", "d.c", "src/f.c", "src/g.c"} <= always
@@ -238,3 +238,88 @@ def test_package_dir_maps_package_data() -> None:
     tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "src/pkg/data/a.json": "{}"})
     (ref,) = _setuppy.analyse_setup_py(tree).references
     assert ref.target == "src/pkg/data/*.json"
+
+
+def test_a_name_bound_to_an_implementation_test_is_a_platform_branch() -> None:
+    # vmprof 0.4.3: IS_PYPY = '__pypy__' in sys.builtin_module_names; `if IS_PYPY: ... else:`
+    units = _units(
+        "import sys\nfrom setuptools import Extension, setup\n"
+        "IS_PYPY = '__pypy__' in sys.builtin_module_names\n"
+        "if IS_PYPY:\n    ext = []\nelse:\n    ext = [Extension('_v', ['src/v.c'])]\n"
+        "setup(ext_modules=ext)\n"
+    )
+    assert units["src/v.c"] == (Scope.PLATFORM, "if not (IS_PYPY)")
+
+
+def test_include_dirs_the_checker_cannot_know_are_open() -> None:
+    # pysamstats: include_dirs=pysam.get_include(); numpy's and Python's dirs hold no sdist file
+    setup_py = (
+        "import numpy, pysam\nfrom setuptools import Extension, setup\n"
+        "setup(ext_modules=[Extension('a', ['a.c'], include_dirs=pysam.get_include()),\n"
+        "    Extension('b', ['b.c'], include_dirs=[numpy.get_include(), 'src'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["a.c"].open_dirs == "include_dirs at setup.py:3 is not static"
+    assert units["b.c"].open_dirs is None and units["b.c"].include_dirs == ("src",)
+
+
+def test_include_flags_made_while_building_are_run_time_include_dirs() -> None:
+    # sentencepiece 0.2.3: build_extension sets extra_compile_args to '-I' + the bundled build
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "def includes(root):\n    prefix = '-I'\n    return [prefix + root]\n"
+        "setup(ext_modules=[Extension('m', ['m.cc'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    assert unit.open_dirs == "set at run time at setup.py:3"
+
+
+def test_an_include_dir_setup_py_fills_itself_is_open() -> None:
+    # bblfsh 2.9.3: include_dirs=['bblfsh/libuast/'], which build_ext downloads and copies
+    setup_py = (
+        "import os\nfrom setuptools import Extension, setup\n"
+        "def get():\n    os.system('cp -a libuast/src bblfsh/libuast')\n"
+        "setup(ext_modules=[Extension('m', ['bblfsh/m.cc'], include_dirs=['bblfsh/libuast/']),\n"
+        "    Extension('n', ['n.c'], include_dirs=['include'])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["bblfsh/m.cc"].open_dirs == (
+        "bblfsh/libuast is not in the sdist: setup.py's own steps fill it"
+    )
+    assert units["n.c"].open_dirs is None  # simsimd 5.4.3: only named as an include dir
+
+
+def test_a_glob_that_lists_no_extension_source_is_a_missing_reference() -> None:
+    # MulensModel 2.3.2: sources=[str(f) for f in source_AC.glob("*.c")], nothing shipped
+    setup_py = (
+        "from pathlib import Path\nfrom setuptools import Extension, setup\n"
+        "PROJECT = Path(__file__).resolve().parent\nSRC = PROJECT / 'source'\n"
+        "setup(ext_modules=[\n"
+        "    Extension('m.ac', sources=[str(f) for f in (SRC / 'AC').glob('*.c')]),\n"
+        "    Extension('m.v', sources=[str(f) for f in (SRC / 'V').glob('*.cpp')])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "source/V/v.cpp": ""})
+    refs = {r.target: r for r in _setuppy.analyse_setup_py(tree).references}
+    assert refs["source/AC/*.c"].is_glob and refs["source/AC/*.c"].scope is Scope.ALWAYS
+    assert "source/V/*.cpp" not in refs and "source/V/v.cpp" in refs
+
+
+def test_extensions_made_in_a_comprehension_over_a_static_list() -> None:
+    # ffpyplayer 4.2.0: [Extension(..., sources=[join(src_path, 'pkg', *(m + suffix).split('/'))])
+    # for m in mods], with src_path = build_path = dirname(__file__); a written file is no read
+    units = _units(
+        "from os.path import join, dirname\nfrom setuptools import Extension, setup\n"
+        "src_path = build_path = dirname(__file__)\nmods = ['pic', 'player/core']\n"
+        "with open(join(src_path, 'pkg', 'config.h'), 'w') as f:\n    f.write('')\n"
+        "setup(ext_modules=[Extension('pkg.' + m.replace('/', '.'),\n"
+        "    sources=[join(src_path, 'pkg', *(m + '.pyx').split('/'))]) for m in mods])\n"
+    )
+    assert set(units) == {"pkg/pic.pyx", "pkg/player/core.pyx"}
+    tree = SdistTree.from_mapping(
+        "p-1",
+        {"setup.py": "from os.path import join\nopen(join('pkg', 'config.h'), 'w').write('')\n"},
+    )
+    assert _setuppy.analyse_setup_py(tree).references == []

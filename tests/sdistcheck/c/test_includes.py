@@ -47,7 +47,8 @@ def test_then_in_the_include_dirs_in_order() -> None:
 
 
 def test_missing_quoted_include_is_reported_with_the_include_dir_candidates() -> None:
-    tree, refs = analyse({"src/m.c": '#include "sub/../gone.h"\n'}, dirs=("include", "."))
+    files = {"src/m.c": '#include "sub/../gone.h"\n', "include/other.h": ""}
+    tree, refs = analyse(files, dirs=("include", "."))
     (ref,) = refs
     assert (ref.target, ref.alternatives) == ("src/gone.h", ("include/gone.h", "gone.h"))
     assert (ref.kind, ref.source, ref.line, ref.text) == (
@@ -80,6 +81,8 @@ def test_angle_include_only_through_the_include_dirs() -> None:
 def test_system_headers_and_python_headers_quoted_are_not_missing() -> None:
     src = '#include "Python.h"\n#include "structmember.h"\n#include "numpy/arrayobject.h"\n'
     src += '#include "windows.h"\n#include "sys/types.h"\n#include "vector"\n'
+    src += '#include "unwind.h"\n'  # GCC's, quoted by libbacktrace (vmprof 0.4.4)
+    src += '#include "H5PLextern.h"\n'  # HDF5's plugin API (bitshuffle 0.2.4)
     assert missing({"src/m.c": src}) == {}
 
 
@@ -351,3 +354,85 @@ def test_three_thousand_files_in_under_two_seconds() -> None:
     assert all(satisfied(tree, r) for r in refs)
     assert {r.scope for r in refs if r.source == "src/f0.c"} == {Scope.ALWAYS, Scope.OPTION}
     assert elapsed < 2, elapsed
+
+
+def test_a_branch_with_an_error_directive_is_no_build_s_so_the_others_are_always() -> None:
+    # Cython's prologue: a build that takes the #ifndef or the #elif stops at its #error.
+    src = (
+        '#include "Python.h"\n#ifndef Py_PYTHON_H\n    #error Python headers needed\n'
+        "#elif PY_VERSION_HEX < 0x02060000\n    #error Cython requires Python 2.6+\n"
+        '#else\n#include "cy_utils.h"\n#endif\n'
+        '#ifdef HAVE_X\n#error no X please\n#elif defined(_WIN32)\n#include "win.h"\n#endif\n'
+        '#ifdef USE_Y\n#include "y.h"\n#else\n#include "not_y.h"\n#endif\n'
+    )
+    assert missing({"src/m.c": src}) == {
+        "src/cy_utils.h": Scope.ALWAYS,
+        "src/win.h": Scope.PLATFORM,
+        "src/y.h": Scope.OPTION,
+        "src/not_y.h": Scope.ALWAYS,  # nothing defines USE_Y
+    }
+
+
+def test_a_branch_the_project_s_own_undefined_macro_leaves_is_the_default_build_s() -> None:
+    # xxhash 1.4.0: `#ifndef XXH_NO_LONG_LONG ... #include "xxh3.h"`; nothing defines it
+    src = (
+        '#ifndef XXH_NO_LONG_LONG\n#include "xxh3.h"\n#endif\n'
+        '#ifdef USE_SYSTEM_LZ4\n#include "sys_lz4.h"\n#else\n#include "lz4.h"\n#endif\n'
+        '#if !defined(OPT_A) && !defined(OPT_B)\n#include "ab.h"\n#endif\n'
+        '#ifndef SET_BY_SETUP\n#include "set.h"\n#endif\n'
+        '#ifndef DEFINED_IN_A_HEADER\n#include "defined.h"\n#endif\n'
+        '#ifndef NDEBUG\n#include "debug.h"\n#endif\n'
+        '#if !defined(OPT_A) && defined(_WIN32)\n#include "win.h"\n#endif\n'
+    )
+    files = {
+        "src/m.c": src,
+        "src/config.h": "#define DEFINED_IN_A_HEADER 1\n",
+        "setup.py": "Extension('m', ['src/m.c'], define_macros=[('SET_BY_SETUP', '1')])\n",
+    }
+    assert missing(files) == {
+        "src/xxh3.h": Scope.ALWAYS,
+        "src/sys_lz4.h": Scope.OPTION,
+        "src/lz4.h": Scope.ALWAYS,
+        "src/ab.h": Scope.ALWAYS,
+        "src/set.h": Scope.OPTION,
+        "src/defined.h": Scope.OPTION,
+        "src/debug.h": Scope.OPTION,
+        "src/win.h": Scope.OPTION,
+    }
+    _, refs = analyse(files)
+    assert by_target(refs)["src/xxh3.h"].condition is None  # not shown as a condition
+
+
+def test_a_header_found_nowhere_is_named_on_the_include_dir_the_sdist_lacks() -> None:
+    # chipsec 1.10.4: include_dirs=[".../Include", ...], and no Include/ was shipped
+    files = {"c/Compress.c": '#include "Compress.h"\n', "c/Compress.h.txt": ""}
+    _, refs = analyse(files, source="c/Compress.c", dirs=("c/Include", "c/Include/X64"))
+    (ref,) = refs
+    assert ref.target == "c/Include/Compress.h" and ref.scope is Scope.ALWAYS
+    assert ref.alternatives == ("c/Compress.h", "c/Include/X64/Compress.h")
+
+
+def test_an_angle_include_of_the_sdist_s_own_header_is_a_reference() -> None:
+    files = {
+        # pyastar2d 1.0.5: <experimental_heuristics.h>, its .cpp on the include dir src/cpp
+        "src/cpp/astar.cpp": "#include <heuristics.h>\n#include <zlib_ng.h>\n",
+        "src/cpp/heuristics.cpp": "",
+        # <pkg/a.h> where the include dir holds pkg/ with other headers
+        "src/cpp/b.c": "#include <pkg/a.h>\n#include <other/x.h>\n",
+        "inc/pkg/b.h": "",
+    }
+    scopes = missing(files, source="src/cpp/astar.cpp", dirs=("src/cpp", "inc"))
+    assert scopes == {"src/cpp/heuristics.h": Scope.ALWAYS}  # zlib_ng.h: a system library's
+    scopes = missing(files, source="src/cpp/b.c", dirs=("src/cpp", "inc"))
+    assert scopes == {"inc/pkg/a.h": Scope.ALWAYS}
+    # simsimd 5.4.3: include_dirs=["include"], and the sdist has no include/ at all
+    simsimd = {"c/lib.c": "#include <simsimd/simsimd.h>\n#include <lz4frame.h>\n"}
+    simsimd["PKG-INFO"] = "Metadata-Version: 2.1\nName: simsimd\nVersion: 5.4.3\n"
+    scopes = missing(simsimd, source="c/lib.c", dirs=("include",))
+    assert scopes == {"include/simsimd/simsimd.h": Scope.ALWAYS}  # lz4frame.h: lz4's
+    # include dirs the checker cannot see: a library's header may be on them, unless the
+    # header is that of a source the build compiles
+    scopes = missing(files, source="src/cpp/b.c", dirs=("src/cpp", "inc"), open_dirs="pkg")
+    assert scopes == {"inc/pkg/a.h": Scope.OPTION}
+    scopes = missing(files, source="src/cpp/astar.cpp", dirs=("src/cpp",), open_dirs="pkg")
+    assert scopes == {"src/cpp/heuristics.h": Scope.ALWAYS}

@@ -635,3 +635,20 @@ def test_environment_variable_tests_default_to_unset() -> None:
     out = analyse({"CMakeLists.txt": cmake})
     assert scopes(out)["univalue/CMakeLists.txt"] is Scope.ALWAYS
     assert scopes(out)["prebuilt/CMakeLists.txt"] is Scope.OPTION
+
+
+def test_a_quoted_list_of_target_sources_is_split_as_cmake_does() -> None:
+    # optree 0.20.0: pybind11_add_module(_C MODULE "${optree_csrc}")
+    out = analyse(
+        {
+            "CMakeLists.txt": "project(p)\nadd_subdirectory(src)\n",
+            "src/CMakeLists.txt": "set(csrc a.cpp x/b.cpp)\n"
+            'pybind11_add_module(_C MODULE "${csrc}")\n',
+            "src/a.cpp": "",
+            "src/x/b.cpp": "",
+        }
+    )
+    assert sorted(r.target for r in out.references if r.kind == "cmake-source") == [
+        "src/a.cpp",
+        "src/x/b.cpp",
+    ]

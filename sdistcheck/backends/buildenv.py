@@ -1,0 +1,200 @@
+"""What a default `pip install` of the sdist can import while setup.py runs: the standard
+library, setuptools, and what the isolated build environment installs, i.e. pyproject.toml's
+`[build-system] requires` (setuptools and wheel without one) plus setup.py's `setup_requires`,
+which setuptools' PEP 517 backend hands back to the frontend before it builds.
+
+So `try: from Cython.Build import cythonize except ImportError:` is decided: Cython is importable
+exactly when a requirement provides it.  A module the environment lacks can still come from the
+sdist itself (setup.py's folder is on `sys.path`).
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import contextlib
+import re
+import sys
+
+from .. import _toml
+from ..archive.tree import SdistTree
+from .pybranches import dotted
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+# Distributions whose import name differs from their own (after lowering, `-`/`.` -> `_`).
+_PROVIDES = {
+    "oldest_supported_numpy": ("numpy",),
+    "scikit_build": ("skbuild",),
+    "pyyaml": ("yaml",),
+    "pybind11_global": ("pybind11",),
+    "setuptools": ("setuptools", "pkg_resources", "_distutils_hack", "distutils"),
+    "cython": ("cython", "pyximport"),
+    "cffi": ("cffi", "_cffi_backend"),
+    "gitpython": ("git",),
+    "pkgconfig": ("pkgconfig",),
+}
+# Distributions setup.py files import that are never the sdist's own: when the environment
+# lacks one, a build requirement is missing, not a file.
+THIRD_PARTY = frozenset(
+    [
+        "numpy",
+        "Cython",
+        "cython",
+        "pybind11",
+        "nanobind",
+        "cffi",
+        "wheel",
+        "torch",
+        "tensorflow",
+        "jax",
+        "setuptools_scm",
+        "skbuild",
+        "scikit_build_core",
+        "setuptools_rust",
+        "maturin",
+        "pkgconfig",
+        "packaging",
+        "toml",
+        "tomli",
+        "tomllib",
+        "yaml",
+        "jinja2",
+        "mypy",
+        "mypyc",
+        "pythran",
+        "cmake",
+        "ninja",
+        "sipbuild",
+        "pyqtbuild",
+        "pip",
+        "six",
+        "requests",
+        "git",
+        "numba",
+        "scipy",
+        "mpi4py",
+        "h5py",
+        "pysam",
+        "cupy",
+        "Cython.Build",
+        "pkg_config",
+        "hatchling",
+        "flit_core",
+        "poetry",
+        "pdm",
+        "pypandoc",
+        "m2r",
+        "docutils",
+        "sphinx",
+        "pytest",
+        "nose",
+        "distro",
+        "platformdirs",
+        "cpuinfo",
+        "psutil",
+        "extension_helpers",
+        "pyximport",
+        "pythonnet",
+        "clr",
+        "triton",
+    ]
+)
+_ALWAYS_THERE = frozenset(sys.stdlib_module_names) | {"setuptools", "pkg_resources", "distutils"}
+
+
+def _names(requirements: object) -> set[str]:
+    out = set()
+    for req in requirements if isinstance(requirements, list) else []:
+        m = _NAME.match(req) if isinstance(req, str) else None
+        if m is not None:
+            out.add(re.sub(r"[-.]+", "_", m.group(1)).lower())
+    return out
+
+
+def _setup_requires(module: ast.Module, tree: SdistTree) -> set[str]:
+    """`setup_requires` given as a literal list to setup() or in setup.cfg's [options]."""
+    found: set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setup":
+            for kw in node.keywords:
+                if kw.arg == "setup_requires":
+                    with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
+                        found |= _names(list(ast.literal_eval(kw.value)))
+    text = tree.read_text("setup.cfg")
+    if text is not None:
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read_string(text)
+            value = parser.get("options", "setup_requires", fallback="")
+        except (configparser.Error, ValueError):
+            value = ""
+        found |= _names([line for line in value.replace(";", "\n").splitlines() if line])
+    return found
+
+
+class BuildEnvironment:
+    """The distributions a default isolated build installs, and what they let setup.py import."""
+
+    def __init__(self, tree: SdistTree, module: ast.Module, base: str = "") -> None:
+        pyproject = _toml.load(
+            tree.read_text(f"{base}/pyproject.toml" if base else "pyproject.toml")
+        )
+        system = pyproject.get("build-system") if isinstance(pyproject, dict) else None
+        if isinstance(system, dict) and "requires" in system:
+            self.requirements = _names(system["requires"])
+        else:  # pip's and build's default for a project without [build-system]
+            self.requirements = {"setuptools", "wheel"}
+        self.requirements |= _setup_requires(module, tree)
+        self.tree, self.base = tree, base
+
+    def importable(self, module: str) -> bool:
+        """Whether `import MODULE` succeeds in the default build (its top-level package)."""
+        top = module.split(".")[0]
+        if not top or module.startswith("."):
+            return True  # a relative import: setup.py's own package
+        lowered = top.lower()
+        if top in _ALWAYS_THERE or lowered in self.provided():
+            return True
+        if any(lowered in name.split("_") for name in self.requirements):
+            return True  # versioneer-518 gives versioneer: a word of the distribution's name
+        here = f"{self.base}/{top}" if self.base else top
+        return self.tree.is_file(f"{here}.py") or self.tree.is_dir(here)
+
+    def provided(self) -> set[str]:
+        out: set[str] = set()
+        for name in self.requirements:
+            out.update(_PROVIDES.get(name, (name,)))
+        return out
+
+
+def try_imports(body: list[ast.stmt]) -> list[str]:
+    """The modules a `try:` body imports at its top level, in order."""
+    modules: list[str] = []
+    for node in body:
+        if isinstance(node, ast.Import):
+            modules += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.append(node.module)
+    return modules
+
+
+def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tuple[ast.stmt, str]]:
+    """(statement, module path) for each module setup.py imports unconditionally that the
+    default build's environment lacks: setup.py's folder is on `sys.path`, so it can only be
+    the sdist's own (datatable 0.7.0: `from ci.setup_utils import ...`, no ci/ shipped).  A
+    known third-party tool is a missing build requirement instead, and once setup.py changes
+    `sys.path` later imports may come from anywhere."""
+    found: list[tuple[ast.stmt, str]] = []
+    for node in module.body:
+        if any(dotted(n).startswith(("sys.path", "site.addsitedir")) for n in ast.walk(node)):
+            break
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            if not environment.importable(name) and name.split(".")[0] not in THIRD_PARTY:
+                found.append((node, name.replace(".", "/")))
+    return found
