@@ -9,6 +9,7 @@ from typing import Any
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob
+from . import intree
 
 BACKENDS = {
     "maturin": "maturin",
@@ -111,6 +112,8 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     out.backend = BACKENDS.get(backend, backend) if isinstance(backend, str) else None
     for d in _toml.str_list(build.get("backend-path")):
         refs.add(d, "backend-path", is_dir=True, note="the in-tree build backend")
+    if isinstance(backend, str) and out.backend == backend:
+        out.backend = _unknown_backend(tree, backend, build, refs, out.unchecked)
     project = _toml.table(doc.get("project"))
     out.name = project.get("name") if isinstance(project.get("name"), str) else None
     out.version = project.get("version") if isinstance(project.get("version"), str) else None
@@ -179,6 +182,51 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             note="meson-python configures the project from it",
         )
     return out
+
+
+def _unknown_backend(
+    tree: SdistTree, backend: str, build: dict[str, Any], refs: _Refs, out: list[Unchecked]
+) -> str:
+    """The backend to analyse a build as whose `build-backend` is no known one: the backend an
+    in-tree wrapper re-exports, else itself; what is not followed is added to OUT."""
+    line, _ = _toml.line_of(refs.text, "build-backend")
+    paths = _toml.str_list(build.get("backend-path"))
+    if not paths:
+        out.append(Unchecked(refs.source, line, f"build backend {backend!r}: not one it models"))
+        return backend
+    found = intree.resolve(tree, backend, paths)
+    # a setuptools wrapper is analysed as setuptools even when its build_wheel works first:
+    # setup.py and setup.cfg are what setuptools reads whatever runs before it
+    if found.path is not None and found.wraps is not None:
+        if found.delegates or found.wraps == "setuptools":
+            out.append(
+                Unchecked(
+                    found.path,
+                    found.line,
+                    f"in-tree build backend {backend!r} wraps {found.wraps}: analysed as "
+                    f"{found.wraps}, what the wrapper itself changes is not followed",
+                )
+            )
+            return found.wraps
+        out.append(
+            Unchecked(
+                found.path,
+                found.line,
+                f"in-tree build backend {backend!r} runs its own build_wheel before "
+                f"{found.wraps}'s: what it builds is not followed",
+            )
+        )
+        return backend
+    where = found.path or refs.source
+    out.append(
+        Unchecked(
+            where,
+            0 if found.path else line,
+            f"in-tree build backend {backend!r} wraps no backend the checker knows: "
+            "what it builds is not followed",
+        )
+    )
+    return backend
 
 
 def _project_files(project: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:
