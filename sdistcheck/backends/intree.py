@@ -50,7 +50,7 @@ def resolve(tree: SdistTree, backend: str, backend_path: list[str]) -> InTreeBac
     if path is None:
         return InTreeBackend(module, None, None, 0)
     found: dict[str, int] = {}
-    todo, seen = [path], set()
+    todo, seen = [path], set[str]()
     while todo and len(seen) < _MAX_MODULES:
         current = todo.pop(0)
         if current in seen:
