@@ -1,7 +1,9 @@
-"""Build tools setup.py runs itself, through `subprocess` or `os.system`: `cargo build`,
-`cmake <dir>` / `cmake -S <dir>`, `make -C <dir>`.  The directory comes from the command or
-its `cwd=`; what the tool then reads is that directory's Cargo.toml, CMakeLists.txt or
-Makefile (and, for cargo and CMake, the trees the analysers walk from there)."""
+"""Build tools setup.py (or a build hook) runs itself, through `subprocess` or `os.system`:
+`cargo build`, `cmake <dir>` / `cmake -S <dir>`, `make -C <dir>`, and a setup script run with
+a setuptools command (`[sys.executable, "_setup.py", "build_ext", "-i"]`, pymongo's hatch
+hook).  The directory comes from the command or its `cwd=`; what the tool then reads is that
+directory's Cargo.toml, CMakeLists.txt or Makefile (and, for cargo and CMake, the trees the
+analysers walk from there), or the setup script."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ _RUNNERS = ("Popen", "call", "check_call", "run", "check_output", "system", "spa
 
 @dataclass(frozen=True)
 class BuildCommand:
-    tool: str  # "cargo", "cmake" or "make"
+    tool: str  # "cargo", "cmake", "make" or "python" (a setup script)
     directory: str  # setup.py-relative; "" is setup.py's own
     line: int
+    script: str = ""  # python: the setup script run, relative like DIRECTORY
 
 
 def build_commands(module: ast.Module, constants: Constants) -> list[BuildCommand]:
@@ -62,6 +65,9 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
     if not call.args:
         return None
     argv = _argv(call.args[0], constants)
+    first = call.args[0].elts[0] if isinstance(call.args[0], (ast.List, ast.Tuple)) else None
+    if argv and first is not None and dotted(first) == "sys.executable":
+        argv[0] = "python"
     if not argv or argv[0] is None:
         return None
     tool = posixpath.basename(argv[0])
@@ -84,6 +90,9 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         directory = _option(rest, "-C") or ""
         where = "\x00" if directory == UNKNOWN else _join(base, _relative(directory))
         return BuildCommand("make", where, call.lineno)
+    if tool in ("python", "python3") and rest[:1] and rest[0].endswith(".py"):
+        if set(rest[1:]) & set(COMMANDS):  # a setup script, not some other helper
+            return BuildCommand("python", base, call.lineno, _join(base, _relative(rest[0])))
     return None
 
 

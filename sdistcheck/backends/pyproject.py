@@ -56,6 +56,7 @@ class PyprojectAnalysis:
     notes: list[str] = field(default_factory=list)
     has_readme: bool = False
     cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
+    setup_scripts: list[str] = field(default_factory=list)  # run by a build hook: setup.py-like
     unchecked: list[Unchecked] = field(default_factory=list)
 
 
@@ -139,15 +140,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     if out.backend == "hatch":
         hatch_build = _toml.table(_toml.table(tool.get("hatch")).get("build"))
         _hatch(hatch_build, refs)
-        targets = _toml.table(hatch_build.get("targets"))
-        for section in (hatch_build, _toml.table(targets.get("wheel"))):
-            for hook in _toml.table(section.get("hooks")):
-                line, _ = _toml.line_of(text, "hooks", hook)
-                out.unchecked.append(
-                    Unchecked(
-                        path, line, f"hatch build hook {hook!r}: what it builds is not followed"
-                    )
-                )
+        _hatch_hooks(tree, hatch_build, refs, out)
     if out.backend == "pdm":
         # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
         # nothing (like maturin's include): worth knowing, not a failure.
@@ -227,6 +220,65 @@ def _unknown_backend(
         )
     )
     return backend
+
+
+def _hatch_hooks(
+    tree: SdistTree, build: dict[str, Any], refs: _Refs, out: PyprojectAnalysis
+) -> None:
+    targets = _toml.table(build.get("targets"))
+    for prefix, section in (
+        ("tool.hatch.build.", build),
+        ("tool.hatch.build.targets.wheel.", _toml.table(targets.get("wheel"))),
+    ):
+        for hook, config in _toml.table(section.get("hooks")).items():
+            line = (
+                _toml.line_of(refs.text, f"{prefix}hooks.{hook}")[0]
+                or (_toml.line_of(refs.text, "hooks", hook)[0])
+            )
+            if hook == "custom" and _custom_hook(tree, _toml.table(config), line, refs, out):
+                continue
+            what = f"hatch build hook {hook!r}: what it builds is not followed"
+            out.unchecked.append(Unchecked(refs.source, line, what))
+
+
+def _custom_hook(
+    tree: SdistTree, config: dict[str, Any], line: int, refs: _Refs, out: PyprojectAnalysis
+) -> bool:
+    """hatchling's custom hook (declared at LINE): its file is needed (hatchling fails without
+    it); whether the setup scripts it runs are all it builds (then they are analysed like
+    setup.py)."""
+    import ast  # here: most projects have no hook
+
+    from . import hatchhooks
+    from .pyexpr import Constants
+
+    hook = config.get("path", hatchhooks.DEFAULT_PATH)
+    if not isinstance(hook, str) or not hook or hook.startswith("/"):
+        return False
+    declared = (refs.text or "").splitlines()[line - 1].strip() if line else ""
+    note = "hatchling fails when the custom build hook's file is missing"
+    refs.out.append(Reference(hook, refs.source, line, declared, "hatch-custom-hook", note=note))
+    text = tree.read_text(hook)
+    try:
+        module = ast.parse(text or "")
+        base = posixpath.dirname(hook)
+        scripts = hatchhooks.setup_scripts(module, Constants(module, tree, base), base)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    lines = (text or "").splitlines()
+    for script, at in scripts:
+        refs.out.append(
+            Reference(
+                script,
+                hook,
+                at,
+                lines[at - 1].strip(),
+                "hatch-hook-setup-script",
+                note="the build hook runs this setup script",
+            )
+        )
+        out.setup_scripts.append(script)
+    return bool(scripts)
 
 
 def _project_files(project: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:

@@ -385,7 +385,7 @@ class _Visitor:
                 self.cmake_root(
                     root, node, "setup.py-cmake-run", Scope.ALWAYS, None, installs=False
                 )
-            else:
+            elif command.tool == "make":
                 makefile = posixpath.join(root, "Makefile") if root else "Makefile"
                 self.add(makefile, node, "setup.py-make-run", Scope.ALWAYS, None, note=_RUN_NOTE)
 
