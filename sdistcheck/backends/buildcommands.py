@@ -90,9 +90,14 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         directory = _option(rest, "-C") or ""
         where = "\x00" if directory == UNKNOWN else _join(base, _relative(directory))
         return BuildCommand("make", where, call.lineno)
-    if tool in ("python", "python3") and rest[:1] and rest[0].endswith(".py"):
-        if set(rest[1:]) & set(COMMANDS):  # a setup script, not some other helper
-            return BuildCommand("python", base, call.lineno, _join(base, _relative(rest[0])))
+    # a setup script is run with a setuptools command; any other script is some other helper
+    if (
+        tool in ("python", "python3")
+        and rest[:1]
+        and rest[0].endswith(".py")
+        and set(rest) & set(COMMANDS)
+    ):
+        return BuildCommand("python", base, call.lineno, _join(base, _relative(rest[0])))
     return None
 
 
