@@ -145,6 +145,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
         # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
         # nothing (like maturin's include): worth knowing, not a failure.
         build_table = _toml.table(_toml.table(tool.get("pdm")).get("build"))
+        _pdm_setuptools(tree, build_table, out)
         for key in ("includes", "source-includes"):
             for pattern in _toml.str_list(build_table.get(key)):
                 refs.add(
@@ -220,6 +221,18 @@ def _unknown_backend(
         )
     )
     return backend
+
+
+def _pdm_setuptools(tree: SdistTree, build: dict[str, Any], out: PyprojectAnalysis) -> None:
+    """pdm-backend's `run-setuptools = true`: setuptools builds with the keywords the custom
+    hook's `pdm_build_update_setup_kwargs` sets (editdistance's `ext_modules=cythonize(..)`),
+    so the hook is analysed like a setup.py.  pdm skips a hook file that is not there."""
+    if build.get("run-setuptools") is not True:
+        return
+    hook = build.get("custom-hook", "pdm_build.py")
+    text = tree.read_text(hook) if isinstance(hook, str) else None
+    if text is not None and "def pdm_build_update_setup_kwargs" in text:
+        out.setup_scripts.append(str(hook))
 
 
 def _hatch_hooks(

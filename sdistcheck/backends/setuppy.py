@@ -17,6 +17,7 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
+from .fallback import tolerate_fallbacks
 from .pybranches import branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -236,6 +237,10 @@ class _Visitor:
 
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef):  # `sources = [...]; Extension(sources=sources)`
+                with self.c.local_scope(child):
+                    self.visit(child, guards)
+                continue
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
                 body_guard, else_guard = branch_guards(child.test, self.c.env_names)
                 self.visit(ast.Expr(child.test), guards)
@@ -339,6 +344,11 @@ class _Visitor:
             patterns = self.c.eval(node.args[0])
             for pattern in patterns if isinstance(patterns, list) else [patterns]:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
+                    # Cython fails on a pattern that matches nothing ("doesn't match any
+                    # files"): the pattern is a reference no shipped .c stands in for
+                    exact = (posixpath.normpath(posixpath.join(self.base, pattern)),)
+                    note = "cythonize fails when a pattern matches no file"
+                    self.add(pattern, node, "cythonize-pattern", scope, condition, note, exact)
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
 
@@ -468,6 +478,7 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
     try:
         constants = Constants(module, tree, posixpath.dirname(path))
         _Visitor(tree, path, text, constants, out).run(module)
+        out.references = tolerate_fallbacks(module, path, out.references)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

@@ -16,6 +16,8 @@ _EXACT = {
     "cython-cimport": "Cython cimport",
     "cython-include": "Cython include",
     "cython-extern-header": "Cython cdef extern from",
+    "cython-distutils-sources": "Cython # distutils: sources",
+    "cythonize-pattern": "cythonize() pattern",
     "go-embed": "Go //go:embed",
     "go-sum": "Go go.sum (modules are required)",
     "go-replace": "Go go.mod replace",
