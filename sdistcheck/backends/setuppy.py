@@ -342,13 +342,17 @@ class _Visitor:
             if scope is Scope.ALWAYS and not isinstance(node.args[0], ast.Constant):
                 self.cythonizes_extensions = True  # the .pyx must exist: no .c stands in
             patterns = self.c.eval(node.args[0])
+            first = node.args[0]
+            written = first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first]
+            literal = all(isinstance(w, ast.Constant) for w in written)  # not Extension objects
             for pattern in patterns if isinstance(patterns, list) else [patterns]:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
-                    # Cython fails on a pattern that matches nothing ("doesn't match any
-                    # files"): the pattern is a reference no shipped .c stands in for
-                    exact = (posixpath.normpath(posixpath.join(self.base, pattern)),)
-                    note = "cythonize fails when a pattern matches no file"
-                    self.add(pattern, node, "cythonize-pattern", scope, condition, note, exact)
+                    if literal:
+                        # Cython fails on a pattern that matches nothing ("doesn't match any
+                        # files"): the pattern is a reference no shipped .c stands in for
+                        exact = (posixpath.normpath(posixpath.join(self.base, pattern)),)
+                        note = "cythonize fails when a pattern matches no file"
+                        self.add(pattern, node, "cythonize-pattern", scope, condition, note, exact)
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
 

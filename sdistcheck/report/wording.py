@@ -17,6 +17,7 @@ _EXACT = {
     "cython-include": "Cython include",
     "cython-extern-header": "Cython cdef extern from",
     "cython-distutils-sources": "Cython # distutils: sources",
+    "cython-companion-pxd": "Cython (the module's own .pxd)",
     "cythonize-pattern": "cythonize() pattern",
     "go-embed": "Go //go:embed",
     "go-sum": "Go go.sum (modules are required)",
