@@ -19,10 +19,10 @@ _RUNNERS = ("Popen", "call", "check_call", "run", "check_output", "system", "spa
 
 @dataclass(frozen=True)
 class BuildCommand:
-    tool: str  # "cargo", "cmake", "make" or "python" (a setup script)
+    tool: str  # "cargo", "cmake", "make", "python" (a setup script) or "python-script"
     directory: str  # setup.py-relative; "" is setup.py's own
     line: int
-    script: str = ""  # python: the setup script run, relative like DIRECTORY
+    script: str = ""  # python, python-script: the script run, as written (from DIRECTORY)
 
 
 def build_commands(module: ast.Module, constants: Constants) -> list[BuildCommand]:
@@ -64,8 +64,12 @@ def _own_nodes(scope: ast.AST) -> list[ast.AST]:
 def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
     if not call.args:
         return None
-    argv = _argv(call.args[0], constants)
-    first = call.args[0].elts[0] if isinstance(call.args[0], (ast.List, ast.Tuple)) else None
+    given = call.args[0]
+    if isinstance(given, ast.Name) and given.id in constants.nodes:
+        bound = constants.nodes[given.id]  # cmd = [sys.executable, "./waf", ...]; run(cmd)
+        given = bound if isinstance(bound, (ast.List, ast.Tuple)) else given
+    argv = _argv(given, constants)
+    first = given.elts[0] if isinstance(given, (ast.List, ast.Tuple)) and given.elts else None
     if argv and first is not None and dotted(first) == "sys.executable":
         argv[0] = "python"
     if not argv or argv[0] is None:
@@ -90,14 +94,12 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         directory = _option(rest, "-C") or ""
         where = "\x00" if directory == UNKNOWN else _join(base, _relative(directory))
         return BuildCommand("make", where, call.lineno)
-    # a setup script is run with a setuptools command; any other script is some other helper
-    if (
-        tool in ("python", "python3")
-        and rest[:1]
-        and rest[0].endswith(".py")
-        and set(rest) & set(COMMANDS)
-    ):
-        return BuildCommand("python", base, call.lineno, _join(base, _relative(rest[0])))
+    if tool in ("python", "python3") and rest[:1] and not rest[0].startswith("-"):
+        script = _relative(rest[0]) if rest[0] != UNKNOWN else "\x00"
+        # a setup script is run with a setuptools command; any other script is some other
+        # helper (pyinstaller's `./waf configure all`), whose steps are not followed
+        setup = rest[0].endswith(".py") and bool(set(rest) & set(COMMANDS))
+        return BuildCommand("python" if setup else "python-script", base, call.lineno, script)
     return None
 
 

@@ -25,11 +25,28 @@ def setup_scripts(module: ast.Module, constants: Constants, base: str) -> list[t
     always = _unconditional_lines(module)
     out = []
     for command in build_commands(module, constants):
-        if command.tool != "python" or "\x00" in command.script or command.line not in always:
+        if command.tool != "python" or command.line not in always:
             continue
-        path = posixpath.normpath(posixpath.join(base, command.script))
+        if "\x00" in command.script or "\x00" in command.directory:
+            continue
+        path = posixpath.normpath(posixpath.join(base, command.directory, command.script))
         if not path.startswith("../"):
             out.append((path, command.line))
+    return out
+
+
+def other_runs(module: ast.Module, constants: Constants) -> list[tuple[int, str]]:
+    """What else the hook runs (cargo, CMake, make, a script that is no setup script), by line
+    and in words: what it builds is not followed from the hook."""
+    out = []
+    for command in build_commands(module, constants):
+        if command.tool == "python":
+            continue
+        what = command.script if command.script not in ("", "\x00") else command.tool
+        place = f" in {command.directory}" if command.directory else ""
+        if "\x00" in command.directory:
+            place = " in a directory the checker cannot know"
+        out.append((command.line, f"{what}{place}"))
     return out
 
 

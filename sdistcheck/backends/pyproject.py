@@ -239,6 +239,7 @@ def _hatch_hooks(
     tree: SdistTree, build: dict[str, Any], refs: _Refs, out: PyprojectAnalysis
 ) -> None:
     targets = _toml.table(build.get("targets"))
+    seen: set[object] = set()
     for prefix, section in (
         ("tool.hatch.build.", build),
         ("tool.hatch.build.targets.wheel.", _toml.table(targets.get("wheel"))),
@@ -248,8 +249,14 @@ def _hatch_hooks(
                 _toml.line_of(refs.text, f"{prefix}hooks.{hook}")[0]
                 or (_toml.line_of(refs.text, "hooks", hook)[0])
             )
-            if hook == "custom" and _custom_hook(tree, _toml.table(config), line, refs, out):
-                continue
+            config = _toml.table(config)
+            if hook == "custom":
+                path = config.get("path", "hatch_build.py")
+                if path in seen:  # one hook declared for every target and for the wheel
+                    continue
+                seen.add(path)
+                if _custom_hook(tree, config, line, refs, out):
+                    continue
             what = f"hatch build hook {hook!r}: what it builds is not followed"
             out.unchecked.append(Unchecked(refs.source, line, what))
 
@@ -275,9 +282,15 @@ def _custom_hook(
     try:
         module = ast.parse(text or "")
         base = posixpath.dirname(hook)
-        scripts = hatchhooks.setup_scripts(module, Constants(module, tree, base), base)
+        constants = Constants(module, tree, base)
+        scripts = hatchhooks.setup_scripts(module, constants, base)
+        runs = hatchhooks.other_runs(module, constants)
     except (SyntaxError, ValueError, RecursionError):
         return False
+    for at, what in runs:  # named where they run: more telling than the hook's declaration
+        out.unchecked.append(
+            Unchecked(hook, at, f"the hatch build hook runs {what}: what it builds is not followed")
+        )
     lines = (text or "").splitlines()
     for script, at in scripts:
         refs.out.append(

@@ -51,12 +51,39 @@ def test_a_run_under_a_condition_or_of_another_script_is_not_followed() -> None:
         '        if os.environ.get("P_EXT"):\n            subprocess.run(',
     )
     helper = HOOK.replace('"_setup.py", "build_ext", "-i"', '"gen.py", "--out", "x"')
-    for hook in (conditional, helper):
+    generic = ("pyproject.toml", 7, "hatch build hook 'custom': what it builds is not followed")
+    for hook, first in (
+        (conditional, None),
+        (
+            helper,
+            (
+                "hatch_build.py",
+                7,
+                "the hatch build hook runs gen.py: what it builds is not followed",
+            ),
+        ),
+    ):
         files = {"pyproject.toml": PYPROJECT, "hatch_build.py": hook, "_setup.py": SETUP}
         tree = SdistTree.from_mapping("p-1", {"PKG-INFO": "", **files})
         report = _check.check(tree)
         assert "src/c.c" not in {f.path for f in report.findings}
-        assert [u.what for u in report.unchecked] == [
-            "hatch build hook 'custom': what it builds is not followed"
-        ]
-        assert report.unchecked[0].line == 7
+        found = [(u.source, u.line, u.what) for u in report.unchecked]
+        assert found == ([first] if first else []) + [generic]
+
+
+def test_a_tool_the_hook_runs_is_named_where_it_runs() -> None:
+    # pyinstaller 6.22.3 builds its bootloader with waf, in a folder computed at run time
+    waf = (
+        "import os, subprocess, sys\nclass H:\n    def compile_bootloader(self):\n"
+        "        src_dir = os.path.join(HOMEPATH, 'bootloader')\n"
+        "        cmd = [sys.executable, './waf', 'configure', 'all']\n"
+        "        cmd += os.getenv('ARGS', '').split()\n"
+        "        rc = subprocess.call(cmd, cwd=src_dir)\n"
+    )
+    files = {"pyproject.toml": PYPROJECT, "hatch_build.py": waf, "PKG-INFO": ""}
+    unchecked = _check.check(SdistTree.from_mapping("p-1", files)).unchecked
+    assert [(u.source, u.line) for u in unchecked] == [("hatch_build.py", 7), ("pyproject.toml", 7)]
+    assert unchecked[0].what == (
+        "the hatch build hook runs ./waf in a directory the checker cannot know: "
+        "what it builds is not followed"
+    )
