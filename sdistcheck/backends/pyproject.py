@@ -113,7 +113,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     out.backend = BACKENDS.get(backend, backend) if isinstance(backend, str) else None
     for d in _toml.str_list(build.get("backend-path")):
         refs.add(d, "backend-path", is_dir=True, note="the in-tree build backend")
-    if isinstance(backend, str) and out.backend == backend:
+    if isinstance(backend, str) and backend not in BACKENDS:
         out.backend = _unknown_backend(tree, backend, build, refs, out.unchecked)
     project = _toml.table(doc.get("project"))
     out.name = project.get("name") if isinstance(project.get("name"), str) else None
