@@ -93,11 +93,12 @@ def collect(
     roots = list(py.rust_roots)
     units: list[CompileUnit] = []
     cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
-    if tree.is_file("setup.py") or tree.is_file("setup.cfg"):
+    if tree.is_file("setup.py") or tree.is_file("setup.cfg") or py.setup_scripts:
         from .backends import setupcfg as _setupcfg
         from .backends import setuppy as _setuppy  # ast, configparser: only when there is something
 
-        for analysis in (_setuppy.analyse_setup_py(tree), _setupcfg.analyse(tree)):
+        hooked = [_setuppy.analyse_setup_py(tree, script) for script in py.setup_scripts]
+        for analysis in (_setuppy.analyse_setup_py(tree), *hooked, _setupcfg.analyse(tree)):
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)

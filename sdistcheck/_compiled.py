@@ -68,6 +68,11 @@ def analyse(
         out.notes += found.notes
         all_units += found.units
         generated += found.generated
+    from .c import cython_directives as _directives
+
+    extra_refs, extra_units = _directives.extra_sources(tree, all_units)
+    out.references += extra_refs
+    all_units += extra_units
     c_units = [u for u in all_units if not u.source.endswith(_CYTHON)]
     cython_units = [u for u in all_units if u.source.endswith(_CYTHON)]
     out.references += _c.analyse(tree, c_units, notes=out.notes, generated=generated)

@@ -1,7 +1,9 @@
-"""Build tools setup.py runs itself, through `subprocess` or `os.system`: `cargo build`,
-`cmake <dir>` / `cmake -S <dir>`, `make -C <dir>`.  The directory comes from the command or
-its `cwd=`; what the tool then reads is that directory's Cargo.toml, CMakeLists.txt or
-Makefile (and, for cargo and CMake, the trees the analysers walk from there)."""
+"""Build tools setup.py (or a build hook) runs itself, through `subprocess` or `os.system`:
+`cargo build`, `cmake <dir>` / `cmake -S <dir>`, `make -C <dir>`, and a setup script run with
+a setuptools command (`[sys.executable, "_setup.py", "build_ext", "-i"]`, pymongo's hatch
+hook).  The directory comes from the command or its `cwd=`; what the tool then reads is that
+directory's Cargo.toml, CMakeLists.txt or Makefile (and, for cargo and CMake, the trees the
+analysers walk from there), or the setup script."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ _RUNNERS = ("Popen", "call", "check_call", "run", "check_output", "system", "spa
 
 @dataclass(frozen=True)
 class BuildCommand:
-    tool: str  # "cargo", "cmake" or "make"
+    tool: str  # "cargo", "cmake", "make", "python" (a setup script) or "python-script"
     directory: str  # setup.py-relative; "" is setup.py's own
     line: int
+    script: str = ""  # python, python-script: the script run, as written (from DIRECTORY)
 
 
 def build_commands(module: ast.Module, constants: Constants) -> list[BuildCommand]:
@@ -61,7 +64,14 @@ def _own_nodes(scope: ast.AST) -> list[ast.AST]:
 def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
     if not call.args:
         return None
-    argv = _argv(call.args[0], constants)
+    given = call.args[0]
+    if isinstance(given, ast.Name) and given.id in constants.nodes:
+        bound = constants.nodes[given.id]  # cmd = [sys.executable, "./waf", ...]; run(cmd)
+        given = bound if isinstance(bound, (ast.List, ast.Tuple)) else given
+    argv = _argv(given, constants)
+    first = given.elts[0] if isinstance(given, (ast.List, ast.Tuple)) and given.elts else None
+    if argv and first is not None and dotted(first) == "sys.executable":
+        argv[0] = "python"
     if not argv or argv[0] is None:
         return None
     tool = posixpath.basename(argv[0])
@@ -84,6 +94,12 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         directory = _option(rest, "-C") or ""
         where = "\x00" if directory == UNKNOWN else _join(base, _relative(directory))
         return BuildCommand("make", where, call.lineno)
+    if tool in ("python", "python3") and rest[:1] and not rest[0].startswith("-"):
+        script = _relative(rest[0]) if rest[0] != UNKNOWN else "\x00"
+        # a setup script is run with a setuptools command; any other script is some other
+        # helper (pyinstaller's `./waf configure all`), whose steps are not followed
+        setup = rest[0].endswith(".py") and bool(set(rest) & set(COMMANDS))
+        return BuildCommand("python" if setup else "python-script", base, call.lineno, script)
     return None
 
 

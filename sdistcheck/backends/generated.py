@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 from ..archive.tree import SdistTree, glob_to_regex
 
-# open("x", "w"), open(f"x/{y}.inc", "wt"), io.open(..., mode="w"), Path("x").write_text(...)
+# open("x", "w"), open(f"x/{y}.inc", "wt"), io.open(..., mode="w"), Path("x").write_text(...),
+# Path("src", "docstrings.c").open("w") (pycurl 7.49.0)
 _OPEN_WRITE = re.compile(
     r"""open\(\s*f?(["'])(?P<path>[^"'\n]+)\1\s*,\s*(?:mode\s*=\s*)?["'](?:w|wt|wb|a|x)["']"""
-    r"""|Path\(\s*f?(["'])(?P<ppath>[^"'\n]+)\3\s*\)\s*\.write_(?:text|bytes)\("""
+    r"""|Path\(\s*(?P<parts>(?:f?["'][^"'\n]+["']\s*,\s*)*f?["'][^"'\n]+["'])\s*\)\s*\."""
+    r"""(?:write_(?:text|bytes)\(|open\(\s*(?:mode\s*=\s*)?["'](?:w|wt|wb|a|x)["'])"""
 )
+_PART = re.compile(r"""f?["']([^"'\n]+)["']""")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}|%[-0-9.]*[sdir]")
 
 
@@ -38,7 +41,8 @@ def writers(tree: SdistTree) -> list[Writer]:
         if "open(" not in text and ".write_" not in text:
             continue
         for m in _OPEN_WRITE.finditer(text):
-            raw = m.group("path") or m.group("ppath") or ""
+            parts = _PART.findall(m.group("parts") or "")
+            raw = m.group("path") or (posixpath.join(*parts) if parts else "")
             glob = _PLACEHOLDER.sub("*", raw).lstrip("./")
             if not glob or glob.startswith("/") or glob == "*":
                 continue

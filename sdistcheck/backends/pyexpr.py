@@ -313,7 +313,7 @@ class Constants:
             return self._glob(pattern)
         if name.endswith(("path.dirname", "dirname")) and node.args and is_file_var(node.args[0]):
             return HERE
-        if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath")):
+        if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath", "normcase")):
             if name.endswith(("resolve", "absolute")) and isinstance(node.func, ast.Attribute):
                 return self.eval(node.func.value)
             return args[0] if len(args) == 1 else None

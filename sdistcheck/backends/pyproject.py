@@ -9,6 +9,7 @@ from typing import Any
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob
+from . import intree
 
 BACKENDS = {
     "maturin": "maturin",
@@ -55,6 +56,7 @@ class PyprojectAnalysis:
     notes: list[str] = field(default_factory=list)
     has_readme: bool = False
     cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
+    setup_scripts: list[str] = field(default_factory=list)  # run by a build hook: setup.py-like
     unchecked: list[Unchecked] = field(default_factory=list)
 
 
@@ -111,6 +113,8 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     out.backend = BACKENDS.get(backend, backend) if isinstance(backend, str) else None
     for d in _toml.str_list(build.get("backend-path")):
         refs.add(d, "backend-path", is_dir=True, note="the in-tree build backend")
+    if isinstance(backend, str) and backend not in BACKENDS:
+        out.backend = _unknown_backend(tree, backend, build, refs, out.unchecked)
     project = _toml.table(doc.get("project"))
     out.name = project.get("name") if isinstance(project.get("name"), str) else None
     out.version = project.get("version") if isinstance(project.get("version"), str) else None
@@ -136,19 +140,12 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     if out.backend == "hatch":
         hatch_build = _toml.table(_toml.table(tool.get("hatch")).get("build"))
         _hatch(hatch_build, refs)
-        targets = _toml.table(hatch_build.get("targets"))
-        for section in (hatch_build, _toml.table(targets.get("wheel"))):
-            for hook in _toml.table(section.get("hooks")):
-                line, _ = _toml.line_of(text, "hooks", hook)
-                out.unchecked.append(
-                    Unchecked(
-                        path, line, f"hatch build hook {hook!r}: what it builds is not followed"
-                    )
-                )
+        _hatch_hooks(tree, hatch_build, refs, out)
     if out.backend == "pdm":
         # pdm-backend copies these into the wheel/sdist; a pattern that matches nothing adds
         # nothing (like maturin's include): worth knowing, not a failure.
         build_table = _toml.table(_toml.table(tool.get("pdm")).get("build"))
+        _pdm_setuptools(tree, build_table, out)
         for key in ("includes", "source-includes"):
             for pattern in _toml.str_list(build_table.get(key)):
                 refs.add(
@@ -179,6 +176,135 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             note="meson-python configures the project from it",
         )
     return out
+
+
+def _unknown_backend(
+    tree: SdistTree, backend: str, build: dict[str, Any], refs: _Refs, out: list[Unchecked]
+) -> str:
+    """The backend to analyse a build as whose `build-backend` is no known one: the backend an
+    in-tree wrapper re-exports, else itself; what is not followed is added to OUT."""
+    line, _ = _toml.line_of(refs.text, "build-backend")
+    paths = _toml.str_list(build.get("backend-path"))
+    if not paths:
+        out.append(Unchecked(refs.source, line, f"build backend {backend!r}: not one it models"))
+        return backend
+    found = intree.resolve(tree, backend, paths)
+    # a setuptools wrapper is analysed as setuptools even when its build_wheel works first:
+    # setup.py and setup.cfg are what setuptools reads whatever runs before it
+    if found.path is not None and found.wraps is not None:
+        if found.delegates or found.wraps == "setuptools":
+            out.append(
+                Unchecked(
+                    found.path,
+                    found.line,
+                    f"in-tree build backend {backend!r} wraps {found.wraps}: analysed as "
+                    f"{found.wraps}, what the wrapper itself changes is not followed",
+                )
+            )
+            return found.wraps
+        out.append(
+            Unchecked(
+                found.path,
+                found.line,
+                f"in-tree build backend {backend!r} runs its own build_wheel before "
+                f"{found.wraps}'s: what it builds is not followed",
+            )
+        )
+        return backend
+    where = found.path or refs.source
+    out.append(
+        Unchecked(
+            where,
+            0 if found.path else line,
+            f"in-tree build backend {backend!r} wraps no backend the checker knows: "
+            "what it builds is not followed",
+        )
+    )
+    return backend
+
+
+def _pdm_setuptools(tree: SdistTree, build: dict[str, Any], out: PyprojectAnalysis) -> None:
+    """pdm-backend's `run-setuptools = true`: setuptools builds with the keywords the custom
+    hook's `pdm_build_update_setup_kwargs` sets (editdistance's `ext_modules=cythonize(..)`),
+    so the hook is analysed like a setup.py.  pdm skips a hook file that is not there."""
+    if build.get("run-setuptools") is not True:
+        return
+    hook = build.get("custom-hook", "pdm_build.py")
+    text = tree.read_text(hook) if isinstance(hook, str) else None
+    if text is not None and "def pdm_build_update_setup_kwargs" in text:
+        out.setup_scripts.append(str(hook))
+
+
+def _hatch_hooks(
+    tree: SdistTree, build: dict[str, Any], refs: _Refs, out: PyprojectAnalysis
+) -> None:
+    targets = _toml.table(build.get("targets"))
+    seen: set[object] = set()
+    for prefix, section in (
+        ("tool.hatch.build.", build),
+        ("tool.hatch.build.targets.wheel.", _toml.table(targets.get("wheel"))),
+    ):
+        for hook, config in _toml.table(section.get("hooks")).items():
+            line = (
+                _toml.line_of(refs.text, f"{prefix}hooks.{hook}")[0]
+                or (_toml.line_of(refs.text, "hooks", hook)[0])
+            )
+            config = _toml.table(config)
+            if hook == "custom":
+                path = config.get("path", "hatch_build.py")
+                if path in seen:  # one hook declared for every target and for the wheel
+                    continue
+                seen.add(path)
+                if _custom_hook(tree, config, line, refs, out):
+                    continue
+            what = f"hatch build hook {hook!r}: what it builds is not followed"
+            out.unchecked.append(Unchecked(refs.source, line, what))
+
+
+def _custom_hook(
+    tree: SdistTree, config: dict[str, Any], line: int, refs: _Refs, out: PyprojectAnalysis
+) -> bool:
+    """hatchling's custom hook (declared at LINE): its file is needed (hatchling fails without
+    it); whether the setup scripts it runs are all it builds (then they are analysed like
+    setup.py)."""
+    import ast  # here: most projects have no hook
+
+    from . import hatchhooks
+    from .pyexpr import Constants
+
+    hook = config.get("path", hatchhooks.DEFAULT_PATH)
+    if not isinstance(hook, str) or not hook or hook.startswith("/"):
+        return False
+    declared = (refs.text or "").splitlines()[line - 1].strip() if line else ""
+    note = "hatchling fails when the custom build hook's file is missing"
+    refs.out.append(Reference(hook, refs.source, line, declared, "hatch-custom-hook", note=note))
+    text = tree.read_text(hook)
+    try:
+        module = ast.parse(text or "")
+        base = posixpath.dirname(hook)
+        constants = Constants(module, tree, base)
+        scripts = hatchhooks.setup_scripts(module, constants, base)
+        runs = hatchhooks.other_runs(module, constants)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    for at, what in runs:  # named where they run: more telling than the hook's declaration
+        out.unchecked.append(
+            Unchecked(hook, at, f"the hatch build hook runs {what}: what it builds is not followed")
+        )
+    lines = (text or "").splitlines()
+    for script, at in scripts:
+        refs.out.append(
+            Reference(
+                script,
+                hook,
+                at,
+                lines[at - 1].strip(),
+                "hatch-hook-setup-script",
+                note="the build hook runs this setup script",
+            )
+        )
+        out.setup_scripts.append(script)
+    return bool(scripts)
 
 
 def _project_files(project: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:

@@ -18,6 +18,7 @@ from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
 from .buildenv import local_imports
+from .fallback import tolerate_fallbacks
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
@@ -203,6 +204,10 @@ class _Visitor:
 
     def visit(self, node: ast.AST, guards: list[tuple[Scope, str | None]]) -> None:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef):  # `sources = [...]; Extension(sources=sources)`
+                with self.c.local_scope(child):
+                    self.visit(child, guards)
+                continue
             if isinstance(child, ast.If):  # each side under its own guard: see pybranches
                 body_guard, else_guard = branch_guards(
                     child.test, self.c.env_names, self.c.nodes, self.c.facts, self.c.per_platform
@@ -345,8 +350,17 @@ class _Visitor:
             if scope is Scope.ALWAYS and not isinstance(node.args[0], ast.Constant):
                 self.cythonizes_extensions = True  # the .pyx must exist: no .c stands in
             patterns = self.c.eval(node.args[0])
+            first = node.args[0]
+            written = first.elts if isinstance(first, (ast.List, ast.Tuple)) else [first]
+            literal = all(isinstance(w, ast.Constant) for w in written)  # not Extension objects
             for pattern in patterns if isinstance(patterns, list) else [patterns]:
                 if isinstance(pattern, str) and not pattern.startswith(HERE):
+                    if literal:
+                        # Cython fails on a pattern that matches nothing ("doesn't match any
+                        # files"): the pattern is a reference no shipped .c stands in for
+                        exact = (posixpath.normpath(posixpath.join(self.base, pattern)),)
+                        note = "cythonize fails when a pattern matches no file"
+                        self.add(pattern, node, "cythonize-pattern", scope, condition, note, exact)
                     found = self.tree.glob(pattern, self.base)
                     self.units_for(found, [], node, scope, condition, relative=False)
 
@@ -380,7 +394,7 @@ class _Visitor:
                 self.cmake_root(
                     root, node, "setup.py-cmake-run", Scope.ALWAYS, None, installs=False
                 )
-            else:
+            elif command.tool == "make":
                 makefile = posixpath.join(root, "Makefile") if root else "Makefile"
                 self.add(makefile, node, "setup.py-make-run", Scope.ALWAYS, None, note=_RUN_NOTE)
 
@@ -463,6 +477,7 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
     try:
         constants = Constants(module, tree, posixpath.dirname(path))
         _Visitor(tree, path, text, constants, out).run(module)
+        out.references = tolerate_fallbacks(module, path, out.references)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

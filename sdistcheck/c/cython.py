@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .._model import Reference
 from ..archive.tree import SdistTree, is_glob, normalize
 from ..native.model import CompileUnit
-from .branches import rank_under, vias
+from .branches import Cond, rank_under, vias
 from .cython_scan import Statement, mask, scan
 from .include_walk import LEAVES, Item, Walk, first_file, start, unfound
 
@@ -58,6 +58,18 @@ _PXD = (".cython-32.pxd", ".cython-31.pxd", ".cython-30.pxd", ".cython-3.pxd", "
 
 
 @dataclass(frozen=True)
+class _Implicit:
+    """A reference no statement makes (a Site): Cython reads it by its name alone."""
+
+    line: int = 0
+    text: str = ""
+    conds: tuple[Cond, ...] = ()
+
+
+_COMPANION = _Implicit(text="(the module's own .pxd, read by Cython for the .pyx)")
+
+
+@dataclass(frozen=True)
 class _Item(Item):
     unit_dir: str = ""  # where the generated C file is compiled: extern headers are found there
 
@@ -94,6 +106,9 @@ class _Walker(Walk[Statement]):
             # Cython reads the module's own .pxd (same name, same directory) when it exists.
             companion = posixpath.splitext(s.path)[0] + ".pxd"
             if self.tree.is_file(companion):
+                # a reference while it is there; a deleted one leaves nothing that names it
+                item = _Item(s.path, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir)
+                self.refs.add(item, _COMPANION, companion, s.rank, "cython-companion-pxd")
                 self.work.append(
                     _Item(companion, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir)
                 )

@@ -40,7 +40,7 @@ pycapsule.h pyconfig.h pydtrace.h pyerrors.h pyexpat.h pyframe.h pyhash.h pylife
 pymacconfig.h pymacro.h pymath.h pyport.h pystate.h pystrcmp.h pystrtod.h pythonrun.h
 pytypedefs.h rangeobject.h setobject.h sliceobject.h structseq.h sysmodule.h traceback.h
 tracemalloc.h tupleobject.h typeslots.h unicodeobject.h warnings.h weakrefobject.h
-cellobject.h classobject.h node.h graminit.h token.h bitset.h
+cellobject.h classobject.h node.h graminit.h token.h bitset.h dynamic_annotations.h
 zlib.h zconf.h bzlib.h lzma.h ffi.h ffitarget.h expat.h expat_external.h gmp.h mpfr.h
 sqlite3.h png.h jpeglib.h tiff.h fftw3.h cblas.h lapacke.h mpi.h cuda.h cuda_runtime.h
 yaml.h ncurses.h curses.h term.h readline.h gdbm.h tcl.h tk.h uv.h sodium.h hdf5.h

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..native.guards import OPTION, Guard, word_set
-from ..native.paths import _LEAVES, _SRC, _abs, _canon, _restore, locate
+from ..native.paths import _LEAVES, _SRC, _UNRESOLVED, _abs, _canon, _restore, locate
 from .lexer import Command
 from .set_commands import (
     _PROBES,
@@ -41,6 +41,7 @@ from .targets import (
     _h_target_link_libraries,
     _h_target_sources,
     _named,
+    cython_command,
 )
 from .variables import _Ctx, _Item, _Pair, _value
 
@@ -259,6 +260,7 @@ def _h_add_custom_command(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -
     for key in ("OUTPUT", "BYPRODUCTS"):
         for item, _ in sections.get(key, []):
             self.generated_path(item, ctx)
+    cython_command(self, sections, ctx)
     _depends(
         self,
         sections.get("DEPENDS", []) + sections.get("MAIN_DEPENDENCY", []),
@@ -383,6 +385,15 @@ def _h_install(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
         )
 
 
+def _h_find_package(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
+    # find_package(X [version] [QUIET] ...) without REQUIRED may fail: X_FOUND tells
+    words = [_restore(p[0].text) for p in self.expand_all(c.args, ctx)]
+    if words and "REQUIRED" not in words and _UNRESOLVED not in words[0]:
+        for name in (f"{words[0]}_FOUND", f"{words[0].upper()}_FOUND"):
+            if name not in ctx.vars:
+                self.found_vars[name] = words[0]
+
+
 def _h_fetchcontent(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # A vendored archive or source tree in the sdist: `URL ${CMAKE_CURRENT_SOURCE_DIR}/x.tar.gz`
     # or `SOURCE_DIR` without any download method.
@@ -446,6 +457,7 @@ _HANDLERS: dict[str, _Handler] = {
     "externalproject_add": _h_fetchcontent,
     "cmake_parse_arguments": _h_cmake_parse_arguments,
     "aux_source_directory": _h_aux_source_directory,
+    "find_package": _h_find_package,
     "find_path": _h_output_first,
     "find_library": _h_output_first,
     "find_program": _h_output_first,

@@ -211,6 +211,12 @@ class Conditions(Variables):
         """`if(NAME)` for a variable the project does not set: how it varies between builds."""
         if name == "SKBUILD":
             return TRUE
+        package = self.found_vars.get(name)
+        if package is not None:
+            # pip builds in isolation, where a library the project also vendors is usually
+            # not installed: the not-found side is the default build, and says so
+            not_installed = f"where {package} is not installed (find_package)"
+            return Guard(2, 0, (f"{package} is installed",), negated=(not_installed,))
         if is_test_name(name):
             return TEST
         if name in _PLATFORM_VARS or _PLATFORM_VAR.fullmatch(name) or is_platform_name(name):

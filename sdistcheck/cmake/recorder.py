@@ -153,7 +153,8 @@ class Recorder(Interp, Referrer):
             dirs = self.include_path(t)
             external = self.external_link(t)
             libraries = self.external_libraries(t)
-            for path, guard, file, line in t.sources:
+            for source, guard, file, line in t.sources:
+                path = self.cython.get(f"{_BIN}/{source}", source)  # x.c that Cython writes
                 ext = posixpath.splitext(path)[1]
                 if ext in COMPILED and path not in self.generated:
                     units.append(

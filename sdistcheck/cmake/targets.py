@@ -104,6 +104,41 @@ def _cython_target(
         self.assign(ctx.vars, var, [_Item(out, pyx[0].guard)], ctx, guard)
 
 
+_CYTHON_TOOLS = frozenset(["cython", "cython3", "cython.exe"])
+_C_OUTPUTS = (".c", ".cpp", ".cxx", ".cc")
+
+
+def cython_command(self: Recorder, sections: dict[str, list[_Pair]], ctx: _Ctx) -> None:
+    """`add_custom_command(OUTPUT x.c COMMAND Python::Interpreter -m cython x.pyx ...)`
+    (h3 4.5.0): the .pyx is what a target listing x.c compiles, so Cython's cimports are
+    followed from it."""
+    words = [_restore(item.text) for item, _ in sections.get("COMMAND", [])]
+    runs = any(
+        posixpath.basename(w).lower() in _CYTHON_TOOLS
+        or (w == "-m" and i + 1 < len(words) and words[i + 1] in ("cython", "Cython"))
+        for i, w in enumerate(words)
+    )
+    if not runs:
+        return
+    inputs = sections.get("COMMAND", []) + sections.get("MAIN_DEPENDENCY", [])
+    inputs += sections.get("DEPENDS", [])
+    pyx = next(
+        (path for item, _ in inputs if (path := _source_path(item, ctx)).endswith(".pyx")), ""
+    )
+    if not pyx:
+        return
+    for item, _ in sections.get("OUTPUT", []):
+        where, text = locate(item.text, ctx.dir.source)
+        mirrored = text[len(_BIN) + 1 :] if where == "bin" else text if where == "src" else ""
+        if mirrored.endswith(_C_OUTPUTS):
+            self.cython[f"{_BIN}/{mirrored}"] = pyx
+
+
+def _source_path(item: _Item, ctx: _Ctx) -> str:
+    where, path = locate(item.text, ctx.dir.source)
+    return path if where == "src" else ""
+
+
 def _h_add_cython_target(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # scikit-build's UseCython: add_cython_target(<Name> [<pyx>] [C|CXX] [OUTPUT_VAR <var>] ...)
     pairs = self.expand_all(c.args, ctx)

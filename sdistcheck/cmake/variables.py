@@ -139,6 +139,8 @@ class Variables:
         self.parsed: dict[str, _Parsed] = {}
         self.dirs: set[str] = set()
         self.project: str | None = None
+        # `<Pkg>_FOUND` of each find_package() that may fail -> the package's name
+        self.found_vars: dict[str, str] = {}
         self.depth = self.budget = self.chains = 0
         self.deep_note = False
 

@@ -36,6 +36,9 @@ class Guard:
     # The if-chain branches it lies in: (chain, branch).  Two branches of one chain exclude each
     # other, so a value set in `if(A)` is not used in its `else()` whatever A is.
     branches: tuple[tuple[int, int], ...] = ()
+    # What explains its negation when that is the ordinary build (`NOT rapidfuzz_FOUND`:
+    # "where rapidfuzz is not installed"); the texts it takes on `not_()`.
+    negated: tuple[str, ...] = ()
 
     @property
     def reachable(self) -> bool:
@@ -85,14 +88,22 @@ class Guard:
         )
 
     def not_(self) -> Guard:
-        return Guard(self.false_in, self.true_in, (), self.absent_false, self.absent_true)
+        return Guard(
+            self.false_in,
+            self.true_in,
+            self.negated,
+            self.absent_false,
+            self.absent_true,
+            negated=self.texts if self.negated else (),
+        )
 
     def label(self, text: str, branch: tuple[int, int] | None = None) -> Guard:
         """The same guard, explained by `text` (only when it restricts the ordinary build), as
         branch `branch` = (chain, index) of an if-chain."""
         return replace(
             self,
-            texts=(text,) if self.true_in > 0 else (),
+            # an ordinary-build guard keeps only a negation's own explanation (see `negated`)
+            texts=(text,) if self.true_in > 0 else self.texts,
             branches=(branch,) if branch is not None and not self.certain else (),
         )
 

@@ -22,3 +22,14 @@ def test_write_targets_become_patterns() -> None:
     assert _generated.written_by("pkg/demo.h", found) is not None
     assert _generated.written_by("README.md", found) is None  # read, not written
     assert _generated.written_by("x/a.txt", found) is None
+
+
+def test_a_path_of_parts_opened_for_writing_is_generated() -> None:
+    # pycurl 7.49.0's setup.py writes src/docstrings.c, which its Extension then compiles
+    tree = SdistTree.from_mapping(
+        "t", {"setup.py": 'with Path("src", "docstrings.c").open("w", encoding="utf-8") as f:\n'}
+    )
+    found = _generated.writers(tree)
+    writer = _generated.written_by("src/docstrings.c", found)
+    assert writer is not None and writer.line == 1
+    assert _generated.written_by("src/docstrings.h", found) is None

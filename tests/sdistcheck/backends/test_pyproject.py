@@ -96,3 +96,20 @@ def test_pdm_backend_includes() -> None:
         ("data/*.bin", "pdm-includes", Scope.GUARDED),
         ("tests/", "pdm-source-includes", Scope.GUARDED),
     ]
+
+
+def test_pdm_run_setuptools_hook_is_a_setup_script() -> None:
+    # editdistance 0.8.1: pdm_build_update_setup_kwargs sets ext_modules=cythonize(...)
+    text = (
+        '[build-system]\nbuild-backend = "pdm.backend"\n[project]\nname = "x"\n'
+        "[tool.pdm.build]\nrun-setuptools = true\n"
+    )
+    hook = "def pdm_build_update_setup_kwargs(context, kwargs):\n    kwargs.update(x=1)\n"
+    assert analyse(text, **{"pdm_build.py": hook}).setup_scripts == ["pdm_build.py"]
+    assert analyse(text.replace("true", "false"), **{"pdm_build.py": hook}).setup_scripts == []
+    other = text + 'custom-hook = "build/hook.py"\n'
+    assert analyse(other, **{"build/hook.py": hook}).setup_scripts == ["build/hook.py"]
+    assert (
+        analyse(text, **{"pdm_build.py": "def pdm_build_initialize(c):\n    pass\n"}).setup_scripts
+        == []
+    )

@@ -146,7 +146,10 @@ def test_pxd_files_are_followed_transitively_and_the_companion_pxd_too() -> None
         "pkg/a_defs.pxi": "",
     }
     assert missing(files) == {"pkg/gone.pxd": Scope.ALWAYS}
-    assert found(files) == {"pkg/a.pxd", "pkg/b.pxd", "pkg/c.pxd", "pkg/a_defs.pxi"}
+    assert found(files) == {"pkg/mod.pxd", "pkg/a.pxd", "pkg/b.pxd", "pkg/c.pxd", "pkg/a_defs.pxi"}
+    _, refs = analyse(files)
+    (companion,) = [r for r in refs if r.kind == "cython-companion-pxd"]
+    assert (companion.target, companion.source, companion.line) == ("pkg/mod.pxd", "pkg/mod.pyx", 0)
 
 
 def test_extern_headers_found_are_references_others_a_note() -> None:

@@ -1,0 +1,107 @@
+"""Recall gaps the traced builds (scripts/oracle.py) showed, closed as classes: each real sdist
+(pinned by sha256) is complete as published, and deleting a file its traced build read is now
+named, as the build would fail (or said out loud where the checker cannot follow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from deletion_recall import caught, without
+
+from sdistcheck._check import check
+from sdistcheck._model import Scope, Severity
+from sdistcheck.archive.read import Limits, read_sdist
+from sdistcheck.archive.tree import SdistTree
+
+pytestmark = pytest.mark.network
+Fetch = Callable[[str, str], Path]
+
+NINJA = ("ninja-1.13.2.tar.gz", "525bfa3fc88aa30a4467df270fd5be6f9fcae8061d54d4df74ea1dc5abd5a975")
+PYMONGO = (
+    "pymongo-4.20.1.tar.gz",
+    "1ac112b3ffa3d010cfc2fc54e3ae677a12c63d18c6115db4451df64f1a1175eb",
+)
+CRC32C = (
+    "google_crc32c-1.9.0.tar.gz",
+    "7b8c84c3d159ab6817fe3f74e6e6cef099c3f95dcec3abc0d8afb1404642efbe",
+)
+EDITDISTANCE = (
+    "editdistance-0.8.1.tar.gz",
+    "d1cdf80a5d5014b0c9126a69a42ce55a457b457f6986ff69ca98e4fe4d2d8fed",
+)
+PYYAML = ("pyyaml-6.0.4.tar.gz", "e24bf71af8a432d7808fabff134d38dfe16d3cbb41f2873bb4b1e42422de0a1a")
+H3 = ("h3-4.5.0.tar.gz", "a1e279a1674fc799445c710e35bc4b1b388a406c881d8b5e59a9b8bebeb5bb43")
+LEVENSHTEIN = (
+    "levenshtein-0.27.5.tar.gz",
+    "22021caf5867a46fae5ab927bbdcb430599d7e5ee3898449cbbe430ff07b7d08",
+)
+PYINSTALLER = (
+    "pyinstaller-6.22.3.tar.gz",
+    "05eb2f5615503e72939a7224d68b4aff572c6b0438ee4a17d0a4b481f399362d",
+)
+
+
+def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
+    return read_sdist(pypi(*pinned), Limits())
+
+
+@pytest.mark.parametrize(
+    ("pinned", "deleted"),
+    [
+        (NINJA, "ninja-upstream/src/build.cc"),  # an in-tree wrapper of scikit-build-core
+        (PYMONGO, "bson/buffer.c"),  # a hatch hook runs _setup.py build_ext
+        (EDITDISTANCE, "src/editdistance/_editdistance.cpp"),  # `# distutils: sources`
+        (EDITDISTANCE, "src/editdistance/def.h"),  # ... and what that source includes
+        (H3, "src/h3/_cy/error_system.pxd"),  # cimported from a .pyx a custom command compiles
+        (LEVENSHTEIN, "extern/rapidfuzz-cpp/CMakeLists.txt"),  # the vendored fallback
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else v,
+)
+def test_a_file_the_traced_build_read_is_named_when_deleted(
+    pypi: Fetch, pinned: tuple[str, str], deleted: str
+) -> None:
+    tree = _tree(pypi, pinned)
+    assert check(tree).status == "complete"
+    assert tree.is_file(deleted)
+    assert caught(tree, deleted) is not None
+
+
+def test_ninja_is_analysed_as_the_backend_its_wrapper_reexports(pypi: Fetch) -> None:
+    report = check(_tree(pypi, NINJA))
+    assert report.backend == "scikit-build-core"
+    ((source, line, what),) = [(u.source, u.line, u.what) for u in report.unchecked]
+    assert (source, line) == ("_build_backend/backend.py", 5)
+    assert what.startswith("in-tree build backend 'backend' wraps scikit-build-core")
+    assert report.references_checked > 70
+
+
+def test_levenshtein_names_the_vendored_fallback_for_builds_without_the_library(
+    pypi: Fetch,
+) -> None:
+    report = check(without(_tree(pypi, LEVENSHTEIN), "extern/rapidfuzz-cpp/CMakeLists.txt"))
+    (finding,) = [f for f in report.errors if f.path == "extern/rapidfuzz-cpp/CMakeLists.txt"]
+    assert finding.scope is Scope.ALWAYS
+    assert finding.references[0].condition == "where rapidfuzz is not installed (find_package)"
+
+
+def test_google_crc32c_falls_back_to_pure_python_without_its_source(pypi: Fetch) -> None:
+    # setup.py: try: build_c_extension() except SystemExit: build_pure_python()
+    report = check(without(_tree(pypi, CRC32C), "src/google_crc32c/_crc32c.c"))
+    assert report.status == "complete"
+    (finding,) = report.warnings
+    assert finding.path == "src/google_crc32c/_crc32c.c" and finding.severity is Severity.WARNING
+    assert finding.references[0].tolerated
+
+
+def test_pyyaml_names_the_companion_pxd_cython_reads(pypi: Fetch) -> None:
+    report = check(_tree(pypi, PYYAML))
+    companions = [r for r in report.references if r.kind == "cython-companion-pxd"]
+    assert [(r.target, r.source) for r in companions] == [("yaml/_yaml.pxd", "yaml/_yaml.pyx")]
+
+
+def test_pyinstaller_lists_its_waf_bootloader_build_as_not_checked(pypi: Fetch) -> None:
+    report = check(_tree(pypi, PYINSTALLER))
+    assert report.status == "complete"
+    assert ("hatch_build.py", 66) in [(u.source, u.line) for u in report.unchecked]
