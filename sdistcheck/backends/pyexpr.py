@@ -96,6 +96,10 @@ class Constants:
             elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self._mutate(node.value, guard)
             elif isinstance(node, ast.If):
+                known = self._exists_test(node.test)
+                if known is not None:  # the sdist is the build's tree: the test is decided
+                    self._run(node.body if known else node.orelse, guard)
+                    continue
                 body_guard, else_guard = branch_guards(
                     node.test, self.env_names, self.nodes, self.facts, self.per_platform
                 )
@@ -164,8 +168,31 @@ class Constants:
             return  # a string a branch may set: keep the one the default build has
         self.values[name] = value
 
+    def _exists_test(self, test: ast.expr) -> bool | None:
+        """`os.path.exists(p)` (`isfile`, `not ...`) of a path the sdist decides: what the build
+        finds, for a path the sdist has or lacks (cython 3.3.1: `if not os.path.exists(src):
+        src += "x"` makes `X.py` the `X.pyx` it ships); None for any other test."""
+        negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+        call = test.operand if isinstance(test, ast.UnaryOp) and negated else test
+        if not (isinstance(call, ast.Call) and len(call.args) == 1 and self.sdist is not None):
+            return None
+        if dotted(call.func) not in ("os.path.exists", "os.path.isfile", "path.exists"):
+            return None
+        value = self.eval(call.args[0])
+        if not isinstance(value, str) or "\x00" in value.replace(HERE, ""):
+            return None
+        path = value.replace(HERE, "").lstrip("/") if value.startswith(HERE) else value
+        if posixpath.isabs(path):
+            return None
+        full = posixpath.normpath(posixpath.join(self.base, path))
+        found = self.sdist.is_file(full)
+        return not found if negated else found
+
     def _extend(self, name: str, value: object, guard: Guard) -> None:
         old = self.values.get(name)
+        if isinstance(old, str) and isinstance(value, str) and guard[0] is Scope.ALWAYS:
+            self.values[name] = old + value  # `src += "x"`
+            return
         add = value if isinstance(value, list) else [value] if isinstance(value, str) else None
         if isinstance(old, list) and add is not None:
             self._note(add, guard)

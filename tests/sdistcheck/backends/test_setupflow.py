@@ -323,3 +323,26 @@ def test_extensions_made_in_a_comprehension_over_a_static_list() -> None:
         {"setup.py": "from os.path import join\nopen(join('pkg', 'config.h'), 'w').write('')\n"},
     )
     assert _setuppy.analyse_setup_py(tree).references == []
+
+
+@pytest.mark.parametrize(
+    ("shipped", "compiled"), [("pkg/a.pyx", "pkg/a.pyx"), ("pkg/a.py", "pkg/a.py")]
+)
+def test_an_exists_test_of_an_sdist_path_is_decided_by_the_sdist(
+    shipped: str, compiled: str
+) -> None:
+    # cython 3.3.1: `if not os.path.exists(src): src += "x"` picks the .py or the .pyx it ships
+    setup_py = (
+        "import os\n"
+        "from setuptools import setup, Extension\n"
+        "def extensions():\n"
+        "    out = []\n"
+        "    for module in ['pkg.a']:\n"
+        "        src = os.path.join(*module.split('.')) + '.py'\n"
+        "        if not os.path.exists(src):\n"
+        "            src += 'x'\n"
+        "        out.append(Extension(module, sources=[src]))\n"
+        "    return out\n"
+        "setup(ext_modules=extensions())\n"
+    )
+    assert set(_units(setup_py, **{shipped: ""})) == {compiled}
