@@ -169,6 +169,32 @@ def summary(judgements: Iterable[Judgement]) -> dict[str, object]:
     }
 
 
+def record_gaps(js: Iterable[Judgement], path: Path = KNOWN_GAPS) -> None:
+    """Write PATH: one row per gap of a built sdist, its class and why kept from the old file
+    ("unjudged" for a new one, to be judged by hand)."""
+    old: dict[tuple[str, str], tuple[str, str]] = {}
+    for (sdist, gap), text in known_gaps(path).items():
+        cls, _, why = text.partition(": ")
+        old[(sdist, gap)] = (cls, why)
+    by_sdist = {sdist: value for (sdist, _gap), value in old.items()}
+    rows = []
+    for j in js:
+        if not j.build_ok:
+            continue
+        for gap in j.gaps:
+            cls, why = old.get((j.sdist, gap)) or by_sdist.get(j.sdist) or ("unjudged", "")
+            rows.append((j.sdist, gap, cls, why))
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(
+            "# Recall gaps sdistcheck is known to have on the traced builds (scripts/oracle.py)\n"
+        )
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(("sdist", "path", "class", "why"))
+        writer.writerows(sorted(rows))
+    tmp.replace(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     from pypi import artifact
 
@@ -176,12 +202,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traces", type=Path, default=TRACES)
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument(
+        "--record-gaps",
+        action="store_true",
+        help="rewrite known-gaps.tsv with today's gaps (classes kept for gaps already recorded)",
+    )
     args = parser.parse_args(argv)
     js = []
     for m in manifests(args.traces):
         if args.only and not any(m.sdist.startswith(o) for o in args.only):
             continue
         js.append(judge(m, artifact(m.sdist, m.sha256)))
+    if args.record_gaps:
+        record_gaps(js)
     if args.format == "json":
         print(json.dumps({"summary": summary(js), "sdists": [j.__dict__ for j in js]}, indent=1))
         return 0

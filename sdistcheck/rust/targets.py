@@ -47,7 +47,8 @@ def needed_implicit(
         return out
     if crate.doc.get("package", {}).get("build") is False:
         return out
-    read = {m for s in sources for m in _ENV.findall(tree.read_text(s) or "")}
+    texts = (tree.read_text(s) or "" for s in sources)
+    read = {m for text in texts if "env!" in text for m in _ENV.findall(text)}
     printed = set(_RUSTC_ENV.findall(tree.read_text(build_path) or ""))
     if "OUT_DIR" in read or read & printed:
         which = "OUT_DIR" if "OUT_DIR" in read else sorted(read & printed)[0]
