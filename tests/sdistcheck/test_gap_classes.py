@@ -41,6 +41,10 @@ PYINSTALLER = (
     "pyinstaller-6.22.3.tar.gz",
     "05eb2f5615503e72939a7224d68b4aff572c6b0438ee4a17d0a4b481f399362d",
 )
+NUMCODECS = (
+    "numcodecs-0.17.1.tar.gz",
+    "5069dc01b0087c6135cbb3b043707aaf927c992fcd325248d15d907c51dd3747",
+)
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -56,6 +60,8 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         (EDITDISTANCE, "src/editdistance/def.h"),  # ... and what that source includes
         (H3, "src/h3/_cy/error_system.pxd"),  # cimported from a .pyx a custom command compiles
         (LEVENSHTEIN, "extern/rapidfuzz-cpp/CMakeLists.txt"),  # the vendored fallback
+        # meson: vendored unless a feature disabled by default finds the system library
+        (NUMCODECS, "c-blosc/internal-complibs/zlib-1.3.1/inflate.c"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
