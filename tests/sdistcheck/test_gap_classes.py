@@ -45,6 +45,10 @@ NUMCODECS = (
     "numcodecs-0.17.1.tar.gz",
     "5069dc01b0087c6135cbb3b043707aaf927c992fcd325248d15d907c51dd3747",
 )
+AMAZON_ION = (
+    "amazon_ion-0.15.0.tar.gz",
+    "1b9e642232dd3a87b61ba8f17f7d7660b8ea14be03baca6e5f4d0a7fd9a01d06",
+)
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -62,6 +66,9 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         (LEVENSHTEIN, "extern/rapidfuzz-cpp/CMakeLists.txt"),  # the vendored fallback
         # meson: vendored unless a feature disabled by default finds the system library
         (NUMCODECS, "c-blosc/internal-complibs/zlib-1.3.1/inflate.c"),
+        # py-build-cmake: CMake in [tool.py-build-cmake.cmake] source_path
+        (AMAZON_ION, "src/_ioncmodule.h"),
+        (AMAZON_ION, "src/ion-c/ionc/ion_binary.h"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
