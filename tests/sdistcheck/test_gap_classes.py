@@ -49,6 +49,14 @@ AMAZON_ION = (
     "amazon_ion-0.15.0.tar.gz",
     "1b9e642232dd3a87b61ba8f17f7d7660b8ea14be03baca6e5f4d0a7fd9a01d06",
 )
+PYBIND11 = (
+    "pybind11-3.1.0.tar.gz",
+    "a1cc06b524ab3edca51f8ad3895f9c4fa20b8b19283173dff4ae781449dc9639",
+)
+NANOBIND = (
+    "nanobind-3.1.0.tar.gz",
+    "6661e3dc1434d78781ccf7913442d90361dab395c3424efadb63bbb6ddea7ea3",
+)
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -69,6 +77,9 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         # py-build-cmake: CMake in [tool.py-build-cmake.cmake] source_path
         (AMAZON_ION, "src/_ioncmodule.h"),
         (AMAZON_ION, "src/ion-c/ionc/ion_binary.h"),
+        # install(FILES) under an option that is on by default (cmake --install fails)
+        (PYBIND11, "tools/pybind11NewTools.cmake"),
+        (NANOBIND, "cmake/nanobind-config.cmake"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
@@ -118,3 +129,21 @@ def test_pyinstaller_lists_its_waf_bootloader_build_as_not_checked(pypi: Fetch) 
     report = check(_tree(pypi, PYINSTALLER))
     assert report.status == "complete"
     assert ("hatch_build.py", 66) in [(u.source, u.line) for u in report.unchecked]
+
+
+@pytest.mark.parametrize(
+    ("pinned", "deleted"),
+    [
+        (PYBIND11, "include/pybind11/detail/argument_vector.h"),
+        (NANOBIND, "include/nanobind/stl/complex.h"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else v,
+)
+def test_a_file_install_directory_copies_is_not_needed_by_the_build(
+    pypi: Fetch, pinned: tuple[str, str], deleted: str
+) -> None:
+    # install(DIRECTORY include/...) copies what is there: nothing compiles these headers, and
+    # cmake --install succeeds without one (the traced build read it only to copy it)
+    report = check(without(_tree(pypi, pinned), deleted))
+    assert report.status == "complete"
+    assert deleted not in {f.path for f in report.errors}  # test code's includes: warnings
