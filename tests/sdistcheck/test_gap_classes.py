@@ -57,6 +57,11 @@ NANOBIND = (
     "nanobind-3.1.0.tar.gz",
     "6661e3dc1434d78781ccf7913442d90361dab395c3424efadb63bbb6ddea7ea3",
 )
+CACHEBOX = (
+    "cachebox-6.2.10.tar.gz",
+    "13310b136aaa75558855642a5d20d9d430566d9c4dbb5e733e9b68259a5b81b6",
+)
+PY_SPY = ("py_spy-0.4.3.tar.gz", "65ac4319f8c20dcd1e2ea219935c6b4fd98179b0b7faf59181eae2680a85fad4")
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -147,3 +152,23 @@ def test_a_file_install_directory_copies_is_not_needed_by_the_build(
     report = check(without(_tree(pypi, pinned), deleted))
     assert report.status == "complete"
     assert deleted not in {f.path for f in report.errors}  # test code's includes: warnings
+
+
+@pytest.mark.parametrize(
+    ("pinned", "deleted"),
+    [
+        # auto-discovered (no `build =` key): without it cargo runs no build script, and
+        # use_pyo3_cfgs() only adds cfgs (Py_GIL_DISABLED) a GIL-enabled CPython build leaves off
+        (CACHEBOX, "build.rs"),
+        # `bindings = "bin"`: src/main.rs declares its own modules (`mod x;`, no `py_spy::`),
+        # so the auto-discovered library is a target of its own, gone with its root
+        (PY_SPY, "src/lib.rs"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else v,
+)
+def test_an_auto_discovered_cargo_target_is_not_needed_by_the_build(
+    pypi: Fetch, pinned: tuple[str, str], deleted: str
+) -> None:
+    tree = _tree(pypi, pinned)
+    assert tree.is_file(deleted)
+    assert caught(tree, deleted) is None
