@@ -45,6 +45,13 @@ _TOML_FIXES: dict[str, tuple[str, str, str, str]] = {
         '"{}"',
         "scikit-build-core's sdist follows git and .gitignore; force files in.",
     ),
+    "py-build-cmake": (
+        "pyproject.toml",
+        "[tool.py-build-cmake.sdist]\ninclude",
+        '"{}"',
+        "py-build-cmake's sdist holds the module, and what `[tool.py-build-cmake.sdist] "
+        "include` adds.",
+    ),
     "flit": (
         "pyproject.toml",
         "[tool.flit.sdist]\ninclude",

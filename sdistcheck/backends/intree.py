@@ -24,6 +24,7 @@ _MODULES = {
     "hatchling.build": "hatch",
     "mesonpy": "meson-python",
     "scikit_build_core.build": "scikit-build-core",
+    "py_build_cmake.build": "py-build-cmake",
     "flit_core.buildapi": "flit",
     "pdm.backend": "pdm",
     "pdm.pep517.api": "pdm",

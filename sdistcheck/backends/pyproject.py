@@ -18,6 +18,7 @@ BACKENDS = {
     "hatchling.build": "hatch",
     "mesonpy": "meson-python",
     "scikit_build_core.build": "scikit-build-core",
+    "py_build_cmake.build": "py-build-cmake",
     "flit_core.buildapi": "flit",
     "pdm.backend": "pdm",
     "pdm.pep517.api": "pdm",
@@ -168,6 +169,8 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             "source-dir" if source_dir != "." else "build-backend",
             note="scikit-build-core runs CMake on this file",
         )
+    if out.backend == "py-build-cmake":
+        _py_build_cmake(_toml.table(tool.get("py-build-cmake")), refs, out)
     if out.backend == "meson-python":
         refs.add(
             "meson.build",
@@ -176,6 +179,24 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             note="meson-python configures the project from it",
         )
     return out
+
+
+def _py_build_cmake(table: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:
+    """py-build-cmake runs CMake only when `[tool.py-build-cmake.cmake]` is there, in its
+    `source_path` (the project directory by default)."""
+    if "cmake" not in table:
+        return
+    source_dir = _toml.table(table.get("cmake")).get("source_path", ".")
+    if not isinstance(source_dir, str):
+        return
+    source_dir = source_dir.strip("/").removeprefix("./")
+    out.cmake_source_dir = "" if source_dir in (".", "") else source_dir
+    refs.add(
+        posixpath.join(source_dir, "CMakeLists.txt").removeprefix("./"),
+        "py-build-cmake-cmakelists",
+        "source_path" if out.cmake_source_dir else "build-backend",
+        note="py-build-cmake runs CMake on this file",
+    )
 
 
 def _unknown_backend(

@@ -30,8 +30,9 @@ which it is false (ALWAYS < PLATFORM < OPTION < TEST < GUARDED < never), combine
 - test: BUILD_TESTING and any name with a TEST/BENCH/EXAMPLE/DOC word; true only when tests are
   built, so an `else()` or `NOT` side is the ordinary build.
 - option: option()/cache variables, undefined names (`-D`), `*_FOUND`.  An option that is OFF by
-  default is false in the ordinary build, so its other side is `always`; one that is ON is still
-  an option on both sides (the user can turn it off).  `defines` (scikit-build-core's
+  default is false in the ordinary build, so its other side is `always`; one that is ON is true
+  in it (`always`), and its other side is the option.  An option set again in one branch keeps
+  its default in the others.  `defines` (scikit-build-core's
   cmake.define) are fixed values, not options.  `if(SKBUILD)` is true.
 - `EXISTS path` is decided against the sdist: a shipped path makes it true; a missing one makes
   the branch `guarded`, and a `message(FATAL_ERROR)` under `NOT EXISTS path` needs the path

@@ -12,6 +12,7 @@ from ..native.guards import (
     FALSE,
     OPTION,
     OPTION_OFF,
+    OPTION_ON,
     PLATFORM,
     TEST,
     TRUE,
@@ -38,6 +39,8 @@ _PLATFORM_VAR = re.compile(
     r"|\w+_BYTE_ORDER|\w+_SIMULATE_ID|EXECUTABLE_SUFFIX|SHARED_LIBRARY_\w+|APPLE_SILICON\w*)"
 )
 # Names that are set outside the project (toolchain, find modules, -D): compared, never literal.
+# CMake's own switches that are unset unless the user passes them: off in a plain build.
+_CMAKE_OFF = word_set("CMAKE_SKIP_INSTALL_RULES CMAKE_SKIP_INSTALL_ALL_DEPENDENCY CMAKE_SKIP_RPATH")
 _EXTERNAL_VAR = re.compile(r"CMAKE_\w+|SKBUILD\w*|\w+_(?:FOUND|VERSION\w*|DIR|DIRS|EXECUTABLE)")
 
 _TRUE_CONSTANTS = frozenset(["1", "ON", "YES", "TRUE", "Y"])
@@ -219,6 +222,8 @@ class Conditions(Variables):
             return Guard(2, 0, (f"{package} is installed",), negated=(not_installed,))
         if is_test_name(name):
             return TEST
+        if name in _CMAKE_OFF:
+            return OPTION_OFF
         if name in _PLATFORM_VARS or _PLATFORM_VAR.fullmatch(name) or is_platform_name(name):
             return PLATFORM
         return OPTION
@@ -254,7 +259,11 @@ class Conditions(Variables):
             if settable:
                 if is_test_name(name):
                     return TEST
-                return OPTION_OFF if not self._value_guard(cached).reachable else OPTION
+                default = self._value_guard(cached)
+                if not default.reachable:
+                    return OPTION_OFF
+                # ON by default, whatever the platform: a plain `pip install` takes it
+                return OPTION_ON if default.certain else OPTION
             return self._value_guard(cached)
         return self.name_guard(name)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from ..archive.tree import SdistTree
-from ..native.guards import TRUE, Guard
+from ..native.guards import OPTION_ON, TRUE, Guard
 from ..native.model import BuildAnalysis
 from ..native.paths import _marker, _restore
 from .lexer import BRACKET, QUOTED, UNQUOTED, Arg, Command
@@ -238,6 +238,10 @@ class Variables:
     ) -> None:
         alt = _Alt(tuple(_elements(items)[:_MAX_LIST]), guard)
         old = vars_.get(name, _UNSET)
+        if old is _UNSET and name in self.cache:
+            # an option or cache value set again in one branch keeps its value in the others
+            cached, settable = self.cache[name]
+            old = [replace(a, guard=a.guard.and_(OPTION_ON)) if settable else a for a in cached]
         if (ctx.certain if certain is None else certain) or not old:
             vars_[name] = [alt]
         else:  # set in one branch: the earlier values remain in the other builds

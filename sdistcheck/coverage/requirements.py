@@ -26,6 +26,7 @@ _BACKEND_NEEDS = {
     "maturin": (RUST,),
     "meson-python": (MESON, COMPILER),
     "scikit-build-core": (CMAKE, COMPILER),
+    "py-build-cmake": (CMAKE, COMPILER),
 }
 # Crates whose build scripts compile C: a C compiler; ring and bindgen want clang.
 _C_CRATES = {"cc": COMPILER, "ring": "clang (the ring crate)", "bindgen": "libclang (bindgen)"}

@@ -183,6 +183,8 @@ class _Meson(Recorder):
         ):
             if name == "structured_sources":
                 return _Arr(items=tuple(args))
+            if name == "dependency" and _feature_off(kwargs.get("required")):
+                return _Obj(kind="dependency:off")
             return _Obj(kind=name)
         if name == "range":
             numbers = [_known(a) for a in args]
@@ -237,6 +239,10 @@ class _Meson(Recorder):
                 return _Obj(kind="generated")
             if kind == "generated":
                 return obj
+            if kind == "dependency:off" and name == "found":
+                # `required:` a feature disabled by default: meson returns a not-found
+                # dependency without looking, so only a build that enables it finds one
+                return _Bool(cond=OPTION_OFF)
             if kind in _PLATFORM_METHODS or (kind == "dependency" and name == "found"):
                 atom = PLATFORM if kind in _PLATFORM_METHODS else OPTION
                 return _Unknown(atom=atom) if name != "found" else _Bool(cond=atom)
@@ -265,6 +271,11 @@ class _Meson(Recorder):
             default = {"allowed": obj.feature != "disabled"}.get(name, obj.feature == name)
             return _Bool(cond=OPTION if default else OPTION_OFF)
         return _Unknown(atom=_atom(obj))
+
+
+def _feature_off(value: _V | None) -> bool:
+    """Whether VALUE is a feature option that is disabled by default."""
+    return isinstance(value, _Unknown) and value.feature == "disabled"
 
 
 def _expand_template(templates: Sequence[str], name: str) -> list[str]:

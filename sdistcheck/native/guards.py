@@ -113,6 +113,7 @@ FALSE: Final = Guard(NEVER, 0)
 PLATFORM: Final = Guard(1, 1)
 OPTION: Final = Guard(2, 2)
 OPTION_OFF: Final = Guard(2, 0)  # an option off by default: its other side is the ordinary build
+OPTION_ON: Final = Guard(0, 2)  # an option on by default: the ordinary build takes it
 TEST: Final = Guard(3, 0)  # true only when tests are built; false in the ordinary build
 UNKNOWN_FILE: Final = Guard(4, 2)  # an existence test the checker cannot decide
 

@@ -41,6 +41,27 @@ PYINSTALLER = (
     "pyinstaller-6.22.3.tar.gz",
     "05eb2f5615503e72939a7224d68b4aff572c6b0438ee4a17d0a4b481f399362d",
 )
+NUMCODECS = (
+    "numcodecs-0.17.1.tar.gz",
+    "5069dc01b0087c6135cbb3b043707aaf927c992fcd325248d15d907c51dd3747",
+)
+AMAZON_ION = (
+    "amazon_ion-0.15.0.tar.gz",
+    "1b9e642232dd3a87b61ba8f17f7d7660b8ea14be03baca6e5f4d0a7fd9a01d06",
+)
+PYBIND11 = (
+    "pybind11-3.1.0.tar.gz",
+    "a1cc06b524ab3edca51f8ad3895f9c4fa20b8b19283173dff4ae781449dc9639",
+)
+NANOBIND = (
+    "nanobind-3.1.0.tar.gz",
+    "6661e3dc1434d78781ccf7913442d90361dab395c3424efadb63bbb6ddea7ea3",
+)
+CACHEBOX = (
+    "cachebox-6.2.10.tar.gz",
+    "13310b136aaa75558855642a5d20d9d430566d9c4dbb5e733e9b68259a5b81b6",
+)
+PY_SPY = ("py_spy-0.4.3.tar.gz", "65ac4319f8c20dcd1e2ea219935c6b4fd98179b0b7faf59181eae2680a85fad4")
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -56,6 +77,14 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         (EDITDISTANCE, "src/editdistance/def.h"),  # ... and what that source includes
         (H3, "src/h3/_cy/error_system.pxd"),  # cimported from a .pyx a custom command compiles
         (LEVENSHTEIN, "extern/rapidfuzz-cpp/CMakeLists.txt"),  # the vendored fallback
+        # meson: vendored unless a feature disabled by default finds the system library
+        (NUMCODECS, "c-blosc/internal-complibs/zlib-1.3.1/inflate.c"),
+        # py-build-cmake: CMake in [tool.py-build-cmake.cmake] source_path
+        (AMAZON_ION, "src/_ioncmodule.h"),
+        (AMAZON_ION, "src/ion-c/ionc/ion_binary.h"),
+        # install(FILES) under an option that is on by default (cmake --install fails)
+        (PYBIND11, "tools/pybind11NewTools.cmake"),
+        (NANOBIND, "cmake/nanobind-config.cmake"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
@@ -105,3 +134,41 @@ def test_pyinstaller_lists_its_waf_bootloader_build_as_not_checked(pypi: Fetch) 
     report = check(_tree(pypi, PYINSTALLER))
     assert report.status == "complete"
     assert ("hatch_build.py", 66) in [(u.source, u.line) for u in report.unchecked]
+
+
+@pytest.mark.parametrize(
+    ("pinned", "deleted"),
+    [
+        (PYBIND11, "include/pybind11/detail/argument_vector.h"),
+        (NANOBIND, "include/nanobind/stl/complex.h"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else v,
+)
+def test_a_file_install_directory_copies_is_not_needed_by_the_build(
+    pypi: Fetch, pinned: tuple[str, str], deleted: str
+) -> None:
+    # install(DIRECTORY include/...) copies what is there: nothing compiles these headers, and
+    # cmake --install succeeds without one (the traced build read it only to copy it)
+    report = check(without(_tree(pypi, pinned), deleted))
+    assert report.status == "complete"
+    assert deleted not in {f.path for f in report.errors}  # test code's includes: warnings
+
+
+@pytest.mark.parametrize(
+    ("pinned", "deleted"),
+    [
+        # auto-discovered (no `build =` key): without it cargo runs no build script, and
+        # use_pyo3_cfgs() only adds cfgs (Py_GIL_DISABLED) a GIL-enabled CPython build leaves off
+        (CACHEBOX, "build.rs"),
+        # `bindings = "bin"`: src/main.rs declares its own modules (`mod x;`, no `py_spy::`),
+        # so the auto-discovered library is a target of its own, gone with its root
+        (PY_SPY, "src/lib.rs"),
+    ],
+    ids=lambda v: v[0] if isinstance(v, tuple) else v,
+)
+def test_an_auto_discovered_cargo_target_is_not_needed_by_the_build(
+    pypi: Fetch, pinned: tuple[str, str], deleted: str
+) -> None:
+    tree = _tree(pypi, pinned)
+    assert tree.is_file(deleted)
+    assert caught(tree, deleted) is None

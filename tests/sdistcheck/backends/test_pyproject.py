@@ -74,6 +74,19 @@ def test_other_backends_entry_files() -> None:
     assert [r.target for r in hatch.references] == ["bin/tool"]
 
 
+def test_py_build_cmake_runs_cmake_only_with_its_cmake_table() -> None:
+    backend = '[build-system]\nbuild-backend = "py_build_cmake.build"\n'
+    native = analyse(backend + '[tool.py-build-cmake.cmake]\nsource_path = "src"\n')
+    assert native.backend == "py-build-cmake" and native.cmake_source_dir == "src"
+    assert [r.target for r in native.references] == ["src/CMakeLists.txt"]
+    root = analyse(backend + "[tool.py-build-cmake.cmake]\nbuild_type = 'Release'\n")
+    assert root.cmake_source_dir == ""
+    assert [r.target for r in root.references] == ["CMakeLists.txt"]
+    pure = analyse(backend + '[tool.py-build-cmake.module]\nname = "x"\n')
+    assert pure.cmake_source_dir is None and pure.references == []
+    assert pure.unchecked == []
+
+
 def test_invalid_toml_is_reported() -> None:
     out = analyse("[build-system\n")
     assert out.notes and out.references[0].kind == "pyproject-invalid"

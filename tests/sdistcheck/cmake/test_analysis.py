@@ -294,8 +294,8 @@ endif()
     assert scopes(analyse(files)) == {
         "off.c": Scope.OPTION,
         "not_off.c": Scope.ALWAYS,  # an option that is off by default: its else is the default
-        "on.c": Scope.OPTION,  # on by default, but the user can turn it off
-        "not_on.c": Scope.OPTION,
+        "on.c": Scope.ALWAYS,  # on by default: a plain `pip install` builds it
+        "not_on.c": Scope.OPTION,  # only a build that turns it off
         "undeclared.c": Scope.OPTION,
         "no_backend.c": Scope.ALWAYS,
         "python.c": Scope.OPTION,
@@ -303,6 +303,42 @@ endif()
     defined = scopes(analyse(files, defines={"__BUILD_FOR_PYTHON": "ON", "USE_OFF": "ON"}))
     assert defined["python.c"] is defined["off.c"] is Scope.ALWAYS
     assert "not_off.c" not in defined
+
+
+def test_an_option_set_again_in_one_branch_keeps_its_default_in_the_others() -> None:
+    # pybind11: option(PYBIND11_INSTALL ... ${PYBIND11_MASTER_PROJECT}), turned OFF only in the
+    # else() of `if(NOT TARGET pybind11_headers)`; its install(FILES) is the ordinary build
+    files = {
+        "CMakeLists.txt": """
+project(p)
+if(CMAKE_SOURCE_DIR STREQUAL PROJECT_SOURCE_DIR)
+  set(MASTER ON)
+else()
+  set(MASTER OFF)
+endif()
+option(P_INSTALL "install" ${MASTER})
+option(P_EXTRA "extra" OFF)
+if(NOT TARGET headers)
+  add_library(headers INTERFACE)
+else()
+  set(P_INSTALL OFF)
+endif()
+if(BUILD_EXTRA)
+  set(P_EXTRA ON)
+endif()
+if(P_INSTALL AND NOT CMAKE_SKIP_INSTALL_RULES)
+  install(FILES tools/config.cmake DESTINATION share)
+  install(DIRECTORY include/ DESTINATION include)
+endif()
+if(P_EXTRA)
+  install(FILES extra.cmake DESTINATION share)
+endif()
+"""
+    }
+    got = refs(analyse(files), "cmake-install")
+    assert got["tools/config.cmake"].scope is Scope.ALWAYS
+    assert got["include"].scope is Scope.ALWAYS and got["include"].is_dir
+    assert got["extra.cmake"].scope is Scope.OPTION
 
 
 def test_variables_lists_and_branch_values() -> None:

@@ -372,3 +372,23 @@ def test_loops_that_explode_stop_with_a_note() -> None:
     out = analyse({"meson.build": "executable('a', 'a.c')\n" + text})
     assert "a.c" in refs(out)
     assert any("stopped early" in n for n in out.notes)
+
+
+def test_a_dependency_required_by_a_feature_off_by_default_is_not_found() -> None:
+    # numcodecs: dependency('libzstd', required: get_option('system_zstd')) with the option
+    # disabled by default is never looked up, so the vendored copy is the ordinary build
+    out = analyse(
+        {
+            "meson.build": "zstd = dependency('libzstd', required: get_option('system_zstd'))\n"
+            "if not zstd.found()\n  executable('z', 'vendored/zstd.c')\nendif\n"
+            "lz4 = dependency('liblz4', required: get_option('system_lz4'))\n"
+            "if not lz4.found()\n  executable('l', 'vendored/lz4.c')\nendif\n"
+            "if zstd.found()\n  executable('s', 'system.c')\nendif\n",
+            "meson.options": "option('system_zstd', type: 'feature', value: 'disabled')\n"
+            "option('system_lz4', type: 'feature', value: 'auto')\n",
+        }
+    )
+    got = scopes(out)
+    assert got["vendored/zstd.c"] is Scope.ALWAYS
+    assert got["vendored/lz4.c"] is Scope.OPTION  # auto: found where the library is installed
+    assert got["system.c"] is Scope.OPTION
