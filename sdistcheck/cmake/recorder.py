@@ -18,6 +18,11 @@ from .interpreter import Interp
 from .variables import _Ctx, _Dir, _Item, _Pair, _Target
 
 
+# Imported targets of CMake's and Python's own packages: their include directories are the
+# toolchain's or Python's, never where a project's own header could be (lightgbm links OpenMP).
+_TOOLCHAIN = frozenset(["OpenMP", "Threads", "Python", "Python2", "Python3", "pybind11"])
+
+
 class Recorder(Interp, Referrer):
     """The interpreter, recording what the commands reference and which targets compile what.
     The commands themselves are dispatched by `analysis.Analyser`."""
@@ -181,12 +186,12 @@ class Recorder(Interp, Referrer):
                 "evaluated at build time and were skipped"
             )
 
-    def linked(self, t: _Target) -> Iterator[str]:
+    def linked(self, t: _Target, default: bool = False) -> Iterator[str]:
         """Every target T links, once each, transitively through the linked targets' non-PRIVATE
         links (how CMake passes usage requirements on); names the sdist does not define are
-        yielded but not followed."""
+        yielded but not followed.  With `default`, only links the default build makes."""
         seen = {t.name}
-        queue = [name for name, _ in t.links]
+        queue = [name for name, _ in t.links if not default or name in t.default_links]
         while queue:
             name = self.aliases.get(queue[0], queue[0])
             queue.pop(0)
@@ -195,12 +200,22 @@ class Recorder(Interp, Referrer):
             seen.add(name)
             yield name
             if name in self.targets:
-                queue += [n for n, vis in self.targets[name].links if vis != "PRIVATE"]
+                linked = self.targets[name]
+                queue += [
+                    n
+                    for n, vis in linked.links
+                    if vis != "PRIVATE" and (not default or n in linked.default_links)
+                ]
 
     def external_link(self, t: _Target) -> str | None:
         """An imported target T links that the sdist does not define (`absl::strings` from
-        FetchContent or find_package): its include directories come with it, unseen here."""
-        external = (n for n in self.linked(t) if n not in self.targets and "::" in n)
+        FetchContent or find_package): its include directories come with it, unseen here.  Only
+        the default build's links count: NCCL linked `if(USE_CUDA)` adds nothing to it."""
+        external = (
+            n
+            for n in self.linked(t, default=True)
+            if n not in self.targets and "::" in n and n.partition("::")[0] not in _TOOLCHAIN
+        )
         name = next(external, None)
         return f"from the linked {name}" if name is not None else None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
+from .._model import Scope
 from ..native.guards import Guard, word_set
 from ..native.model import COMPILED
 from ..native.paths import _BIN, _UNRESOLVED, _abs, _restore, locate
@@ -216,6 +217,8 @@ def _h_target_link_libraries(self: Recorder, c: Command, ctx: _Ctx, guard: Guard
         elif word not in ("debug", "optimized", "general"):
             for name in names:
                 self.target(name).links.append((word, visibility))
+                if guard.scope in (Scope.ALWAYS, Scope.PLATFORM):
+                    self.target(name).default_links.add(word)
 
 
 def _h_aux_source_directory(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:

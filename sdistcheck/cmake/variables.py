@@ -121,6 +121,9 @@ class _Target:
     sources: list[tuple[str, Guard, str, int]] = field(default_factory=list)
     includes: list[tuple[str, str, bool]] = field(default_factory=list)  # dir, visibility, BEFORE
     links: list[tuple[str, str]] = field(default_factory=list)  # target, visibility
+    # links made in the default build (not under an option or test): their usage requirements
+    # are the ones a default build's compile sees
+    default_links: set[str] = field(default_factory=set)
 
 
 class _Budget(Exception):
