@@ -15,7 +15,7 @@ from ..native.guards import Guard, Referrer
 from ..native.model import COMPILED, BuildAnalysis, CompileUnit, generated_names
 from ..native.paths import _BIN, _LEAVES, _SRC, _UNRESOLVED, _is_absolute, _restore, locate
 from .interpreter import Interp
-from .variables import _Ctx, _Dir, _Item, _Pair, _Target
+from .variables import _Ctx, _Dir, _Item, _Pair, _Target, covered
 
 
 # Imported targets of CMake's and Python's own packages: their include directories are the
@@ -133,6 +133,8 @@ class Recorder(Interp, Referrer):
         return path if where == "src" else None
 
     def finish(self) -> None:
+        for t in self.targets.values():
+            self.merge_branches(t)
         outputs = [*sorted(self.generated), *(p[len(_BIN) + 1 :] for p in self.cython)]
         self.out.generated.extend(generated_names(outputs))
         names = set(self.targets) | set(self.aliases)
@@ -185,6 +187,25 @@ class Recorder(Interp, Referrer):
                 f"{self.genex} CMake path(s) given as generator expressions ($<...>) are "
                 "evaluated at build time and were skipped"
             )
+
+    def merge_branches(self, t: _Target) -> None:
+        """A source T compiles in every branch of an if-chain is compiled whichever is taken:
+        add it under the guard around the chain (levenshtein's rf_add_library)."""
+        by_path: dict[str, list[tuple[str, Guard, str, int]]] = {}
+        for entry in t.sources:
+            by_path.setdefault(entry[0], []).append(entry)
+        for path, entries in by_path.items():
+            if len(entries) < 2:
+                continue
+            merged = covered((e[1] for e in entries), self.complete)
+            if merged is None or merged.true_in >= min(e[1].true_in for e in entries):
+                continue
+            t.sources.append((path, merged, entries[0][2], entries[0][3]))
+            for ref in [r for r in self.refs if r.kind == "cmake-source" and r.target == path]:
+                self.refs.append(
+                    dataclasses.replace(ref, scope=merged.scope, condition=merged.condition)
+                )
+                break
 
     def linked(self, t: _Target, default: bool = False) -> Iterator[str]:
         """Every target T links, once each, transitively through the linked targets' non-PRIVATE
