@@ -367,7 +367,9 @@ def _build(artifact: str, entries: dict[str, _Entry], keep: _Keep) -> SdistTree:
         if path == prefix:
             continue
         if kind == "f":
-            recheck = data is not None and (keep is not default_keep or "." not in rel.rpartition("/")[2])
+            recheck = data is not None and (
+                keep is not default_keep or "." not in rel.rpartition("/")[2]
+            )
             tree.add_file(rel, None if recheck and not keep(rel) else data)
         elif kind == "d":
             tree.add_dir(rel)

@@ -177,9 +177,10 @@ class _Walker(Walk[Statement]):
         found = first_file(self.tree, (posixpath.join(d, name) for d in places))
         if found is not None:
             self.refs.add(item, st, found, rank, "cython-extern-header")
-        elif places is not item.dirs and _stem(name) == _stem(item.path):
-            # "_yaml.h" declared in _yaml.pxd: the module's own header, which the generated C
-            # includes from where it is compiled (pyyaml's yaml/_yaml.h)
+        elif places is not item.dirs and _stem(name) == _stem(item.path) and name[0] == "_":
+            # "_yaml.h" declared in _yaml.pxd: the private module's own header, which the
+            # generated C includes from where it is compiled (pyyaml's yaml/_yaml.h); a public
+            # name is often the wrapped library's (jq.h in jq.pyx, uv.h in uvloop/uv.pxd)
             target = normalize(posixpath.join(item.unit_dir, name))
             if target is not None and not self.generated.claim(name):
                 note = "a header named after the Cython module that declares it is the module's own"

@@ -235,9 +235,12 @@ class Recorder(Interp, Referrer):
         external = (
             n
             for n in self.linked(t, default=True)
-            if n not in self.targets and "::" in n and n.partition("::")[0] not in _TOOLCHAIN
+            if (n in self.targets and self.targets[n].imported)
+            or (n not in self.targets and "::" in n and n.partition("::")[0] not in _TOOLCHAIN)
         )
         name = next(external, None)
+        if name is None and t.unknown_include is not None:
+            return f"include directory {t.unknown_include}"
         return f"from the linked {name}" if name is not None else None
 
     def external_libraries(self, t: _Target) -> tuple[str, ...]:

@@ -124,6 +124,8 @@ class _Target:
     # links made in the default build (not under an option or test): their usage requirements
     # are the ones a default build's compile sees
     default_links: set[str] = field(default_factory=set)
+    unknown_include: str | None = None  # an include dir built from a variable not known here
+    imported: bool = False  # add_library(x ... IMPORTED): built elsewhere, its headers unseen
 
 
 def covered(guards: Iterable[Guard], complete: Mapping[int, tuple[int, Guard]]) -> Guard | None:
