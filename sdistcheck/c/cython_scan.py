@@ -186,10 +186,13 @@ _DECLARED = re.compile(  # `cdef class T`, `cdef struct T`, `ctypedef int T`, `c
     re.MULTILINE,
 )
 _C_TYPES = frozenset(
-    """int char float double object bint size_t Py_ssize_t ssize_t void long short unsigned
+    re.findall(
+        r"\w+",
+        """int char float double object bint size_t Py_ssize_t ssize_t void long short unsigned
     signed class struct union enum extern inline public api readonly const list dict tuple str
     bytes unicode set frozenset type bytearray complex Py_UCS4 Py_UNICODE Py_hash_t ctypedef
-    cppclass fused packed""".split()
+    cppclass fused packed""",
+    )
 )
 
 

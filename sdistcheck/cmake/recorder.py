@@ -17,7 +17,6 @@ from ..native.paths import _BIN, _LEAVES, _SRC, _UNRESOLVED, _is_absolute, _rest
 from .interpreter import Interp
 from .variables import _Ctx, _Dir, _Item, _Pair, _Target, covered
 
-
 # Imported targets of CMake's and Python's own packages: their include directories are the
 # toolchain's or Python's, never where a project's own header could be (lightgbm links OpenMP).
 _TOOLCHAIN = frozenset(["OpenMP", "Threads", "Python", "Python2", "Python3", "pybind11"])
