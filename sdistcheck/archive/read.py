@@ -81,6 +81,10 @@ _KEEP_SUFFIXES = frozenset(
         ".cxx",
         ".hpp",
         ".hh",
+        ".hxx",
+        ".ipp",
+        ".tcc",
+        ".tpp",
         ".inl",
         ".inc",
         ".def",
@@ -113,9 +117,11 @@ _KEEP_NAMES = frozenset(
 
 def default_keep(path: str) -> bool:
     """True for files an analyser may parse: build scripts, manifests, sources."""
-    name = path.rpartition("/")[2]
+    folder, _, name = path.rpartition("/")
     dot = name.rfind(".")
-    return name in _KEEP_NAMES or (dot >= 0 and name[dot:].lower() in _KEEP_SUFFIXES)
+    if dot < 0:  # <Eigen/Core>: a header may have no suffix; one at the top is a README or LICENSE
+        return bool(folder) or name in _KEEP_NAMES
+    return name in _KEEP_NAMES or name[dot:].lower() in _KEEP_SUFFIXES
 
 
 _Keep = Callable[[str], bool]
@@ -186,7 +192,8 @@ class _Reader:
 
     def maybe_keep(self, path: str) -> bool:
         # The prefix is only known at the end: ask for both candidate paths now, and again at the
-        # end with the final one.  default_keep looks at the file name only: one question will do.
+        # end with the final one.  default_keep looks at the file name, and for one without a
+        # suffix whether it is in a folder: the full path is asked, the relative one at the end.
         keep = self.keep
         return keep(path) or (keep is not default_keep and keep(path.partition("/")[2]))
 
@@ -360,7 +367,9 @@ def _build(artifact: str, entries: dict[str, _Entry], keep: _Keep) -> SdistTree:
         if path == prefix:
             continue
         if kind == "f":
-            recheck = data is not None and keep is not default_keep
+            recheck = data is not None and (
+                keep is not default_keep or "." not in rel.rpartition("/")[2]
+            )
             tree.add_file(rel, None if recheck and not keep(rel) else data)
         elif kind == "d":
             tree.add_dir(rel)

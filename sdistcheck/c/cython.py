@@ -17,7 +17,7 @@ from .._model import Reference
 from ..archive.tree import SdistTree, is_glob, normalize
 from ..native.model import CompileUnit
 from .branches import Cond, rank_under, vias
-from .cython_scan import Statement, mask, scan
+from .cython_scan import Statement, mask, scan, undeclared_type
 from .include_walk import LEAVES, Item, Walk, first_file, start, unfound
 
 __all__ = ["CYTHON_SUFFIXES", "Statement", "analyse", "cythonize_sources", "mask", "scan"]
@@ -112,6 +112,8 @@ class _Walker(Walk[Statement]):
                 self.work.append(
                     _Item(companion, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir)
                 )
+            elif s.path.endswith(".pyx") and not self.file(s.path):
+                self.needed_companion(s, companion, unit_dir)
             self.work.append(_Item(s.path, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir))
         while self.work:
             item = self.work.pop()
@@ -129,6 +131,16 @@ class _Walker(Walk[Statement]):
                 f"{len(self.unfound_headers)} `cdef extern from` header(s) are not in the sdist "
                 f"(system or third-party headers, not checked): {shown}"
             )
+
+    def needed_companion(self, s: Item, companion: str, unit_dir: str) -> None:
+        """A .pyx that cimports and externs nothing yet declares C variables of a type it does
+        not define can only compile with its own .pxd: a reference, though the file is absent."""
+        text = self.tree.read_text(s.path)
+        used = undeclared_type(text) if text is not None else None
+        if used is not None and not self.generated.claim(companion):
+            item = _Item(s.path, s.dirs, s.rank, s.via, s.open_dirs, unit_dir=unit_dir)
+            note = f"the .pyx declares {used} variables and nothing in it defines {used}"
+            self.refs.add(item, _COMPANION, companion, s.rank, "cython-companion-pxd", (), note)
 
     # -- one statement ---------------------------------------------------------------------
 
@@ -165,6 +177,14 @@ class _Walker(Walk[Statement]):
         found = first_file(self.tree, (posixpath.join(d, name) for d in places))
         if found is not None:
             self.refs.add(item, st, found, rank, "cython-extern-header")
+        elif places is not item.dirs and _stem(name) == _stem(item.path) and name[0] == "_":
+            # "_yaml.h" declared in _yaml.pxd: the private module's own header, which the
+            # generated C includes from where it is compiled (pyyaml's yaml/_yaml.h); a public
+            # name is often the wrapped library's (jq.h in jq.pyx, uv.h in uvloop/uv.pxd)
+            target = normalize(posixpath.join(item.unit_dir, name))
+            if target is not None and not self.generated.claim(name):
+                note = "a header named after the Cython module that declares it is the module's own"
+                self.refs.add(item, st, target, rank, "cython-extern-header", (), note)
         elif name:
             self.unfound_headers.add(name)  # the system's or a library's, most likely
 
@@ -306,6 +326,10 @@ class _Walker(Walk[Statement]):
             return
         alts = tuple(dict.fromkeys(a for a in map(normalize, alternatives) if a and a != norm))
         self.refs.add(item, st, norm, rank, "cython-cimport", alts)
+
+
+def _stem(path: str) -> str:
+    return posixpath.splitext(path.rpartition("/")[2])[0]
 
 
 def _mentions(tree: SdistTree, path: str, name: str) -> bool:

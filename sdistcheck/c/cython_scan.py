@@ -170,3 +170,40 @@ def _if_blocks(text: str, code: str) -> list[tuple[int, int, Cond | None]]:
         end = re.compile(rf"\n[ \t]{{0,{len(indent)}}}\S").search(code, m.end())
         blocks.append((m.end(), end.start() if end else len(code), cond))
     return blocks
+
+
+# --- C types a .pyx uses without declaring them -----------------------------------------------
+
+_CDEF_VAR = re.compile(
+    r"^[ \t]*cdef[ \t]+(?:(?:readonly|public|const|unsigned|signed|long|short)[ \t]+)*"
+    r"([A-Za-z_]\w*)(?:[ \t]*\*+[ \t]*|[ \t]+)[A-Za-z_]\w*",
+    re.MULTILINE,
+)
+_DECLARED = re.compile(  # `cdef class T`, `cdef struct T`, `ctypedef int T`, `ctypedef fused T:`
+    r"^[ \t]*(?:(?:cdef|cpdef)[ \t]+(?:(?:public|api|packed|extern|readonly)[ \t]+)*"
+    r"(?:class|struct|union|enum|cppclass)[ \t]+(?:[\w.]+[ \t]+)?([A-Za-z_]\w*)"
+    r"|ctypedef[ \t][^\n:(\[]*?([A-Za-z_]\w*)[ \t]*(?::|\[|$))",
+    re.MULTILINE,
+)
+_C_TYPES = frozenset(
+    re.findall(
+        r"\w+",
+        """int char float double object bint size_t Py_ssize_t ssize_t void long short unsigned
+    signed class struct union enum extern inline public api readonly const list dict tuple str
+    bytes unicode set frozenset type bytearray complex Py_UCS4 Py_UNICODE Py_hash_t ctypedef
+    cppclass fused packed""",
+    )
+)
+
+
+def undeclared_type(text: str) -> str | None:
+    """A C type a `cdef` declaration of `text` (a .pyx that cimports and externs nothing) uses
+    but nothing in it declares (pyyaml's `cdef yaml_parser_t parser`): Cython can only have it
+    from the module's own .pxd, so that file is needed."""
+    masked = mask(text)
+    declared = {m.group(1) or m.group(2) for m in _DECLARED.finditer(masked)}
+    for m in _CDEF_VAR.finditer(masked):
+        name = m.group(1)
+        if name not in _C_TYPES and name not in declared:
+            return name
+    return None

@@ -144,7 +144,16 @@ class _Walker(Walk[Include]):
                     others = dict.fromkeys([target, *alternatives])
                     target, alternatives = moved, tuple(a for a in others if a != moved)
             beside = self.compiled_beside(posixpath.dirname(target), name)
-            if item.open_dirs is not None and note is None and not beside:
+            # `"src/Core/Reverse.h"` from Eigen/Core: a quoted path into a folder beside the
+            # includer is its own header, whatever other directories a build adds
+            own_folder = (
+                inc.quoted
+                and "/" in name
+                and ".." not in name
+                and target == normalize(posixpath.join(here, name))
+                and self.tree.is_dir(posixpath.dirname(target))
+            )
+            if item.open_dirs is not None and note is None and not beside and not own_folder:
                 rank = max(rank, SCOPE_RANK[Scope.OPTION])  # it may be on those directories
                 note = "the build adds include directories the checker cannot see"
                 note += f" ({item.open_dirs})"

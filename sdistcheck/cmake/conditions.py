@@ -108,6 +108,15 @@ def _compare(op: str, a: str, b: str) -> bool | None:
     return None
 
 
+_OPTION_ON = Guard(0, 2)  # true in the default build, false only when the user asks
+
+
+def _unset_env(text: str) -> bool:
+    """Whether `text` is exactly an environment variable's value (`$ENV{X}`, unknown here)."""
+    m = _UNRESOLVED_NAME.fullmatch(text)
+    return m is not None and m.group(1).startswith("ENV{")
+
+
 class _TooDeep(Exception):
     pass
 
@@ -269,6 +278,8 @@ class Conditions(Variables):
 
     def truth(self, tok: tuple[str, bool], ctx: _Ctx) -> Guard:
         text, quoted = tok
+        if _unset_env(text):
+            return OPTION_OFF  # `if("$ENV{X}")`: empty, so false, in a plain `pip install`
         unresolved = self._unresolved_guard(text)
         if unresolved is not None:
             return unresolved
@@ -321,6 +332,16 @@ class Conditions(Variables):
             return TRUE if a in [_restore(i.text) for i in value[0].items] else FALSE
         if op == "IS_NEWER_THAN":
             return OPTION
+        unset = [_unset_env(left[0]), _unset_env(right[0])]
+        if any(unset):
+            # `"$ENV{X}" STREQUAL "1"`: a plain `pip install` sets no variable, so the default
+            # build compares "" and the other outcome is the option (argon2-cffi-bindings)
+            a, ga = ("", TRUE) if unset[0] else self.term(left, ctx)
+            b, gb = ("", TRUE) if unset[1] else self.term(right, ctx)
+            if a is None or b is None:
+                return ga if a is None else gb
+            result = _compare(op, a, b)
+            return OPTION if result is None else (_OPTION_ON if result else OPTION_OFF)
         a, ga = self.term(left, ctx, tested=True)
         b, gb = self.term(right, ctx)
         if a is None or b is None:

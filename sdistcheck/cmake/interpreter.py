@@ -195,6 +195,7 @@ class Interp(Conditions):
             return f.outer
         f.index += 1
         if c.name == "else":
+            self.complete[f.chain] = (f.index + 1, base.and_(f.outer))
             return f.outer.and_(f.taken.not_().label(f"else() of {f.label}", (f.chain, f.index)))
         cond = self.condition(c.args, ctx) if base.and_(f.outer).reachable else FALSE
         branch = f.taken.not_().and_(cond)

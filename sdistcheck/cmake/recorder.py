@@ -15,7 +15,11 @@ from ..native.guards import Guard, Referrer
 from ..native.model import COMPILED, BuildAnalysis, CompileUnit, generated_names
 from ..native.paths import _BIN, _LEAVES, _SRC, _UNRESOLVED, _is_absolute, _restore, locate
 from .interpreter import Interp
-from .variables import _Ctx, _Dir, _Item, _Pair, _Target
+from .variables import _Ctx, _Dir, _Item, _Pair, _Target, covered
+
+# Imported targets of CMake's and Python's own packages: their include directories are the
+# toolchain's or Python's, never where a project's own header could be (lightgbm links OpenMP).
+_TOOLCHAIN = frozenset(["OpenMP", "Threads", "Python", "Python2", "Python3", "pybind11"])
 
 
 class Recorder(Interp, Referrer):
@@ -128,6 +132,8 @@ class Recorder(Interp, Referrer):
         return path if where == "src" else None
 
     def finish(self) -> None:
+        for t in self.targets.values():
+            self.merge_branches(t)
         outputs = [*sorted(self.generated), *(p[len(_BIN) + 1 :] for p in self.cython)]
         self.out.generated.extend(generated_names(outputs))
         names = set(self.targets) | set(self.aliases)
@@ -181,12 +187,31 @@ class Recorder(Interp, Referrer):
                 "evaluated at build time and were skipped"
             )
 
-    def linked(self, t: _Target) -> Iterator[str]:
+    def merge_branches(self, t: _Target) -> None:
+        """A source T compiles in every branch of an if-chain is compiled whichever is taken:
+        add it under the guard around the chain (levenshtein's rf_add_library)."""
+        by_path: dict[str, list[tuple[str, Guard, str, int]]] = {}
+        for entry in t.sources:
+            by_path.setdefault(entry[0], []).append(entry)
+        for path, entries in by_path.items():
+            if len(entries) < 2:
+                continue
+            merged = covered((e[1] for e in entries), self.complete)
+            if merged is None or merged.true_in >= min(e[1].true_in for e in entries):
+                continue
+            t.sources.append((path, merged, entries[0][2], entries[0][3]))
+            for ref in [r for r in self.refs if r.kind == "cmake-source" and r.target == path]:
+                self.refs.append(
+                    dataclasses.replace(ref, scope=merged.scope, condition=merged.condition)
+                )
+                break
+
+    def linked(self, t: _Target, default: bool = False) -> Iterator[str]:
         """Every target T links, once each, transitively through the linked targets' non-PRIVATE
         links (how CMake passes usage requirements on); names the sdist does not define are
-        yielded but not followed."""
+        yielded but not followed.  With `default`, only links the default build makes."""
         seen = {t.name}
-        queue = [name for name, _ in t.links]
+        queue = [name for name, _ in t.links if not default or name in t.default_links]
         while queue:
             name = self.aliases.get(queue[0], queue[0])
             queue.pop(0)
@@ -195,13 +220,26 @@ class Recorder(Interp, Referrer):
             seen.add(name)
             yield name
             if name in self.targets:
-                queue += [n for n, vis in self.targets[name].links if vis != "PRIVATE"]
+                linked = self.targets[name]
+                queue += [
+                    n
+                    for n, vis in linked.links
+                    if vis != "PRIVATE" and (not default or n in linked.default_links)
+                ]
 
     def external_link(self, t: _Target) -> str | None:
         """An imported target T links that the sdist does not define (`absl::strings` from
-        FetchContent or find_package): its include directories come with it, unseen here."""
-        external = (n for n in self.linked(t) if n not in self.targets and "::" in n)
+        FetchContent or find_package): its include directories come with it, unseen here.  Only
+        the default build's links count: NCCL linked `if(USE_CUDA)` adds nothing to it."""
+        external = (
+            n
+            for n in self.linked(t, default=True)
+            if (n in self.targets and self.targets[n].imported)
+            or (n not in self.targets and "::" in n and n.partition("::")[0] not in _TOOLCHAIN)
+        )
         name = next(external, None)
+        if name is None and t.unknown_include is not None:
+            return f"include directory {t.unknown_include}"
         return f"from the linked {name}" if name is not None else None
 
     def external_libraries(self, t: _Target) -> tuple[str, ...]:

@@ -47,7 +47,8 @@ def _h_set(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
         kind = args[cache + 1].text if cache + 1 < len(args) else ""
         force = any(a.kind == UNQUOTED and a.text == "FORCE" for a in args[cache + 2 :])
         if name not in self.cache or force:
-            self.cache[name] = ([_Alt(tuple(items), guard)], kind != "INTERNAL")
+            # FORCE overrides whatever -D the user gave: a fixed value, not an option
+            self.cache[name] = ([_Alt(tuple(items), guard)], kind != "INTERNAL" and not force)
         return
     if name.startswith("ENV{"):
         return

@@ -8,9 +8,10 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
+from .._model import Scope
 from ..native.guards import Guard, word_set
 from ..native.model import COMPILED
-from ..native.paths import _BIN, _UNRESOLVED, _abs, _restore, locate
+from ..native.paths import _BIN, _UNRESOLVED, _UNRESOLVED_NAME, _abs, _restore, locate
 from .lexer import Command
 from .set_commands import _sections
 from .variables import _Ctx, _Item, _Pair, _Target
@@ -59,6 +60,7 @@ def _add_target(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
             sources.append(pair)
     for name in names:
         t = self.target(name, ctx.dir)
+        t.imported = t.imported or "IMPORTED" in words
         if "IMPORTED" not in words:
             self.sources(t, sources, ctx, guard)
 
@@ -199,6 +201,10 @@ def _h_target_include_directories(self: Recorder, c: Command, ctx: _Ctx, guard: 
             if d is not None:
                 for name in names:
                     self.target(name).includes.append((d, visibility, before))
+            elif _UNRESOLVED in item.text and "$<" not in item.text and visibility != "INTERFACE":
+                for name in names:  # ${Datadog_INCLUDE_DIRS}: a directory the checker cannot see
+                    shown = _UNRESOLVED_NAME.sub(r"${\1}", _restore(item.text))
+                    self.target(name).unknown_include = shown
 
 
 def _h_target_link_libraries(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
@@ -216,6 +222,8 @@ def _h_target_link_libraries(self: Recorder, c: Command, ctx: _Ctx, guard: Guard
         elif word not in ("debug", "optimized", "general"):
             for name in names:
                 self.target(name).links.append((word, visibility))
+                if guard.scope in (Scope.ALWAYS, Scope.PLATFORM):
+                    self.target(name).default_links.add(word)
 
 
 def _h_aux_source_directory(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:

@@ -6,7 +6,7 @@ into every combination, bounded; scopes, parsed files, functions and targets are
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Final
 
@@ -121,6 +121,30 @@ class _Target:
     sources: list[tuple[str, Guard, str, int]] = field(default_factory=list)
     includes: list[tuple[str, str, bool]] = field(default_factory=list)  # dir, visibility, BEFORE
     links: list[tuple[str, str]] = field(default_factory=list)  # target, visibility
+    # links made in the default build (not under an option or test): their usage requirements
+    # are the ones a default build's compile sees
+    default_links: set[str] = field(default_factory=set)
+    unknown_include: str | None = None  # an include dir built from a variable not known here
+    imported: bool = False  # add_library(x ... IMPORTED): built elsewhere, its headers unseen
+
+
+def covered(guards: Iterable[Guard], complete: Mapping[int, tuple[int, Guard]]) -> Guard | None:
+    """The guard around an if-chain with an else() when `guards` hold in every branch of it (a
+    file added on both sides of `if(CMAKE_VERSION VERSION_LESS 3.17)` is needed either way);
+    None when they do not cover one.  Only guards directly in a branch count, not nested ones."""
+    best: Guard | None = None
+    by_chain: dict[int, set[int]] = {}
+    for g in guards:
+        for chain, index in g.branches:
+            if chain in complete:
+                outer = set(complete[chain][1].branches) | {(chain, index)}
+                if set(g.branches) == outer:
+                    by_chain.setdefault(chain, set()).add(index)
+    for chain, indices in by_chain.items():
+        size, outer_guard = complete[chain]
+        if indices == set(range(size)) and (best is None or outer_guard.true_in < best.true_in):
+            best = outer_guard
+    return best
 
 
 class _Budget(Exception):
@@ -142,6 +166,8 @@ class Variables:
         # `<Pkg>_FOUND` of each find_package() that may fail -> the package's name
         self.found_vars: dict[str, str] = {}
         self.depth = self.budget = self.chains = 0
+        # if-chains with an else(): chain -> (its number of branches, the guard around it)
+        self.complete: dict[int, tuple[int, Guard]] = {}
         self.deep_note = False
 
     # -- expansion -----------------------------------------------------------------------------

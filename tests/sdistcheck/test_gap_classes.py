@@ -62,6 +62,26 @@ CACHEBOX = (
     "13310b136aaa75558855642a5d20d9d430566d9c4dbb5e733e9b68259a5b81b6",
 )
 PY_SPY = ("py_spy-0.4.3.tar.gz", "65ac4319f8c20dcd1e2ea219935c6b4fd98179b0b7faf59181eae2680a85fad4")
+ML_DTYPES = (
+    "ml_dtypes-0.7.0.tar.gz",
+    "67fd890fb09d1e068cfe1b4dc8e204430ae7632102b4a4f854b093b6f02b3950",
+)
+LIGHTGBM = (
+    "lightgbm-4.7.0.tar.gz",
+    "f8e20f682c9aabd000bcf4a7ed8aa6f473c1adfecccae34ec24e823d156f4af0",
+)
+ARGON2 = (
+    "argon2_cffi_bindings-26.2.0.tar.gz",
+    "f21ab89bb9850f32b9ca038d9961424bb0d3669d579cbbbfed068cffa6fc0643",
+)
+PYYAML_FT = (
+    "pyyaml_ft-8.0.0.tar.gz",
+    "0c947dce03954c7b5d38869ed4878b2e6ff1d44b08a0d84dc83fdad205ae39ab",
+)
+DDTRACE = (
+    "ddtrace-4.16.0.tar.gz",
+    "de14e2bf0b65020674f06284d112a935965c3fd5c3119baa47d23f45d439ff97",
+)
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -85,6 +105,18 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         # install(FILES) under an option that is on by default (cmake --install fails)
         (PYBIND11, "tools/pybind11NewTools.cmake"),
         (NANOBIND, "cmake/nanobind-config.cmake"),
+        # C/C++ include classes
+        (ML_DTYPES, "third_party/eigen/Eigen/src/Core/Reverse.h"),  # from suffix-less Eigen/Core
+        (LIGHTGBM, "external_libs/eigen/Eigen/src/Core/util/BlasUtil.h"),  # NCCL only if(USE_CUDA)
+        (LIGHTGBM, "include/LightGBM/utils/text_reader.h"),  # OpenMP holds no project header
+        (ARGON2, "extras/libargon2/src/thread.h"),  # "$ENV{ARGON2_CFFI_USE_SYSTEM}" is ""
+        (ARGON2, "extras/libargon2/src/encoding.c"),
+        (LEVENSHTEIN, "src/Levenshtein/Levenshtein-c/_levenshtein.cpp"),  # in if() and else()
+        (LEVENSHTEIN, "extern/rapidfuzz-cpp/rapidfuzz/details/common_impl.hpp"),
+        (PYYAML, "yaml/_yaml.h"),  # cdef extern from "_yaml.h" in yaml/_yaml.pxd
+        (PYYAML, "yaml/_yaml.pxd"),  # _yaml.pyx declares yaml_parser_t variables
+        (PYYAML_FT, "yaml_ft/_yaml.h"),
+        (PYYAML_FT, "yaml_ft/_yaml.pxd"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
@@ -172,3 +204,9 @@ def test_an_auto_discovered_cargo_target_is_not_needed_by_the_build(
     tree = _tree(pypi, pinned)
     assert tree.is_file(deleted)
     assert caught(tree, deleted) is None
+
+
+def test_ddtrace_stays_complete_with_an_include_dir_it_cannot_see(pypi: Fetch) -> None:
+    # dd_wrapper: include ${Datadog_INCLUDE_DIRS} and links the IMPORTED _native, whence
+    # "datadog/profiling.h"; linking Threads::Threads no longer stands in for them
+    assert check(_tree(pypi, DDTRACE)).status == "complete"

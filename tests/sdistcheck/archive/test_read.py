@@ -361,3 +361,14 @@ def test_default_keep() -> None:
     assert default_keep("PKG-INFO")  # name and version are read from it
     for path in ("logo.png", "README.md", "LICENSE", "a.so", "toml"):
         assert not default_keep(path), path
+
+
+def test_a_header_without_suffix_in_a_folder_is_kept(tmp_path: Path) -> None:
+    # Eigen's <Eigen/Core> is a header with no suffix; a LICENSE at the top is no source
+    path = _tar(
+        tmp_path / "p.tar.gz",
+        [("p-1/LICENSE", "MIT", "f"), ("p-1/eigen/Eigen/Core", '#include "src/Core.h"', "f")],
+    )
+    tree = read_sdist(path)
+    assert tree.read_text("eigen/Eigen/Core") == '#include "src/Core.h"'
+    assert tree.read_text("LICENSE") is None

@@ -271,3 +271,27 @@ def test_cythonize_sources() -> None:
     ]
     # A literal path is kept, present or not, so the caller can check it exists.
     assert _cython.cythonize_sources(tree, ["gone.pyx", "nothing/*.pyx"]) == ["gone.pyx"]
+
+
+def test_a_private_extern_header_named_after_its_module_is_the_modules_own() -> None:
+    # pyyaml 6.0.4: `cdef extern from "_yaml.h"` in yaml/_yaml.pxd, yaml/_yaml.h not shipped
+    pxd = 'cdef extern from "_mod.h":\n    int f()\n'
+    assert missing({**PKG, "pkg/_mod.pyx": "", "pkg/_mod.pxd": pxd}, source="pkg/_mod.pyx") == {
+        "pkg/_mod.h": Scope.ALWAYS
+    }
+    # a public name is often the wrapped library's header (jq.h in jq.pyx, uv.h in uv.pxd)
+    lib = 'cdef extern from "mod.h":\n    int f()\n'
+    assert missing({**PKG, "pkg/mod.pyx": lib}) == {}
+
+
+def test_a_pyx_using_c_types_it_never_declares_needs_its_own_pxd() -> None:
+    # pyyaml 6.0.4: _yaml.pyx cimports nothing and declares `cdef yaml_parser_t parser`
+    uses = "cdef class P:\n    cdef yaml_parser_t parser\n    cdef readonly buffer\n"
+    assert missing({**PKG, "pkg/mod.pyx": uses}) == {"pkg/mod.pxd": Scope.ALWAYS}
+    own = (
+        "ctypedef int myint\ncdef struct S:\n    int a\ncdef class P:\n    cdef P other\n"
+        "    cdef myint n\n    cdef S* s\n    cdef const char *c\n    cdef object o\n"
+    )
+    assert missing({**PKG, "pkg/mod.pyx": own}) == {}
+    cimports = "from libc.stdint cimport uint32_t\ncdef class P:\n    cdef yaml_parser_t p\n"
+    assert missing({**PKG, "pkg/mod.pyx": cimports}) == {}

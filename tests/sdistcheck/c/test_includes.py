@@ -436,3 +436,18 @@ def test_an_angle_include_of_the_sdist_s_own_header_is_a_reference() -> None:
     assert scopes == {"inc/pkg/a.h": Scope.OPTION}
     scopes = missing(files, source="src/cpp/astar.cpp", dirs=("src/cpp",), open_dirs="pkg")
     assert scopes == {"src/cpp/heuristics.h": Scope.ALWAYS}
+
+
+def test_a_quoted_path_into_a_folder_beside_the_includer_is_own_on_any_include_path() -> None:
+    # ml_dtypes 0.7.0: Eigen/Core's "src/Core/Reverse.h", in a unit whose include path also
+    # has ${NumPy_INCLUDE_DIR}; a flat "config.h" may still be on such a directory
+    files = {
+        "eigen/Eigen/Core": '#include "src/Core/Reverse.h"\n#include "config.h"\n',
+        "eigen/Eigen/src/Core/Other.h": "",
+        "m.cc": '#include "Eigen/Core"\n',
+    }
+    scopes = missing(files, source="m.cc", dirs=("eigen",), open_dirs="numpy")
+    assert scopes == {
+        "eigen/Eigen/src/Core/Reverse.h": Scope.ALWAYS,
+        "eigen/Eigen/config.h": Scope.OPTION,
+    }

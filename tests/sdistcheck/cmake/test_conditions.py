@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdistcheck._model import Scope
+from sdistcheck._model import SCOPE_RANK, Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.cmake import analysis as _cmake
 
@@ -39,3 +39,51 @@ def test_a_found_variable_the_project_sets_itself_is_not_the_probe() -> None:
         "find_package(rapidfuzz", "set(rapidfuzz_FOUND ON)\nfind_package(rapidfuzz"
     )
     assert "extern/rapidfuzz-cpp/CMakeLists.txt" not in _scopes(text)  # its else() never runs
+
+
+def test_an_environment_variable_is_empty_in_the_default_build() -> None:
+    # argon2-cffi-bindings 26.2.0: the vendored libargon2 unless ARGON2_CFFI_USE_SYSTEM=1
+    text = (
+        "project(p)\nadd_library(m MODULE m.c)\n"
+        'if("$ENV{USE_SYSTEM}" STREQUAL "1")\n  target_sources(m PRIVATE system.c)\n'
+        "else()\n  target_sources(m PRIVATE vendored.c)\nendif()\n"
+        'if("$ENV{FAST}")\n  target_sources(m PRIVATE fast.c)\nendif()\n'
+    )
+    scopes = _scopes(text)
+    assert scopes["vendored.c"][0] is Scope.ALWAYS
+    assert scopes["system.c"][0] is Scope.OPTION
+    assert scopes["fast.c"][0] is Scope.OPTION
+
+
+def test_a_forced_cache_value_is_fixed_not_an_option() -> None:
+    # ml_dtypes 0.7.0 turns Eigen's tests off before add_subdirectory(third_party/eigen)
+    text = (
+        'project(p)\nset(EIGEN_BUILD_DOC OFF CACHE BOOL "" FORCE)\n'
+        'set(WITH_X OFF CACHE BOOL "")\n'
+        "if(EIGEN_BUILD_DOC)\n  add_subdirectory(doc)\nendif()\n"
+        "if(WITH_X)\n  add_subdirectory(x)\nendif()\n"
+    )
+    scopes = _scopes(text)
+    assert "doc/CMakeLists.txt" not in scopes  # unreachable: -D cannot turn it on
+    assert scopes["x/CMakeLists.txt"][0] is Scope.OPTION
+
+
+def test_a_source_added_in_every_branch_is_always_compiled() -> None:
+    # levenshtein 0.27.5: python_add_library on both sides of if(CMAKE_VERSION VERSION_LESS 3.17)
+    text = (
+        "project(p)\nfunction(add_mod name)\n  if(CMAKE_VERSION VERSION_LESS 3.17)\n"
+        "    python_add_library(${name} MODULE ${ARGN})\n  else()\n"
+        "    python_add_library(${name} MODULE WITH_SOABI ${ARGN})\n  endif()\nendfunction()\n"
+        "add_mod(m m.cpp)\n"
+        "if(CMAKE_VERSION VERSION_LESS 3.17)\n  add_library(old old.c)\nendif()\n"
+        "if(WITH_A)\n  add_library(a both.c)\nelseif(WITH_B)\n  add_library(a both.c)\nendif()\n"
+    )
+    out = _cmake.analyse(SdistTree.from_mapping("t", {"CMakeLists.txt": text}), "")
+    best = {}
+    for r in out.references:
+        best[r.target] = min(best.get(r.target, 9), SCOPE_RANK[r.scope])
+    assert best["m.cpp"] == SCOPE_RANK[Scope.ALWAYS]
+    assert best["old.c"] == SCOPE_RANK[Scope.OPTION]
+    assert best["both.c"] == SCOPE_RANK[Scope.OPTION]  # no else(): neither may be taken
+    (unit,) = [u for u in out.units if u.source == "m.cpp" and u.scope is Scope.ALWAYS]
+    assert unit.condition is None

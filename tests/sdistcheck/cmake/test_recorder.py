@@ -37,3 +37,29 @@ def test_a_pyx_cython_compiles_in_a_custom_command_is_the_targets_unit() -> None
     out = _cmake.analyse(SdistTree.from_mapping("t", files), "")
     assert [u.source for u in out.units] == ["cells.pyx"]  # make.py is not Cython
     assert "cells.c" in out.generated
+
+
+def _open_dirs(links: str) -> str | None:
+    text = f"project(p)\nadd_library(m MODULE m.cc)\n{links}"
+    out = _cmake.analyse(SdistTree.from_mapping("t", {"CMakeLists.txt": text}), "")
+    (unit,) = [u for u in out.units if u.source == "m.cc"]
+    return unit.open_dirs
+
+
+def test_only_links_that_can_bring_the_projects_headers_open_the_include_path() -> None:
+    # lightgbm 4.7.0 links OpenMP always and NCCL only if(USE_CUDA): neither can hold
+    # <LightGBM/utils/text_reader.h> in the default build
+    assert (
+        _open_dirs("target_link_libraries(m PRIVATE OpenMP::OpenMP_CXX Threads::Threads)\n") is None
+    )
+    assert (
+        _open_dirs("if(USE_CUDA)\n  target_link_libraries(m PRIVATE NCCL::NCCL)\nendif()\n") is None
+    )
+    assert _open_dirs("target_link_libraries(m PRIVATE absl::strings)\n") == (
+        "from the linked absl::strings"
+    )
+    # ddtrace 4.16.0: an IMPORTED library and ${Datadog_INCLUDE_DIRS} bring unseen headers
+    imported = "add_library(_native SHARED IMPORTED)\ntarget_link_libraries(m PRIVATE _native)\n"
+    assert _open_dirs(imported) == "from the linked _native"
+    unknown = "target_include_directories(m PRIVATE include ${Datadog_INCLUDE_DIRS})\n"
+    assert _open_dirs(unknown) == "include directory ${Datadog_INCLUDE_DIRS}"
