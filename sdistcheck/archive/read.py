@@ -115,6 +115,9 @@ _KEEP_NAMES = frozenset(
 )
 
 
+_SUFFIXLESS_MAX = 256 * 1024  # Eigen's largest suffix-less header is under 16 KiB
+
+
 def default_keep(path: str) -> bool:
     """True for files an analyser may parse: build scripts, manifests, sources."""
     folder, _, name = path.rpartition("/")
@@ -190,10 +193,12 @@ class _Reader:
                 member, f"expands more than {limit:g}:1 (a decompression bomb?)", "--max-ratio"
             )
 
-    def maybe_keep(self, path: str) -> bool:
+    def maybe_keep(self, path: str, size: int = 0) -> bool:
         # The prefix is only known at the end: ask for both candidate paths now, and again at the
         # end with the final one.  default_keep looks at the file name, and for one without a
         # suffix whether it is in a folder: the full path is asked, the relative one at the end.
+        if size > _SUFFIXLESS_MAX and "." not in path.rpartition("/")[2]:
+            return False  # a header without a suffix (Eigen/Core) is small: this is data
         keep = self.keep
         return keep(path) or (keep is not default_keep and keep(path.partition("/")[2]))
 
@@ -274,7 +279,7 @@ def _tar_entry(tf: tarfile.TarFile, m: tarfile.TarInfo, path: str, ctx: _Reader)
         if m.size < 0:  # possible with base-256 sizes
             raise tarfile.ReadError(f"negative size for member {m.name!r}")
         ctx.add(m.name, m.size, m.size)
-        if m.size > ctx.limits.max_parse_size or not ctx.maybe_keep(path):
+        if m.size > ctx.limits.max_parse_size or not ctx.maybe_keep(path, m.size):
             return ("f", None, "")
         f = tf.extractfile(m) if m.size else None
         return ("f", f.read() if f else b"", "")
@@ -331,7 +336,7 @@ def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, ctx: _Read
     if info.is_dir() or kind == stat.S_IFDIR:
         return ("d", None, "")
     if kind in (0, stat.S_IFREG) or info.create_system != 3:  # not made on Unix: no file types
-        return ("f", _zip_data(zf, info, ctx, ctx.maybe_keep(path)), "")
+        return ("f", _zip_data(zf, info, ctx, ctx.maybe_keep(path, info.file_size)), "")
     ctx.unsafe(name, f"not a regular file (mode {kind:#o})")
 
 

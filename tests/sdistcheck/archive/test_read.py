@@ -367,8 +367,13 @@ def test_a_header_without_suffix_in_a_folder_is_kept(tmp_path: Path) -> None:
     # Eigen's <Eigen/Core> is a header with no suffix; a LICENSE at the top is no source
     path = _tar(
         tmp_path / "p.tar.gz",
-        [("p-1/LICENSE", "MIT", "f"), ("p-1/eigen/Eigen/Core", '#include "src/Core.h"', "f")],
+        [
+            ("p-1/LICENSE", "MIT", "f"),
+            ("p-1/eigen/Eigen/Core", '#include "src/Core.h"', "f"),
+            ("p-1/data/blob", "x" * 300_000, "f"),  # suffix-less and large: data, not a header
+        ],
     )
     tree = read_sdist(path)
     assert tree.read_text("eigen/Eigen/Core") == '#include "src/Core.h"'
     assert tree.read_text("LICENSE") is None
+    assert tree.is_file("data/blob") and tree.read_text("data/blob") is None
