@@ -120,7 +120,9 @@ def main() -> int:
     for item in items:  # download first, so the timing is the checker's alone
         artifact(item.filename, item.sha256)
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+    # one process per sdist, as each `sdistcheck` run of a pipeline is: its peak memory is that
+    # sdist's, not what earlier sdists left fragmented in a long-lived worker
+    with ProcessPoolExecutor(max_workers=args.jobs, max_tasks_per_child=1) as pool:
         results = list(pool.map(check, items))
     wall = time.perf_counter() - start
     total_mb = sum(float(r["size_mb"]) for r in results)  # type: ignore[arg-type]

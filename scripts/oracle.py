@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 
-from sdistcheck._check import check, collect  # noqa: E402
+from sdistcheck._check import _normalized, check, collect  # noqa: E402
 from sdistcheck._model import Reference, Scope  # noqa: E402
 from sdistcheck.archive.read import Limits, read_sdist  # noqa: E402
 from sdistcheck.archive.tree import glob_to_regex  # noqa: E402
@@ -105,7 +105,8 @@ def native_inputs(manifest: Manifest) -> list[str]:
 
 
 def names(ref: Reference, path: str) -> bool:
-    """Whether static reference REF names the sdist file PATH."""
+    """Whether static reference REF names the sdist file PATH (`./src/a.c` is `src/a.c`)."""
+    ref = _normalized(ref)
     if ref.is_glob:
         return glob_to_regex(ref.target).fullmatch(path) is not None
     if ref.is_dir:

@@ -91,7 +91,7 @@ def collect(
             )
         )
     roots = list(py.rust_roots)
-    units: list[CompileUnit] = []
+    units: list[CompileUnit] = list(py.units)
     cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
     if tree.is_file("setup.py") or tree.is_file("setup.cfg") or py.setup_scripts:
         from .backends import setupcfg as _setupcfg

@@ -435,3 +435,19 @@ def _and(a: Guard, b: Guard) -> Guard:
     scope = a[0] if _RANK.index(a[0]) >= _RANK.index(b[0]) else b[0]
     texts = [t for t in (a[1], b[1]) if t]
     return scope, " and ".join(texts) if texts else None
+
+
+def keywords(call: ast.Call, nodes: dict[str, ast.expr]) -> dict[str, ast.expr]:
+    """A call's keyword arguments, `**kwargs` included when the name is bound to a dict literal
+    (pybcj 1.0.8: `kwargs = {"sources": sources, ...}; Extension(**kwargs)`)."""
+    out: dict[str, ast.expr] = {}
+    for k in call.keywords:
+        if k.arg:
+            out[k.arg] = k.value
+            continue
+        given = nodes.get(k.value.id) if isinstance(k.value, ast.Name) else k.value
+        if isinstance(given, ast.Dict):
+            for key, value in zip(given.keys, given.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    out.setdefault(key.value, value)
+    return out

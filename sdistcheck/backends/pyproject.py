@@ -8,7 +8,8 @@ from typing import Any
 
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
-from ..archive.tree import SdistTree, is_glob
+from ..archive.tree import SdistTree, is_glob, normalize
+from ..native.model import CompileUnit
 from . import intree
 
 BACKENDS = {
@@ -59,6 +60,7 @@ class PyprojectAnalysis:
     cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
     setup_scripts: list[str] = field(default_factory=list)  # run by a build hook: setup.py-like
     unchecked: list[Unchecked] = field(default_factory=list)
+    units: list[CompileUnit] = field(default_factory=list)  # [tool.setuptools] ext-modules
 
 
 class _Refs:
@@ -128,6 +130,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     setuptools = out.backend not in _OTHER_BACKENDS
     if setuptools:
         _setuptools_dynamic(_toml.table(tool.get("setuptools")), refs)
+        out.units.extend(_ext_module_units(_toml.table(tool.get("setuptools")), path))
     if out.backend == "maturin":
         _maturin(tree, _toml.table(tool.get("maturin")), refs, out)
     rust = _toml.table(tool.get("setuptools-rust")) if setuptools else {}
@@ -372,6 +375,22 @@ def _setuptools_dynamic(setuptools: dict[str, Any], refs: _Refs) -> None:
     ):
         for src in _toml.str_list(_toml.table(ext).get("sources")):
             refs.add(src, "setuptools-ext-source", src)
+
+
+def _ext_module_units(setuptools: dict[str, Any], source: str) -> list[CompileUnit]:
+    """What `[tool.setuptools] ext-modules` compiles (mmh3 5.3.1), with its include-dirs."""
+    units = []
+    modules = setuptools.get("ext-modules")
+    for ext in modules if isinstance(modules, list) else []:
+        table = _toml.table(ext)
+        dirs = tuple(
+            d for d in (normalize(x) for x in _toml.str_list(table.get("include-dirs"))) if d
+        )
+        for src in _toml.str_list(table.get("sources")):
+            path = normalize(src)
+            if path:
+                units.append(CompileUnit(path, dirs, declared_in=source))
+    return units
 
 
 def _maturin(tree: SdistTree, maturin: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:

@@ -20,7 +20,7 @@ from .buildcommands import build_commands, custom_commands
 from .buildenv import local_imports
 from .fallback import tolerate_fallbacks
 from .pybranches import ALWAYS, branch_guards
-from .pyexpr import HERE, Constants, dotted
+from .pyexpr import HERE, Constants, dotted, keywords
 from .pyproject import RustRoot
 from .readers import find_readers
 from .replaced import extension_replacement, weakened
@@ -268,7 +268,7 @@ class _Visitor:
     def call(self, node: ast.Call, guards: list[tuple[Scope, str | None]]) -> None:
         scope, condition = combine(guards)
         name = dotted(node.func).rsplit(".", 1)[-1]
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        kw = keywords(node, self.c.nodes)
         if is_open(node) and not writes(node):
             target = node.args[0] if node.args else kw.get("file")
             if (

@@ -126,3 +126,18 @@ def test_pdm_run_setuptools_hook_is_a_setup_script() -> None:
         analyse(text, **{"pdm_build.py": "def pdm_build_initialize(c):\n    pass\n"}).setup_scripts
         == []
     )
+
+
+def test_setuptools_ext_modules_in_pyproject_are_compiled_units() -> None:
+    # mmh3 5.3.1: [tool.setuptools] ext-modules; their headers are followed like setup.py's
+    from sdistcheck import _check
+
+    files = {
+        "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
+        "pyproject.toml": '[build-system]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "p"\nversion = "1"\n[tool.setuptools]\n'
+        'ext-modules = [{name = "m", sources = ["./src/m.c"]}]\n',
+        "src/m.c": '#include "m.h"\n',
+    }
+    report = _check.check(SdistTree.from_mapping("p-1", files))
+    assert [(f.path, f.severity.value) for f in report.findings] == [("src/m.h", "error")]

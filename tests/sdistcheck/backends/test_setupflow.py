@@ -346,3 +346,14 @@ def test_an_exists_test_of_an_sdist_path_is_decided_by_the_sdist(
         "setup(ext_modules=extensions())\n"
     )
     assert set(_units(setup_py, **{shipped: ""})) == {compiled}
+
+
+def test_extension_keywords_given_as_a_dict_are_read() -> None:
+    # pybcj 1.0.8: kwargs = {"sources": sources, ...}; Extension(**kwargs)
+    setup_py = (
+        "from setuptools import setup, Extension\n"
+        "sources = ['src/a.c', 'src/b.c']\n"
+        "kwargs = {'name': 'p._m', 'sources': sources, 'include_dirs': ['src']}\n"
+        "setup(ext_modules=[Extension(**kwargs)])\n"
+    )
+    assert set(_units(setup_py)) == {"src/a.c", "src/b.c"}
