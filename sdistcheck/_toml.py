@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -40,18 +41,18 @@ def cargo_error(text: str) -> str:
     """Why TEXT is not TOML 1.1, in the parser's words ("" when it is)."""
     import tomli
 
-    try:
-        tomli.loads(text)
-    except (tomli.TOMLDecodeError, ValueError, RecursionError) as exc:
-        return str(exc) or type(exc).__name__
-    return ""
+    return _why(tomli.loads, text)
 
 
 def error(text: str) -> str:
     """Why TEXT is not TOML, in the parser's words ("" when it is)."""
+    return _why(tomllib.loads, text)
+
+
+def _why(parse: Callable[[str], object], text: str) -> str:
     try:
-        tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        parse(text)
+    except (ValueError, RecursionError) as exc:  # both parsers' TOMLDecodeError are ValueErrors
         return str(exc) or type(exc).__name__
     return ""
 

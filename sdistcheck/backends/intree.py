@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..archive.tree import SdistTree
 
 # The importable module of each known backend (the `[build-system] build-backend` values).
-_MODULES = {
+KNOWN_BACKENDS = {
     "maturin": "maturin",
     "setuptools.build_meta": "setuptools",
     "hatchling.build": "hatch",
@@ -63,8 +63,8 @@ def resolve(tree: SdistTree, backend: str, backend_path: list[str]) -> InTreeBac
         for name, line, sibling in _imports(tree_, posixpath.dirname(current)):
             if sibling is not None:
                 todo += [p for p in (f"{sibling}.py", f"{sibling}/__init__.py") if tree.is_file(p)]
-            elif name in _MODULES:
-                found.setdefault(_MODULES[name], line if current == path else 0)
+            elif name in KNOWN_BACKENDS:
+                found.setdefault(KNOWN_BACKENDS[name], line if current == path else 0)
     # a wrapper that imports two different backends picks at run time: no single answer
     wraps = next(iter(found)) if len(found) == 1 else None
     if wraps is None:
@@ -112,7 +112,7 @@ def _imports(module: ast.Module, folder: str) -> list[tuple[str, int, str | None
 
 def _delegates(module: ast.Module, backend: str) -> bool:
     """Whether MODULE's last top-level binding of `build_wheel` is BACKEND's own."""
-    modules = {name for name, known in _MODULES.items() if known == backend}
+    modules = {name for name, known in KNOWN_BACKENDS.items() if known == backend}
     aliases: set[str] = set()  # names bound to the backend's module
     bound = False
     for node in _top_level(module.body):

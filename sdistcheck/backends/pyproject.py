@@ -12,19 +12,9 @@ from ..archive.tree import SdistTree, is_glob, normalize
 from ..native.model import CompileUnit
 from . import intree
 
-BACKENDS = {
-    "maturin": "maturin",
-    "setuptools.build_meta": "setuptools",
-    "setuptools.build_meta:__legacy__": "setuptools",
-    "hatchling.build": "hatch",
-    "mesonpy": "meson-python",
-    "scikit_build_core.build": "scikit-build-core",
-    "py_build_cmake.build": "py-build-cmake",
-    "flit_core.buildapi": "flit",
-    "pdm.backend": "pdm",
-    "pdm.pep517.api": "pdm",
-    "poetry.core.masonry.api": "poetry",
-}
+# build-backend value -> backend: the modules an in-tree wrapper may re-export, and the legacy
+# spelling of setuptools'
+BACKENDS = {**intree.KNOWN_BACKENDS, "setuptools.build_meta:__legacy__": "setuptools"}
 
 
 _OTHER_BACKENDS = frozenset(b for b in BACKENDS.values() if b != "setuptools")
