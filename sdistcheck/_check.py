@@ -96,8 +96,13 @@ def collect(
     if tree.is_file("setup.py") or tree.is_file("setup.cfg") or py.setup_scripts:
         from .backends import setupcfg as _setupcfg
         from .backends import setuppy as _setuppy  # ast, configparser: only when there is something
+        from .backends.buildenv import imported_extension_modules
 
         hooked = [_setuppy.analyse_setup_py(tree, script) for script in py.setup_scripts]
+        hooked += [  # modules of the sdist that setup.py imports and that declare extensions
+            _setuppy.analyse_setup_py(tree, imported, cwd="")
+            for imported in imported_extension_modules(tree)
+        ]
         for analysis in (_setuppy.analyse_setup_py(tree), *hooked, _setupcfg.analyse(tree)):
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)

@@ -198,3 +198,40 @@ def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tup
             if not environment.importable(name) and name.split(".")[0] not in THIRD_PARTY:
                 found.append((node, name.replace(".", "/")))
     return found
+
+
+def sdist_modules(module: ast.Module, tree: SdistTree, base: str) -> dict[str, str]:
+    """Module name -> sdist path of the modules setup.py imports (absolutely) that are files of
+    the sdist beside it: `import setup.extensions` is `setup/extensions.py`."""
+    import posixpath
+
+    out = {}
+    for node in ast.walk(module):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        for name in names:
+            path = posixpath.join(base, name.replace(".", "/") + ".py")
+            if tree.is_file(path):
+                out[name] = path
+    return out
+
+
+def imported_extension_modules(tree: SdistTree, setup_py: str = "setup.py") -> list[str]:
+    """The sdist's modules setup.py imports that declare `Extension(...)`s (cvxpy 1.9.3:
+    `import setup.extensions as X; ext_modules=[X.cvxcore]`): they run at import, in setup.py's
+    working directory, and what they declare is built."""
+    import posixpath
+
+    try:
+        module = ast.parse(tree.read_text(setup_py) or "", filename=setup_py)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = []
+    for path in sdist_modules(module, tree, posixpath.dirname(setup_py)).values():
+        text = tree.read_text(path) or ""
+        if re.search(r"\bExtension\s*\(", text):
+            found.append(path)
+    return found

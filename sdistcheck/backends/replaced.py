@@ -19,6 +19,7 @@ from .._model import Reference, Scope, weakest
 from ..archive.tree import SdistTree
 from ..native.model import CompileUnit
 from .buildcommands import COMMANDS
+from .buildenv import sdist_modules
 from .pyexpr import dotted
 
 # `self.extensions = ...`, `self.distribution.ext_modules = ...`
@@ -36,22 +37,6 @@ class Replacement:
             f"{self.command} ({self.source}:{self.line}) replaces the declared extensions "
             "before it compiles: the build may never compile this"
         )
-
-
-def _local_modules(module: ast.Module, tree: SdistTree, base: str) -> dict[str, str]:
-    """Module name -> sdist path of the modules setup.py imports from its own directory."""
-    out = {}
-    for node in ast.walk(module):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module]
-        for name in names:
-            path = posixpath.join(base, name.replace(".", "/") + ".py")
-            if tree.is_file(path):
-                out[name] = path
-    return out
 
 
 def _assigns_extensions(cls: ast.ClassDef) -> int | None:
@@ -83,7 +68,7 @@ def extension_replacement(module: ast.Module, source: str, tree: SdistTree) -> R
     extension list: the first such place, or None."""
     base = posixpath.dirname(source)
     modules = [(source, module)]
-    for path in _local_modules(module, tree, base).values():
+    for path in sdist_modules(module, tree, base).values():
         text = tree.read_text(path)
         if text is None:
             continue

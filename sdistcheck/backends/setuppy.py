@@ -56,12 +56,18 @@ class SetupAnalysis:
 
 class _Visitor:
     def __init__(
-        self, tree: SdistTree, source: str, text: str, constants: Constants, out: SetupAnalysis
+        self,
+        tree: SdistTree,
+        source: str,
+        text: str,
+        constants: Constants,
+        out: SetupAnalysis,
+        base: str | None = None,
     ):
         self.tree = tree
         self.source, self.lines, self.c, self.out = source, text.splitlines(), constants, out
         self.text = text
-        self.base = posixpath.dirname(source)
+        self.base = posixpath.dirname(source) if base is None else base
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
         self.skbuild = False
         self.defaults: dict[str, str] = {}
@@ -458,7 +464,11 @@ class _Visitor:
                     )
 
 
-def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
+def analyse_setup_py(
+    tree: SdistTree, path: str = "setup.py", cwd: str | None = None
+) -> SetupAnalysis:
+    """What setup.py at PATH (or a module it runs, analysed in setup.py's folder CWD) reads and
+    builds."""
     out = SetupAnalysis()
     text = tree.read_text(path)
     if text is None:
@@ -475,8 +485,9 @@ def analyse_setup_py(tree: SdistTree, path: str = "setup.py") -> SetupAnalysis:
         )
         return out
     try:
-        constants = Constants(module, tree, posixpath.dirname(path))
-        _Visitor(tree, path, text, constants, out).run(module)
+        base = posixpath.dirname(path) if cwd is None else cwd
+        constants = Constants(module, tree, base)
+        _Visitor(tree, path, text, constants, out, base).run(module)
         out.references = tolerate_fallbacks(module, path, out.references)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")

@@ -357,3 +357,21 @@ def test_extension_keywords_given_as_a_dict_are_read() -> None:
         "setup(ext_modules=[Extension(**kwargs)])\n"
     )
     assert set(_units(setup_py)) == {"src/a.c", "src/b.c"}
+
+
+def test_extensions_declared_in_a_module_setup_py_imports_are_built() -> None:
+    # cvxpy 1.9.3: `import setup.extensions as X; ext_modules=[X.cvxcore]`, the sources
+    # relative to setup.py's folder, where the module runs
+    from sdistcheck import _check
+
+    files = {
+        "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
+        "setup.py": "import setup.extensions as X\nfrom setuptools import setup\n"
+        "setup(ext_modules=[X.core])\n",
+        "setup/__init__.py": "",
+        "setup/extensions.py": "from setuptools import Extension\n"
+        "core = Extension('_core', sources=['src/core.cpp'], include_dirs=['src'])\n",
+        "src/core.cpp": '#include "core.h"\n',
+    }
+    report = _check.check(SdistTree.from_mapping("p-1", files))
+    assert [(f.path, f.severity.value) for f in report.findings] == [("src/core.h", "error")]
