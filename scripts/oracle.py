@@ -58,6 +58,26 @@ class Manifest:
     rows: tuple[tuple[str, str, str], ...]  # (path, program, how)
 
 
+def write_manifest(
+    out_dir: Path,
+    sdist: str,
+    header: Iterable[tuple[str, str]],
+    rows: Iterable[tuple[str, str, str]],
+) -> Path:
+    """Write `<out_dir>/<sdist>.tsv` atomically: `# key: value` header lines in order, then the
+    (path, program, how) rows that `read_manifest` reads back."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = out_dir / f"{sdist}.tsv"
+    tmp = manifest.with_suffix(".tsv.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.writelines(f"# {key}: {value}\n" for key, value in header)
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(("path", "program", "how"))
+        writer.writerows(rows)
+    tmp.replace(manifest)
+    return manifest
+
+
 def read_manifest(path: Path) -> Manifest:
     header: dict[str, str] = {}
     body: list[str] = []

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from oracle import write_manifest  # noqa: E402
 from strace_log import COMPILERS, accesses, reads_under  # noqa: E402
 
 from sdistcheck.build.isolated import (  # noqa: E402
@@ -138,20 +139,15 @@ def trace(sdist: Path, sha256: str, out_dir: Path, timeout: float) -> Path:
                 (read.path, read.program, _how(read.program, originals[read.path], base, members))
             )
         tail = [line for line in build_log.getvalue().splitlines() if line.strip()][-15:]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = out_dir / f"{sdist.name}.tsv"
-    tmp_out = manifest.with_suffix(".tsv.tmp")
-    with open(tmp_out, "w", encoding="utf-8", newline="") as f:
-        f.write(f"# sdist: {sdist.name}\n# sha256: {sha256}\n# build: {outcome}\n")
-        f.write(f"# host: {_versions()}\n# seconds: {time.monotonic() - started:.0f}\n")
-        if outcome != "ok":
-            for line in tail:
-                f.write(f"# log: {line[:300]}\n")
-        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
-        writer.writerow(("path", "program", "how"))
-        writer.writerows(rows)
-    tmp_out.replace(manifest)
-    return manifest
+    header = [
+        ("sdist", sdist.name),
+        ("sha256", sha256),
+        ("build", outcome),
+        ("host", _versions()),
+        ("seconds", f"{time.monotonic() - started:.0f}"),
+        *(("log", line[:300]) for line in (tail if outcome != "ok" else [])),
+    ]
+    return write_manifest(out_dir, sdist.name, header, rows)
 
 
 def _corpus(name: str, split: str, max_mb: float) -> list[tuple[str, str, str]]:

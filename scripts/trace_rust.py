@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "support"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from oracle import write_manifest  # noqa: E402
 
 from sdistcheck.build.isolated import extract_sdist  # noqa: E402
 from sdistcheck.pipeline import load_toml  # noqa: E402
@@ -201,18 +204,15 @@ def trace(sdist: Path, sha256: str, out_dir: Path) -> Path:
             p = Path(path)
             if p.is_relative_to(top) and (project / p.relative_to(top)).is_file():
                 relative[p.relative_to(top).as_posix()] = value
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest_out = out_dir / f"{sdist.name}.tsv"
-    tmp_out = manifest_out.with_suffix(".tsv.tmp")
-    with open(tmp_out, "w", encoding="utf-8", newline="") as f:
-        f.write(f"# sdist: {sdist.name}\n# sha256: {sha256}\n# build: {outcome}\n")
-        f.write("# method: rustc --emit=dep-info per target (scripts/trace_rust.py), no crates\n")
-        f.write(f"# seconds: {time.monotonic() - started:.0f}\n")
-        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
-        writer.writerow(("path", "program", "how"))
-        writer.writerows((p, prog, how) for p, (prog, how) in sorted(relative.items()))
-    tmp_out.replace(manifest_out)
-    return manifest_out
+    header = [
+        ("sdist", sdist.name),
+        ("sha256", sha256),
+        ("build", outcome),
+        ("method", "rustc --emit=dep-info per target (scripts/trace_rust.py), no crates"),
+        ("seconds", f"{time.monotonic() - started:.0f}"),
+    ]
+    rows_out = [(p, prog, how) for p, (prog, how) in sorted(relative.items())]
+    return write_manifest(out_dir, sdist.name, header, rows_out)
 
 
 def main(argv: list[str] | None = None) -> int:

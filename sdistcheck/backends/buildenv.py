@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import posixpath
 import re
 import sys
 
@@ -203,8 +204,6 @@ def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tup
 def sdist_modules(module: ast.Module, tree: SdistTree, base: str) -> dict[str, str]:
     """Module name -> sdist path of the modules setup.py imports (absolutely) that are files of
     the sdist beside it: `import setup.extensions` is `setup/extensions.py`."""
-    import posixpath
-
     out = {}
     for node in ast.walk(module):
         names: list[str] = []
@@ -223,8 +222,6 @@ def imported_extension_modules(tree: SdistTree, setup_py: str = "setup.py") -> l
     """The sdist's modules setup.py imports that declare `Extension(...)`s (cvxpy 1.9.3:
     `import setup.extensions as X; ext_modules=[X.cvxcore]`): they run at import, in setup.py's
     working directory, and what they declare is built."""
-    import posixpath
-
     try:
         module = ast.parse(tree.read_text(setup_py) or "", filename=setup_py)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
