@@ -92,11 +92,13 @@ def read_manifest(path: Path) -> Manifest:
 
 
 KNOWN_GAPS = TRACES / "known-gaps.tsv"
+DELETIONS = TRACES / "deletions.tsv"
 
 
 def manifests(folder: Path = TRACES) -> list[Manifest]:
     """Every trace manifest in FOLDER (named after its sdist: `x-1.0.tar.gz.tsv`)."""
-    return [read_manifest(p) for p in sorted(folder.glob("*.tsv")) if p != KNOWN_GAPS]
+    skip = {KNOWN_GAPS.name, DELETIONS.name}
+    return [read_manifest(p) for p in sorted(folder.glob("*.tsv")) if p.name not in skip]
 
 
 def known_gaps(path: Path = KNOWN_GAPS) -> dict[tuple[str, str], str]:

@@ -156,49 +156,47 @@ def _dep_info(target: dict, features: set[str], out: Path) -> tuple[list[str], s
     return files, "; ".join(problems[:3])
 
 
+def rustc_reads(project: Path, scratch: Path) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The outcome of tracing the extracted PROJECT, and the absolute paths rustc and cargo
+    read, each with (program, how); SCRATCH holds the dep-info files."""
+    rows: dict[str, tuple[str, str]] = {}
+    manifest = _manifest_path(project)
+    if manifest is None:
+        return "failed: no Cargo.toml", rows
+    run = subprocess.run(
+        ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1",
+         "--manifest-path", str(manifest)],
+        capture_output=True, text=True, env=ENV, timeout=120, cwd=project,
+    )  # fmt: skip
+    if run.returncode:
+        tail = (run.stderr.strip().splitlines() or ["?"])[0]
+        return f"failed: cargo metadata: {tail[:200]}", rows
+    metadata = json.loads(run.stdout)
+    problems = []
+    for n, (pkg, features) in enumerate(_packages(metadata, manifest)):
+        rows.setdefault(str(Path(pkg["manifest_path"]).resolve()), ("cargo", "compiled"))
+        is_root = Path(pkg["manifest_path"]).resolve() == manifest.resolve()
+        for k, target in enumerate(pkg["targets"]):
+            kinds = set(target["kind"]) & TARGET_KINDS
+            if not kinds or (not is_root and kinds <= {"bin"}):
+                continue  # cargo builds a dependency's library, not its binaries
+            files, problem = _dep_info(target, features, scratch / f"{n}-{k}.d")
+            if problem:
+                problems.append(problem)
+            for f in files:
+                path = (Path(target["src_path"]).parent / f) if not f.startswith("/") else Path(f)
+                rows.setdefault(str(path.resolve()), ("rustc", "compiled"))
+    if problems:
+        return "failed: rustc: " + problems[0][:200], rows
+    return "ok", rows
+
+
 def trace(sdist: Path, sha256: str, out_dir: Path) -> Path:
     started = time.monotonic()
-    rows: dict[str, tuple[str, str]] = {}
-    outcome = "ok"
     with tempfile.TemporaryDirectory(prefix="trace-rust-") as tmp:
         project, _tree = extract_sdist(sdist, Path(tmp) / "src")
         top = project.resolve()
-        manifest = _manifest_path(project)
-        metadata: dict[str, object] | None = None
-        if manifest is None:
-            outcome = "failed: no Cargo.toml"
-        else:
-            run = subprocess.run(
-                ["cargo", "metadata", "--no-deps", "--offline", "--format-version", "1",
-                 "--manifest-path", str(manifest)],
-                capture_output=True, text=True, env=ENV, timeout=120, cwd=project,
-            )  # fmt: skip
-            if run.returncode:
-                tail = (run.stderr.strip().splitlines() or ["?"])[0]
-                outcome = f"failed: cargo metadata: {tail[:200]}"
-            else:
-                metadata = json.loads(run.stdout)
-        if metadata is not None and manifest is not None:
-            problems = []
-            for n, (pkg, features) in enumerate(_packages(metadata, manifest)):
-                rows.setdefault(str(Path(pkg["manifest_path"]).resolve()), ("cargo", "compiled"))
-                is_root = Path(pkg["manifest_path"]).resolve() == manifest.resolve()
-                for k, target in enumerate(pkg["targets"]):
-                    kinds = set(target["kind"]) & TARGET_KINDS
-                    if not kinds or (not is_root and kinds <= {"bin"}):
-                        continue  # cargo builds a dependency's library, not its binaries
-                    files, problem = _dep_info(target, features, Path(tmp) / f"{n}-{k}.d")
-                    if problem:
-                        problems.append(problem)
-                    for f in files:
-                        path = (
-                            (Path(target["src_path"]).parent / f)
-                            if not f.startswith("/")
-                            else Path(f)
-                        )
-                        rows.setdefault(str(path.resolve()), ("rustc", "compiled"))
-            if problems:
-                outcome = "failed: rustc: " + problems[0][:200]
+        outcome, rows = rustc_reads(project, Path(tmp))
         relative = {}
         for path, value in rows.items():
             p = Path(path)
