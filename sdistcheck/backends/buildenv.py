@@ -13,13 +13,16 @@ from __future__ import annotations
 import ast
 import configparser
 import contextlib
+import dataclasses
 import posixpath
 import re
 import sys
+from collections.abc import Collection
 
 from .. import _toml
+from .._model import Reference, Scope
 from ..archive.tree import SdistTree
-from .pybranches import dotted
+from .pybranches import catches, dotted
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Distributions whose import name differs from their own (after lowering, `-`/`.` -> `_`).
@@ -136,7 +139,9 @@ def _setup_requires(module: ast.Module, tree: SdistTree) -> set[str]:
 class BuildEnvironment:
     """The distributions a default isolated build installs, and what they let setup.py import."""
 
-    def __init__(self, tree: SdistTree, module: ast.Module, base: str = "") -> None:
+    def __init__(
+        self, tree: SdistTree, module: ast.Module, base: str = "", assumed: Collection[str] = ()
+    ) -> None:
         pyproject = _toml.load(
             tree.read_text(f"{base}/pyproject.toml" if base else "pyproject.toml")
         )
@@ -147,6 +152,7 @@ class BuildEnvironment:
             self.requirements = {"setuptools", "wheel"}
         self.requirements |= _setup_requires(module, tree)
         self.tree, self.base = tree, base
+        self.assumed = frozenset(assumed)  # installed beside the build (no isolation)
 
     def importable(self, module: str) -> bool:
         """Whether `import MODULE` succeeds in the default build (its top-level package)."""
@@ -154,7 +160,7 @@ class BuildEnvironment:
         if not top or module.startswith("."):
             return True  # a relative import: setup.py's own package
         lowered = top.lower()
-        if top in _ALWAYS_THERE or lowered in self.provided():
+        if top in _ALWAYS_THERE or top in self.assumed or lowered in self.provided():
             return True
         if any(lowered in name.split("_") for name in self.requirements):
             return True  # versioneer-518 gives versioneer: a word of the distribution's name
@@ -177,6 +183,44 @@ def try_imports(body: list[ast.stmt]) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             modules.append(node.module)
     return modules
+
+
+def optional_imports(module: ast.Module, environment: BuildEnvironment) -> list[str]:
+    """The top-level modules setup.py tries to import (`try: ... except ImportError:`) that the
+    default isolated build lacks: a build without isolation may well have them (Cython)."""
+    found: list[str] = []
+    for node in ast.walk(module):
+        if isinstance(node, ast.Try) and catches(node, ("ImportError", "ModuleNotFoundError")):
+            for name in try_imports(node.body):
+                top = name.split(".")[0]
+                if top and not environment.importable(name) and top not in found:
+                    found.append(top)
+    return found
+
+
+def without_isolation(
+    known: list[Reference], world: list[Reference], modules: list[str]
+) -> list[Reference]:
+    """The references of setup.py evaluated with MODULES importable (WORLD) that the default
+    build's (KNOWN) lack, as options: rencode 1.0.6 compiles `rencode.pyx` when Cython imports
+    and shipped only the `.c`, which breaks a build without isolation that has Cython."""
+    # With Cython importable, setuptools compiles a `.pyx` source: no `.c` stands in for it.
+    cython = "Cython" in modules or "cython" in modules
+    seen = {(r.target, r.alternatives) for r in known}
+    why = f"if {' and '.join(modules)} were importable (a build without isolation)"
+    out = []
+    for ref in world:
+        if cython and ref.kind == "setuptools-ext-source" and ref.target.endswith(".pyx"):
+            ref = dataclasses.replace(ref, alternatives=())
+        if (ref.target, ref.alternatives) in seen or ref.scope not in (
+            Scope.ALWAYS,
+            Scope.PLATFORM,
+        ):
+            continue
+        seen.add((ref.target, ref.alternatives))
+        condition = f"{ref.condition}, {why}" if ref.condition else why
+        out.append(dataclasses.replace(ref, scope=Scope.OPTION, condition=condition))
+    return out
 
 
 def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tuple[ast.stmt, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
@@ -42,7 +42,13 @@ class Constants:
     held (either side may run); at the top level an assignment replaces it.  Small helper
     functions that return a value are evaluated where they are called."""
 
-    def __init__(self, tree: ast.Module, sdist: SdistTree | None = None, base: str = "") -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        sdist: SdistTree | None = None,
+        base: str = "",
+        assumed: Collection[str] = (),
+    ) -> None:
         self.sdist, self.base = sdist, base  # glob() is answered from the sdist's listing
         self.values: dict[str, object] = {}
         self.guards: dict[str, Guard] = {}  # path string -> the strongest guard it came under
@@ -53,7 +59,9 @@ class Constants:
         # (truthy) included: what `if use_cython:` is decided by
         self.facts: dict[str, ast.expr] = {}
         self.per_platform: set[str] = set()  # facts some platforms' builds rebind
-        self.environment = BuildEnvironment(sdist, tree, base) if sdist is not None else None
+        self.environment = (
+            BuildEnvironment(sdist, tree, base, assumed) if sdist is not None else None
+        )
         self._steps = self._depth = 0
         self._run(tree.body, ALWAYS, top=True)
 

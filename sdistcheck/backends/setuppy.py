@@ -17,7 +17,7 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
-from .buildenv import local_imports
+from .buildenv import BuildEnvironment, local_imports, optional_imports, without_isolation
 from .fallback import tolerate_fallbacks
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted, keywords
@@ -477,18 +477,20 @@ def analyse_setup_py(
         module = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
-        line = getattr(exc, "lineno", 0) or 0
-        out.unchecked.append(
-            Unchecked(
-                path, line, f"not Python 3 ({type(exc).__name__}): its references are unknown"
-            )
-        )
+        why = f"not Python 3 ({type(exc).__name__}): its references are unknown"
+        out.unchecked.append(Unchecked(path, getattr(exc, "lineno", 0) or 0, why))
         return out
+    base = posixpath.dirname(path) if cwd is None else cwd
     try:
-        base = posixpath.dirname(path) if cwd is None else cwd
-        constants = Constants(module, tree, base)
-        _Visitor(tree, path, text, constants, out, base).run(module)
+        _Visitor(tree, path, text, Constants(module, tree, base), out, base).run(module)
         out.references = tolerate_fallbacks(module, path, out.references)
+        modules = optional_imports(module, BuildEnvironment(tree, module, base))
+        if modules:  # what a build without isolation reads, where they import
+            world = SetupAnalysis()
+            assumed = Constants(module, tree, base, modules)
+            _Visitor(tree, path, text, assumed, world, base).run(module)
+            found = tolerate_fallbacks(module, path, world.references)
+            out.references += without_isolation(out.references, found, modules)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

@@ -57,6 +57,33 @@ def test_binary2strings_missing_headers_and_its_fix(pypi: Fetch) -> None:
     assert sdistcheck.check_sdist(fixed).status == "complete"
 
 
+@pytest.mark.parametrize(
+    ("filename", "sha256", "missing"),
+    [
+        (
+            "rencode-1.0.6.tar.gz",
+            "2586435c4ea7d45f74e26765ad33d75309de7cf47c4d762e8efabd39905c0718",
+            "rencode/rencode.pyx",
+        ),
+        (
+            "pysamstats-1.0.1.tar.gz",
+            "c1b041fb807a4d353ce85c531383b3113a9838172932d6d458a4cae7bf481dad",
+            "pysamstats/opt.pyx",
+        ),
+    ],
+)
+def test_a_pyx_only_a_build_with_cython_reads_is_a_warning(
+    pypi: Fetch, filename: str, sha256: str, missing: str
+) -> None:
+    # Their users' builds had Cython installed and no isolation, and failed; an isolated
+    # default build has no Cython (no requirement gives it) and compiles the shipped .c.
+    report = sdistcheck.check_sdist(pypi(filename, sha256))
+    assert report.status == "complete" and missing not in {f.path for f in report.errors}
+    (warning,) = [f for f in report.warnings if f.path == missing]
+    assert "Cython" in str(warning.references[0].condition)
+    assert "a build without isolation" in str(warning.references[0].condition)
+
+
 # -- held-out cases: the last false errors there, looked at (so no longer held out) -----------
 
 

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from sdistcheck._model import Scope
+from sdistcheck._model import Reference, Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.backends import setuppy as _setuppy
 from sdistcheck.backends.buildenv import BuildEnvironment
@@ -48,6 +48,12 @@ def test_cython_is_importable_exactly_when_a_build_requirement_gives_it(
         assert scopes == {"p/m.c": Scope.ALWAYS, "p/*.pyx": Scope.OPTION}
 
 
+def _references(files: dict[str, str]) -> list[Reference]:
+    tree = SdistTree.from_mapping("p-1", files)
+    found = _setuppy.analyse_setup_py(tree).references
+    return [r for r in found if r.kind == "setuptools-ext-source"]
+
+
 def test_a_conditional_expression_takes_the_default_build_s_arm() -> None:
     # rencode 1.0.6: source_ext = ".pyx" if cythonize else ".c"; Cython is no requirement
     files = {
@@ -57,7 +63,41 @@ def test_a_conditional_expression_takes_the_default_build_s_arm() -> None:
         "source_ext = '.pyx' if cythonize else '.c'\n"
         "setup(ext_modules=[Extension('r', sources=['r/r' + source_ext])])\n"
     }
-    assert _sources(files) == {"r/r.c": Scope.ALWAYS}
+    refs = {r.target: r for r in _references(files)}
+    assert refs["r/r.c"].scope is Scope.ALWAYS
+    # a build without isolation that has Cython compiles the .pyx, and nothing stands in for it
+    pyx = refs["r/r.pyx"]
+    assert pyx.scope is Scope.OPTION and pyx.alternatives == ()
+    assert pyx.condition == "if Cython were importable (a build without isolation)"
+
+
+def test_a_try_body_only_builds_with_the_module_loses_the_c_stand_in() -> None:
+    # pysamstats 1.0.1: cythonize([Extension(.., ['opt.pyx'])]) in the try, the .c in except
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "try:\n    from Cython.Build import cythonize\n"
+        "    exts = cythonize([Extension('p.o', sources=['p/o.pyx'])])\n"
+        "except ImportError:\n    exts = [Extension('p.o', sources=['p/o.c'])]\n"
+        "setup(ext_modules=exts)\n"
+    }
+    pyx = [r for r in _references(files) if r.target == "p/o.pyx"]
+    # the default build's reading (with setuptools' .c stand-in) and the one without isolation
+    assert {r.alternatives for r in pyx} == {("p/o.c", "p/o.cpp"), ()}
+    assert all(r.scope is Scope.OPTION for r in pyx)
+
+
+def test_no_optional_import_no_second_reading() -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('p.o', sources=['p/o.pyx'])])\n"
+    }
+    assert [(r.target, r.scope) for r in _references(files)] == [("p/o.pyx", Scope.ALWAYS)]
+
+
+def test_what_both_builds_read_is_not_repeated() -> None:
+    files = {"setup.py": _SETUP.format(requires=", setup_requires=['cython']")}
+    targets = [r.target for r in _references(files)]
+    assert len(targets) == len(set(targets))
 
 
 def test_importable_modules() -> None:
