@@ -33,8 +33,10 @@ import hashlib
 import io
 import json
 import random
+import subprocess
 import sys
 import tempfile
+import zipfile
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -129,10 +131,35 @@ def verify(sdist: Path, member: str, rust: bool, timeout: float) -> tuple[bool, 
             return outcome != "ok", outcome[:200]
         log = io.StringIO()
         try:
-            build_distribution(project, Path(tmp) / "dist", True, Session(log, None, timeout))
+            wheel = build_distribution(
+                project, Path(tmp) / "dist", True, Session(log, None, timeout)
+            )
         except Exception as exc:  # any failure is the verdict
             return True, (failure(exc) or type(exc).__name__).splitlines()[0][:200]
+        unresolved = undefined_symbols(wheel, Path(tmp) / "so")
+        if unresolved:  # a shared object links with undefined symbols; its import fails
+            return True, f"built, but {unresolved} (the module cannot be imported)"
         return False, "the build succeeded without it"
+
+
+def undefined_symbols(wheel: Path, scratch: Path) -> str | None:
+    """The first symbol of the wheel's shared objects that nothing resolves (`ldd -r`), other
+    than Python's own (an extension module takes those from the interpreter)."""
+    scratch.mkdir()
+    with zipfile.ZipFile(wheel) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            if not (name.endswith(".so") or ".so." in name.rsplit("/", 1)[-1]):
+                continue
+            target = scratch / name.replace("/", "_")
+            target.write_bytes(zf.read(info))
+            run = subprocess.run(["ldd", "-r", str(target)], capture_output=True, text=True)
+            for line in (run.stdout + run.stderr).splitlines():
+                if "undefined symbol:" in line:
+                    symbol = line.split("undefined symbol:", 1)[1].split()[0].rstrip(",")
+                    if not symbol.startswith(("Py", "_Py")):
+                        return f"{name}: undefined symbol {symbol}"
+    return None
 
 
 def audited(seed: int, sdist: str, member: str) -> bool:

@@ -42,9 +42,7 @@ def analyse(
     units: Sequence[CompileUnit],
 ) -> Compiled:
     """`cmake_roots`: (directory, whether the build runs `cmake --install` too)."""
-    from .c import cython as _cython  # only sdists with native builds pay for these
-    from .c import includes as _c
-    from .cmake import analysis as _cmake
+    from .cmake import analysis as _cmake  # only sdists with native builds pay for these
 
     out = Compiled()
     all_units = list(units)
@@ -73,9 +71,32 @@ def analyse(
     extra_refs, extra_units = _directives.extra_sources(tree, all_units)
     out.references += extra_refs
     all_units += extra_units
-    c_units = [u for u in all_units if not u.source.endswith(_CYTHON)]
-    cython_units = [u for u in all_units if u.source.endswith(_CYTHON)]
-    out.references += _c.analyse(tree, c_units, notes=out.notes, generated=generated)
-    out.references += _cython.analyse(tree, cython_units, notes=out.notes, generated=generated)
+    strict = [u for u in all_units if u.tolerated is None]
+    walked = _walk(tree, strict, out.notes, generated)
+    tolerant = [u for u in all_units if u.tolerated is not None]
+    if tolerant:  # what only units a build goes on without include is tolerated
+        seen = {(r.source, r.line, r.target) for r in walked}
+        note = tolerant[0].tolerated
+        notes: list[str] = []
+        walked += [
+            dataclasses.replace(r, tolerated=True, note=r.note or note)
+            for r in _walk(tree, tolerant, notes, generated)
+            if (r.source, r.line, r.target) not in seen
+        ]
+        out.notes += [n for n in notes if n not in out.notes]
+    out.references += walked
     out.units = len(all_units)
     return out
+
+
+def _walk(
+    tree: SdistTree, units: Sequence[CompileUnit], notes: list[str], generated: list[str]
+) -> list[Reference]:
+    """The references of the C/C++ and Cython files UNITS compile, and what those include."""
+    from .c import cython as _cython
+    from .c import includes as _c
+
+    c_units = [u for u in units if not u.source.endswith(_CYTHON)]
+    cython_units = [u for u in units if u.source.endswith(_CYTHON)]
+    found = _c.analyse(tree, c_units, notes=notes, generated=generated)
+    return found + _cython.analyse(tree, cython_units, notes=notes, generated=generated)

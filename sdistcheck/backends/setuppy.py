@@ -18,7 +18,7 @@ from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
 from .buildenv import BuildEnvironment, local_imports, optional_imports, without_isolation
-from .fallback import tolerate_fallbacks
+from .fallback import tolerate_fallbacks, tolerate_optional_build
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted, keywords
 from .pyproject import RustRoot
@@ -484,6 +484,7 @@ def analyse_setup_py(
     try:
         _Visitor(tree, path, text, Constants(module, tree, base), out, base).run(module)
         out.references = tolerate_fallbacks(module, path, out.references)
+        out.references, out.units = tolerate_optional_build(module, path, out.references, out.units)
         modules = optional_imports(module, BuildEnvironment(tree, module, base))
         if modules:  # what a build without isolation reads, where they import
             world = SetupAnalysis()

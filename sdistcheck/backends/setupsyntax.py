@@ -94,11 +94,13 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
             return f"set at run time at {source}:{node.lineno}"
     for func in ast.walk(module):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            followed = _followed_lists(func)
             for node in ast.walk(func):
                 if (
                     isinstance(node, ast.Name)
                     and node.id == "include_dirs"
                     and (isinstance(node.ctx, ast.Store) or _appended(node, func))
+                    and node not in followed
                 ):
                     return f"set at run time at {source}:{node.lineno}"
                 if (  # compiler flags made while building: '-I' + path (sentencepiece)
@@ -142,6 +144,55 @@ def fills(strings: Iterable[str], folder: str, base: str) -> bool:
         return False
     token = re.compile(rf"(?<![\w./-]){re.escape(relative)}(?![\w.-])")
     return sum(1 for text in strings if token.search(text)) > 1
+
+
+def _followed_lists(func: ast.AST) -> set[ast.AST]:
+    """The `include_dirs = [...]` names in FUNC bound to a list of sdist paths (strings, and
+    `os.path.join` of those and of names bound to the sdist's folder through `__file__`) and
+    Python's or numpy's folder (murmurhash 1.0.16: `[get_path("include"),
+    os.path.join(root, "murmurhash", "include")]`): what such a list holds is known where an
+    Extension takes it, not set at run time.  A name of anything else (mysqlclient 2.3.2's
+    `connector`, from the environment) is not."""
+    grown = any(
+        isinstance(n, ast.Attribute)
+        and isinstance(n.value, ast.Name)
+        and n.value.id == "include_dirs"
+        and n.attr in ("append", "extend", "insert")
+        for n in ast.walk(func)
+    )
+    if grown:
+        return set()
+    here = {
+        t.id
+        for n in ast.walk(func)
+        if isinstance(n, ast.Assign)
+        and any(isinstance(m, ast.Name) and m.id == "__file__" for m in ast.walk(n.value))
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    out: set[ast.AST] = set()
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, (ast.List, ast.Tuple)):
+            continue
+        if all(_path_expression(e, here) for e in node.value.elts):
+            out.update(t for t in node.targets if isinstance(t, ast.Name))
+    return out
+
+
+def _path_expression(node: ast.expr, here: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Name):
+        return node.id in here
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return _path_expression(node.left, here) and _path_expression(node.right, here)
+    if isinstance(node, ast.Call) and not node.keywords:
+        name = dotted(node.func)
+        if name.split(".")[0] in _SYSTEM_INCLUDE_MODULES or name.endswith(_PYTHON_INCLUDE_CALLS):
+            return True
+        joined = name.endswith(("path.join", "Path"))
+        return joined and all(_path_expression(a, here) for a in node.args)
+    return False
 
 
 def _appended(name: ast.Name, func: ast.AST) -> bool:

@@ -165,7 +165,7 @@ class _Walker(Walk[Statement]):
             self.refs.add(item, st, found, rank, "cython-include")
             self.follow(item, found, rank, st)
         elif not self.generated.claim(name):
-            target, alternatives, note = unfound(here, name, item.dirs)
+            target, alternatives, note = unfound(here, name, item.dirs, self.tree)
             self.refs.add(item, st, target, rank, "cython-include", alternatives, note)
 
     def extern(self, item: _Item, st: Statement, rank: int, here: str) -> None:

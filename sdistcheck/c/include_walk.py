@@ -86,14 +86,24 @@ def first_file(tree: SdistTree, candidates: Iterable[str]) -> str | None:
     return None
 
 
-def unfound(here: str, name: str, dirs: tuple[str, ...]) -> tuple[str, tuple[str, ...], str | None]:
+def unfound(
+    here: str, name: str, dirs: tuple[str, ...], tree: SdistTree | None = None
+) -> tuple[str, tuple[str, ...], str | None]:
     """(target, alternatives, note) of a reference to `name`, found neither in `here` nor `dirs`:
-    the path next to the referencing file, the include-dir paths, LEAVES when it escapes."""
+    the path next to the referencing file, the include-dir paths, LEAVES when it escapes.  An
+    include-dir path whose folder the sdist has is named first when the one next to the file
+    has no folder (`murmurhash/include/murmurhash/MurmurHash2.h`, not
+    `murmurhash/murmurhash/MurmurHash2.h`): that is where the file was left out."""
     joined = normalize(posixpath.join(here, name))
     candidates = (normalize(posixpath.join(d, name)) for d in dirs)
     alternatives = tuple(dict.fromkeys(c for c in candidates if c and c != joined))
     if joined is None:
         return posixpath.normpath(posixpath.join(here, name)), alternatives, LEAVES
+    if tree is not None and not tree.is_dir(posixpath.dirname(joined)):
+        there = next((a for a in alternatives if tree.is_dir(posixpath.dirname(a))), None)
+        if there is not None:
+            rest = tuple(a for a in (joined, *alternatives) if a != there)
+            return there, rest, None
     return joined, alternatives, None
 
 

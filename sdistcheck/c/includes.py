@@ -136,7 +136,7 @@ class _Walker(Walk[Include]):
             if own is not None:
                 target = own
             else:
-                target, alternatives, note = unfound(here, name, item.dirs)
+                target, alternatives, note = unfound(here, name, item.dirs, self.tree)
                 absent = self.absent(item.dirs, headers_only=True)
                 moved = normalize(posixpath.join(absent, name)) if absent else None
                 if moved and note is None and item.open_dirs is None:

@@ -27,6 +27,9 @@ class CompileUnit:
     # the libraries it links by name (`Extension(libraries=["avif"])`): a quoted include of
     # "avif/avif.h" that the sdist has nowhere is that library's installed header
     libraries: tuple[str, ...] = ()
+    # why the build goes on when compiling it fails (an optional build_ext), if it does: what
+    # it includes is then tolerated too
+    tolerated: str | None = None
 
 
 @dataclass

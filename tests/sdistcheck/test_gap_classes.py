@@ -92,7 +92,6 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
     ("pinned", "deleted"),
     [
         (NINJA, "ninja-upstream/src/build.cc"),  # an in-tree wrapper of scikit-build-core
-        (PYMONGO, "bson/buffer.c"),  # a hatch hook runs _setup.py build_ext
         (EDITDISTANCE, "src/editdistance/_editdistance.cpp"),  # `# distutils: sources`
         (EDITDISTANCE, "src/editdistance/def.h"),  # ... and what that source includes
         (H3, "src/h3/_cy/error_system.pxd"),  # cimported from a .pyx a custom command compiles
@@ -154,6 +153,22 @@ def test_google_crc32c_falls_back_to_pure_python_without_its_source(pypi: Fetch)
     (finding,) = report.warnings
     assert finding.path == "src/google_crc32c/_crc32c.c" and finding.severity is Severity.WARNING
     assert finding.references[0].tolerated
+
+
+def test_pymongo_builds_without_an_extension_that_fails_so_its_sources_are_tolerated(
+    pypi: Fetch,
+) -> None:
+    # a hatch hook runs _setup.py build_ext, whose custom_build_ext warns and goes on unless
+    # PYMONGO_C_EXT_MUST_BUILD is set: the deletion oracle built the wheel without bson/buffer.c
+    # and without bson/_cbsonmodule.h (testdata/traces/deletions.tsv)
+    for deleted in ("bson/buffer.c", "bson/_cbsonmodule.h"):
+        report = check(without(_tree(pypi, PYMONGO), deleted))
+        assert report.status == "complete"
+        (finding,) = [f for f in report.findings if f.path == deleted]
+        assert finding.severity is Severity.WARNING and finding.references[0].tolerated
+        assert "custom_build_ext (_setup.py:18) builds the wheel without" in str(
+            finding.references[0].note
+        )
 
 
 def test_pyyaml_names_the_companion_pxd_cython_reads(pypi: Fetch) -> None:

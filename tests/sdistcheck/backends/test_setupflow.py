@@ -7,6 +7,7 @@ import ast
 
 import pytest
 
+from sdistcheck._check import check
 from sdistcheck._model import Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.backends import setuppy as _setuppy
@@ -375,3 +376,33 @@ def test_extensions_declared_in_a_module_setup_py_imports_are_built() -> None:
     }
     report = _check.check(SdistTree.from_mapping("p-1", files))
     assert [(f.path, f.severity.value) for f in report.findings] == [("src/core.h", "error")]
+
+
+def test_a_function_local_list_of_sdist_paths_and_python_s_folder_is_followed() -> None:
+    # murmurhash 1.0.16: include_dirs = [get_path("include"), join(root, "pkg", "include")]
+    # inside setup_package(); the header left out of the sdist is an error, not a warning
+    setup_py = (
+        "import os\nfrom sysconfig import get_path\nfrom setuptools import Extension, setup\n"
+        "def setup_package():\n    root = os.path.abspath(os.path.dirname(__file__))\n"
+        "    include_dirs = [get_path('include'), os.path.join(root, 'pkg', 'include')]\n"
+        "    setup(ext_modules=[Extension('m', ['pkg/m.cpp'], include_dirs=include_dirs)])\n"
+        "setup_package()\n"
+    )
+    files = {
+        "setup.py": setup_py,
+        "pkg/m.cpp": '#include "pkg/h2.h"\n#include "pkg/h3.h"\n',
+        "pkg/include/pkg/h3.h": "",
+    }
+    tree = SdistTree.from_mapping("p-1", files)
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    assert unit.open_dirs is None and unit.include_dirs == ("pkg/include",)
+    errors = {f.path for f in check(tree).errors}
+    # named where it was left out: the include dir's folder, not a folder beside pkg/m.cpp
+    assert errors == {"pkg/include/pkg/h2.h"}
+    # a name from anything but the sdist's folder (mysqlclient's `connector`) stays run-time
+    dynamic = setup_py.replace(
+        "os.path.join(root, 'pkg', 'include')", "os.path.join(connector, 'include')"
+    ).replace("    root = ", "    connector = os.environ['C']\n    root = ")
+    tree = SdistTree.from_mapping("p-1", {**files, "setup.py": dynamic})
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    assert unit.open_dirs == "set at run time at setup.py:7"
