@@ -93,17 +93,25 @@ def collect(
     roots = list(py.rust_roots)
     units: list[CompileUnit] = list(py.units)
     cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
-    if tree.is_file("setup.py") or tree.is_file("setup.cfg") or py.setup_scripts:
+    legacy = tree.is_file("setup.py") or tree.is_file("setup.cfg")
+    runs_setup_py = py.runs_setuptools or "setup.py" in py.setup_scripts
+    if legacy and not runs_setup_py:
+        # pypugjs 5.9.8: poetry-core builds it, and what its setup.py reads is read by no build
+        notes.append(f"setup.py and setup.cfg are not read: the {py.backend} backend builds")
+    if (legacy and runs_setup_py) or py.setup_scripts:
         from .backends import setupcfg as _setupcfg
         from .backends import setuppy as _setuppy  # ast, configparser: only when there is something
         from .backends.buildenv import imported_extension_modules
 
-        hooked = [_setuppy.analyse_setup_py(tree, script) for script in py.setup_scripts]
-        hooked += [  # modules of the sdist that setup.py imports and that declare extensions
-            _setuppy.analyse_setup_py(tree, imported, cwd="")
-            for imported in imported_extension_modules(tree)
-        ]
-        for analysis in (_setuppy.analyse_setup_py(tree), *hooked, _setupcfg.analyse(tree)):
+        scripts = list(dict.fromkeys([*(["setup.py"] if runs_setup_py else []), *py.setup_scripts]))
+        hooked = [_setuppy.analyse_setup_py(tree, script) for script in scripts]
+        if runs_setup_py:
+            hooked += [  # modules of the sdist that setup.py imports and that declare extensions
+                _setuppy.analyse_setup_py(tree, imported, cwd="")
+                for imported in imported_extension_modules(tree)
+            ]
+            hooked.append(_setupcfg.analyse(tree))
+        for analysis in hooked:
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)
             notes.extend(analysis.notes)

@@ -52,6 +52,12 @@ class PyprojectAnalysis:
     unchecked: list[Unchecked] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # [tool.setuptools] ext-modules
 
+    @property
+    def runs_setuptools(self) -> bool:
+        """Whether the build runs setuptools (so setup.py and setup.cfg): no other known
+        backend does; an unknown one may."""
+        return self.backend not in _OTHER_BACKENDS
+
 
 class _Refs:
     """Builds references from one config file, finding each value's line."""
@@ -117,7 +123,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
     # [tool.setuptools] and setuptools-rust are read by setuptools only: by a maturin, hatch,
     # meson-python ... build they are configuration nobody follows (in-tree backends usually
     # wrap setuptools, so they are followed there)
-    setuptools = out.backend not in _OTHER_BACKENDS
+    setuptools = out.runs_setuptools
     if setuptools:
         _setuptools_dynamic(_toml.table(tool.get("setuptools")), refs)
         out.units.extend(_ext_module_units(_toml.table(tool.get("setuptools")), path))

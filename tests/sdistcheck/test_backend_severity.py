@@ -68,3 +68,42 @@ def test_dot_paths_are_one_spelling() -> None:
     )
     found = _findings({"pyproject.toml": pyproject, "src/m.c": ""})
     assert found == {"src/gone.c": Severity.ERROR}
+
+
+@pytest.mark.parametrize(
+    ("backend", "read"),
+    [
+        ("poetry.core.masonry.api", False),  # pypugjs 5.9.8: poetry-core never runs setup.py
+        ("hatchling.build", False),
+        ("maturin", False),
+        ("setuptools.build_meta", True),
+        ("setuptools.build_meta:__legacy__", True),
+        ("my_backend", True),  # an in-tree backend not found: it may run setuptools
+    ],
+)
+def test_setup_py_is_read_only_by_a_build_that_runs_setuptools(backend: str, read: bool) -> None:
+    setup_py = "from setuptools import setup\nsetup(long_description=open('HISTORY.rst').read())\n"
+    files = {
+        "pyproject.toml": f'[build-system]\nbuild-backend = "{backend}"\n',
+        "setup.py": setup_py,
+        "setup.cfg": "[metadata]\nlicense_files = LICENSE\n",
+    }
+    tree = SdistTree.from_mapping("p-1", {"PKG-INFO": PKG_INFO, **files})
+    report = _check.check(tree)
+    assert ("HISTORY.rst" in {f.path for f in report.findings}) is read
+    note = "setup.py and setup.cfg are not read"
+    assert any(n.startswith(note) for n in report.notes) is not read
+
+
+def test_a_hatch_hook_that_runs_setup_py_still_has_it_read() -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.hooks.custom]\npath = "hatch_build.py"\n',
+        "hatch_build.py": "import subprocess, sys\n"
+        "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n"
+        "class Hook(BuildHookInterface):\n    def initialize(self, version, build_data):\n"
+        "        subprocess.run([sys.executable, 'setup.py', 'build_ext', '-i'], check=True)\n",
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('p._c', ['p/_c.c'])])\n",
+    }
+    assert _findings(files) == {"p/_c.c": Severity.ERROR}
