@@ -57,7 +57,10 @@ def tsv_corpus(name: str, split: str) -> list[Item]:
         # a release whose fix dropped the reference is caught by any missing file it names
         missing = tuple(m for m in r["missing"].split(";") if m and not m.startswith(".."))
         optional = r["scope"] == "option"
-        items.append(Item(r["bad_filename"], r["bad_sha256"], False, missing[:1], optional))
+        if r["scope"] == "none":  # no PEP 517 build reads the file (incomplete.md)
+            items.append(Item(r["bad_filename"], r["bad_sha256"], True))
+        else:
+            items.append(Item(r["bad_filename"], r["bad_sha256"], False, missing[:1], optional))
         # a "fixed" release a real build showed broken too (GPy 1.0.0, date-extractor 4.0.4)
         fixed_missing = tuple(m for m in r.get("fixed_missing", "").split(";") if m)
         items.append(

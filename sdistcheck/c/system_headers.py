@@ -41,6 +41,9 @@ pymacconfig.h pymacro.h pymath.h pyport.h pystate.h pystrcmp.h pystrtod.h python
 pytypedefs.h rangeobject.h setobject.h sliceobject.h structseq.h sysmodule.h traceback.h
 tracemalloc.h tupleobject.h typeslots.h unicodeobject.h warnings.h weakrefobject.h
 cellobject.h classobject.h node.h graminit.h token.h bitset.h dynamic_annotations.h
+genericaliasobject.h ucnhash.h pgenheaders.h parsetok.h python-ast.h pyfpe.h pyatomic.h
+pystrhex.h pytime.h pydebug.h pyctype.h odictobject.h namespaceobject.h intobject.h
+stringobject.h cobject.h bufferobject.h cstringio.h
 zlib.h zconf.h bzlib.h lzma.h ffi.h ffitarget.h expat.h expat_external.h gmp.h mpfr.h
 sqlite3.h png.h jpeglib.h tiff.h fftw3.h cblas.h lapacke.h mpi.h cuda.h cuda_runtime.h
 yaml.h ncurses.h curses.h term.h readline.h gdbm.h tcl.h tk.h uv.h sodium.h hdf5.h

@@ -83,6 +83,7 @@ def test_system_headers_and_python_headers_quoted_are_not_missing() -> None:
     src += '#include "windows.h"\n#include "sys/types.h"\n#include "vector"\n'
     src += '#include "unwind.h"\n'  # GCC's, quoted by libbacktrace (vmprof 0.4.4)
     src += '#include "H5PLextern.h"\n'  # HDF5's plugin API (bitshuffle 0.2.4)
+    src += '#include "ucnhash.h"\n'  # CPython's up to 3.9 (unicodedata2 13.0.0.post2)
     assert missing({"src/m.c": src}) == {}
 
 
