@@ -5,7 +5,9 @@ sdist: no environment variables set, CPython, default options) decides.
 build runs; `if not os.environ.get("X"):` the other way round.  A test only CPython or only
 PyPy passes, or one on the OS or machine, is a platform either way; an `exists()` test guards
 both sides; anything else is an option on both sides.  Names bound from the environment
-(`USE_X = bool_from_environ("X")`) are followed to the expression they were bound to.
+(`USE_X = bool_from_environ("X")`) are followed to the expression they were bound to.  The
+string operations on static values that setup.py files use (`str.replace`, `str.format`, `%`,
+`endswith` tests) are evaluated here too.
 """
 
 from __future__ import annotations
@@ -218,3 +220,65 @@ def dotted(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         return dotted(node.func)
     return ""
+
+
+def string_test(test: ast.expr, name: str, item: object) -> bool | None:
+    """A comprehension filter on the loop variable: `x.endswith(".c")`, `not x.startswith("_")`,
+    `x != "a.c"`; None when it is not one the checker can decide."""
+    negate = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    inner = test.operand if isinstance(test, ast.UnaryOp) else test
+    result: bool | None = None
+    if (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and isinstance(inner.func.value, ast.Name)
+        and inner.func.value.id == name
+        and inner.func.attr in ("endswith", "startswith")
+        and isinstance(item, str)
+    ):
+        wanted = [a.value for a in inner.args if isinstance(a, ast.Constant)]
+        if isinstance(inner.args[0], ast.Tuple):
+            wanted = [e.value for e in inner.args[0].elts if isinstance(e, ast.Constant)]
+        if wanted and all(isinstance(w, str) for w in wanted):
+            result = getattr(item, inner.func.attr)(tuple(wanted))
+    elif (
+        isinstance(inner, ast.Compare)
+        and isinstance(inner.left, ast.Name)
+        and inner.left.id == name
+        and len(inner.ops) == 1
+        and isinstance(inner.comparators[0], ast.Constant)
+    ):
+        other = inner.comparators[0].value
+        if isinstance(inner.ops[0], ast.Eq):
+            result = item == other
+        elif isinstance(inner.ops[0], ast.NotEq):
+            result = item != other
+    if result is None:
+        return None
+    return not result if negate else result
+
+
+def formatted(template: str, values: tuple[str, ...]) -> str | None:
+    """`template % values`, or None where that raises."""
+    try:
+        return template % values
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
+
+
+def string_method(
+    base: object, method: str, args: list[object], keywords: list[ast.keyword]
+) -> str | None:
+    """`name.replace(".", "/")` and `"{}/a.c".format(name)` of static strings (spaCy's
+    `mod_path = name.replace(".", "/") + ".pyx"`, caio's `'{}/aio.c'.format(module_name)`)."""
+    if not isinstance(base, str) or keywords or not all(isinstance(a, str) for a in args):
+        return None
+    strings = [str(a) for a in args]
+    if method == "replace" and len(strings) == 2:
+        return base.replace(strings[0], strings[1])
+    if method == "format":
+        try:
+            return base.format(*strings)
+        except (ValueError, KeyError, IndexError):
+            return None
+    return None

@@ -19,7 +19,10 @@ from .pybranches import (
     branch_guards,
     catches,
     default_value,
+    formatted,
     reads_environment,
+    string_method,
+    string_test,
 )
 from .pybranches import dotted as dotted
 
@@ -251,6 +254,12 @@ class Constants:
             flat = [i for arm in arms for i in (arm if isinstance(arm, list) else [arm])]
             strings = [i for i in flat if isinstance(i, str)]
             return strings if len(set(strings)) > 1 else (strings[0] if strings else None)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):  # 'pkg/%s.py' % m
+            left, right = self.eval(node.left), self.eval(node.right)
+            values = right if isinstance(right, list) else [right]
+            operands = tuple(v for v in values if isinstance(v, str))
+            whole = len(operands) == len(values)
+            return formatted(left, operands) if whole and isinstance(left, str) else None
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
             left, right = self.eval(node.left), self.eval(node.right)
             if isinstance(node.op, ast.Div) and isinstance(left, str) and isinstance(right, str):
@@ -279,7 +288,7 @@ class Constants:
         out: list[str] = []
         for item in items:
             self.values[gen.target.id] = item
-            keep = [_string_test(f, gen.target.id, item) for f in gen.ifs]
+            keep = [string_test(f, gen.target.id, item) for f in gen.ifs]
             if None in keep:
                 out = []
                 break
@@ -359,14 +368,37 @@ class Constants:
             base = self.eval(node.func.value)
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[str(a) for a in args])
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("replace", "format"):
+            return string_method(self.eval(node.func.value), node.func.attr, args, node.keywords)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "split" and len(args) == 1:
             text, sep = self.eval(node.func.value), args[0]
             return text.split(sep) if isinstance(text, str) and isinstance(sep, str) else None
         if name in ("str", "os.fspath", "sorted", "list", "tuple", "set") and len(args) == 1:
             return args[0]
+        if name == "map" and len(node.args) == 2 and isinstance(args[1], list):
+            return self._map(node.args[0], args[1])
         if name in self.functions:
             return self._helper(self.functions[name], args)
         return None
+
+    def _map(self, func: ast.expr, items: list[object]) -> object:
+        """`map(lambda f: os.path.join("lib", "src", f), [...])` (freesasa 2.2.0.post2), or
+        map of a small helper: each item through it, when every result is static."""
+        out: list[object] = []
+        for item in items:
+            if isinstance(func, ast.Lambda) and len(func.args.args) == 1:
+                name = func.args.args[0].arg
+                saved = self.values.pop(name, None)
+                self.values[name] = item
+                out.append(self.eval(func.body))
+                del self.values[name]
+                if saved is not None:
+                    self.values[name] = saved
+            elif isinstance(func, ast.Name) and func.id in self.functions:
+                out.append(self._helper(self.functions[func.id], [item]))
+            else:
+                return None
+        return out if all(isinstance(o, str) for o in out) else None
 
     def _helper(self, func: ast.FunctionDef, args: list[object]) -> object:
         """A small function that returns a value: `def sources(): return [...]`, or one that
@@ -401,42 +433,6 @@ def is_file_var(node: ast.expr) -> bool:
     if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
         return is_file_var(node.value)
     return False
-
-
-def _string_test(test: ast.expr, name: str, item: object) -> bool | None:
-    """A comprehension filter on the loop variable: `x.endswith(".c")`, `not x.startswith("_")`,
-    `x != "a.c"`; None when it is not one the checker can decide."""
-    negate = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    inner = test.operand if isinstance(test, ast.UnaryOp) else test
-    result: bool | None = None
-    if (
-        isinstance(inner, ast.Call)
-        and isinstance(inner.func, ast.Attribute)
-        and isinstance(inner.func.value, ast.Name)
-        and inner.func.value.id == name
-        and inner.func.attr in ("endswith", "startswith")
-        and isinstance(item, str)
-    ):
-        wanted = [a.value for a in inner.args if isinstance(a, ast.Constant)]
-        if isinstance(inner.args[0], ast.Tuple):
-            wanted = [e.value for e in inner.args[0].elts if isinstance(e, ast.Constant)]
-        if wanted and all(isinstance(w, str) for w in wanted):
-            result = getattr(item, inner.func.attr)(tuple(wanted))
-    elif (
-        isinstance(inner, ast.Compare)
-        and isinstance(inner.left, ast.Name)
-        and inner.left.id == name
-        and len(inner.ops) == 1
-        and isinstance(inner.comparators[0], ast.Constant)
-    ):
-        other = inner.comparators[0].value
-        if isinstance(inner.ops[0], ast.Eq):
-            result = item == other
-        elif isinstance(inner.ops[0], ast.NotEq):
-            result = item != other
-    if result is None:
-        return None
-    return not result if negate else result
 
 
 def _and(a: Guard, b: Guard) -> Guard:

@@ -34,6 +34,7 @@ from .setupsyntax import (
     is_open,
     package_path,
     runtime_include_dirs,
+    shared_utility_modules,
     source_alternatives,
     sourcedir_defaults,
     writes,
@@ -96,21 +97,12 @@ class _Visitor:
                 continue
             target = posixpath.normpath(posixpath.join(self.base, path))
             line = getattr(node, "lineno", 0)
-            text = self.line_text(line)
+            platforms = condition if scope is Scope.PLATFORM else None
+            others = alternatives or source_alternatives(target)
+            where = (self.source, line, self.line_text(line))
+            ref = Reference(target, *where, kind, condition, scope, is_glob=is_glob(path))
             self.out.references.append(
-                Reference(
-                    target=target,
-                    source=self.source,
-                    line=line,
-                    text=text,
-                    kind=kind,
-                    condition=condition,
-                    scope=scope,
-                    is_glob=is_glob(path),
-                    note=note,
-                    platforms=condition if scope is Scope.PLATFORM else None,
-                    alternatives=alternatives or source_alternatives(target),
-                )
+                dataclasses.replace(ref, note=note, platforms=platforms, alternatives=others)
             )
 
     def line_text(self, line: int) -> str:
@@ -174,6 +166,7 @@ class _Visitor:
 
     def run(self, module: ast.Module) -> None:
         self.readers = find_readers(module)
+        self.shared = shared_utility_modules(module)
         self.skbuild = any(
             isinstance(n, ast.ImportFrom)
             and n.module == "skbuild"
@@ -300,8 +293,16 @@ class _Visitor:
             and name not in self.defaults
         ):
             sources = kw.get("sources", node.args[1] if len(node.args) > 1 else None)
+            if node.args and ast.unparse(node.args[0]) in self.shared:
+                sources = None  # Cython writes a shared utility module's C (cython 3.3.1)
+            listed = self.c.eval(sources) if sources is not None else None
+            literal = isinstance(sources, (ast.List, ast.Tuple)) and not sources.elts
+            if sources is not None and not listed and not literal:  # freesasa: map(lambda ..)
+                why = f"Extension sources {ast.unparse(sources)[:60]!r} are not static"
+                if (unknown := Unchecked(self.source, node.lineno, why)) not in self.out.unchecked:
+                    self.out.unchecked.append(unknown)
             if sources is not None:
-                self.add(self.c.eval(sources), node, "setuptools-ext-source", scope, condition)
+                self.add(listed, node, "setuptools-ext-source", scope, condition)
                 # a glob of sources matching nothing: no sources, a failed build (MulensModel)
                 for empty in self.c.empty_globs(sources):
                     note = "the glob lists the extension's sources and matches no file"

@@ -136,6 +136,21 @@ def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
     return False
 
 
+def shared_utility_modules(module: ast.Module) -> set[str]:
+    """The expressions setup.py names Cython's shared utility module by
+    (`ext.shared_utility_qualified_name = name`, or cythonize's keyword): Cython writes that
+    module's C file while it compiles the others, so an Extension of it lists a generated file."""
+    name = "shared_utility_qualified_name"
+    out = set()
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign):
+            if any(isinstance(t, ast.Attribute) and t.attr == name for t in node.targets):
+                out.add(ast.unparse(node.value))
+        elif isinstance(node, ast.keyword) and node.arg == name:
+            out.add(ast.unparse(node.value))
+    return out
+
+
 def fills(strings: Iterable[str], folder: str, base: str) -> bool:
     """Whether setup.py names `folder` in a string beyond its include_dirs entry (bblfsh
     2.9.3: `runc("cp -a libuast/src bblfsh/libuast")`): its own steps put files there."""

@@ -406,3 +406,48 @@ def test_a_function_local_list_of_sdist_paths_and_python_s_folder_is_followed() 
     tree = SdistTree.from_mapping("p-1", {**files, "setup.py": dynamic})
     (unit,) = _setuppy.analyse_setup_py(tree).units
     assert unit.open_dirs == "set at run time at setup.py:7"
+
+
+def test_string_operations_setup_py_files_build_paths_with() -> None:
+    units = _units(
+        "import os\nfrom setuptools import Extension, setup\n"
+        "FILES = ['a.c', 'b.c']\n"
+        "srcs = list(map(lambda f: os.path.join('lib', 'src', f), FILES))\n"  # freesasa
+        "srcs.append('pkg.mod'.replace('.', '/') + '.pyx')\n"  # spaCy's mod_path
+        "srcs.append('{}/aio.c'.format('caio'))\n"  # caio
+        "srcs.append('cassandra/%s.py' % 'io')\n"  # cassandra-driver
+        "setup(ext_modules=[Extension('m', srcs)])\n"
+    )
+    assert set(units) == {
+        "lib/src/a.c",
+        "lib/src/b.c",
+        "pkg/mod.pyx",
+        "caio/aio.c",
+        "cassandra/io.py",
+    }
+
+
+def test_extension_sources_the_checker_cannot_follow_are_listed_as_unchecked() -> None:
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "setup(ext_modules=[Extension('m', sources=find_sources()), Extension('n', [])])\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py})
+    (unknown,) = _setuppy.analyse_setup_py(tree).unchecked
+    assert (unknown.source, unknown.line) == ("setup.py", 2)
+    assert unknown.what == "Extension sources 'find_sources()' are not static"
+
+
+def test_cythons_shared_utility_module_is_written_by_cython() -> None:
+    # cython 3.3.1: Extension(shared, sources=[shared.replace('.', '/') + '.c']), and each
+    # extension's shared_utility_qualified_name = shared: cythonize writes that .c
+    setup_py = (
+        "from setuptools import Extension, setup\nshared = 'pkg._shared'\n"
+        "exts = [Extension('pkg.m', ['pkg/m.pyx'])]\n"
+        "exts.append(Extension(shared, sources=[shared.replace('.', '/') + '.c']))\n"
+        "for ext in exts:\n    ext.shared_utility_qualified_name = shared\n"
+        "setup(ext_modules=exts)\n"
+    )
+    assert set(_units(setup_py)) == {"pkg/m.pyx"}
+    plain = setup_py.replace("    ext.shared_utility_qualified_name = shared\n", "    pass\n")
+    assert set(_units(plain)) == {"pkg/m.pyx", "pkg/_shared.c"}
