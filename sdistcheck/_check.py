@@ -111,6 +111,8 @@ def collect(
                 for imported in imported_extension_modules(tree)
             ]
             hooked.append(_setupcfg.analyse(tree))
+        ran = {s for a in hooked for s in a.scripts}  # cffi build scripts, run from setup.py's dir
+        hooked += [_setuppy.analyse_setup_py(tree, script, cwd="") for script in sorted(ran)]
         for analysis in hooked:
             refs.extend(analysis.references)
             roots.extend(analysis.rust_roots)

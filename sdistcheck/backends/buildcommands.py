@@ -23,6 +23,7 @@ class BuildCommand:
     directory: str  # setup.py-relative; "" is setup.py's own
     line: int
     script: str = ""  # python, python-script: the script run, as written (from DIRECTORY)
+    checked: bool = True  # a failure stops the build (check_call, spawn, run(check=True))
 
 
 def build_commands(module: ast.Module, constants: Constants) -> list[BuildCommand]:
@@ -99,7 +100,13 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         # a setup script is run with a setuptools command; any other script is some other
         # helper (pyinstaller's `./waf configure all`), whose steps are not followed
         setup = rest[0].endswith(".py") and bool(set(rest) & set(COMMANDS))
-        return BuildCommand("python" if setup else "python-script", base, call.lineno, script)
+        runner = dotted(call.func).rsplit(".", 1)[-1]
+        checked = runner in ("check_call", "check_output", "spawn") or any(
+            k.arg == "check" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in call.keywords
+        )
+        tool = "python" if setup else "python-script"
+        return BuildCommand(tool, base, call.lineno, script, checked)
     return None
 
 

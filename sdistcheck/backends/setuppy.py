@@ -31,15 +31,19 @@ from .setupsyntax import (
     combine,
     dynamic_include_dirs,
     fills,
+    imports_skbuild_setup,
     is_open,
     package_path,
     runtime_include_dirs,
     shared_utility_modules,
     source_alternatives,
     sourcedir_defaults,
+    string_literals,
     writes,
 )
 
+_CFFI_NOTE = "cffi's setuptools plugin runs this build script (setup.py's cffi_modules)"
+_SCRIPT_NOTE = "setup.py runs this script with Python (a missing script fails that step)"
 _RUN_NOTE = "setup.py runs this tool itself (through subprocess)"
 
 
@@ -53,6 +57,7 @@ class SetupAnalysis:
     cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unchecked: list[Unchecked] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)  # build scripts it has run (cffi_modules)
 
 
 class _Visitor:
@@ -95,7 +100,9 @@ class _Visitor:
             path = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
             if posixpath.isabs(path) or "$" in path or "{" in path:
                 continue
-            target = posixpath.normpath(posixpath.join(self.base, path))
+            # a path from `__file__` is the script's folder's; any other, the working dir's
+            folder = posixpath.dirname(self.source) if v.startswith(HERE) else self.base
+            target = posixpath.normpath(posixpath.join(folder, path))
             line = getattr(node, "lineno", 0)
             platforms = condition if scope is Scope.PLATFORM else None
             others = alternatives or source_alternatives(target)
@@ -167,18 +174,9 @@ class _Visitor:
     def run(self, module: ast.Module) -> None:
         self.readers = find_readers(module)
         self.shared = shared_utility_modules(module)
-        self.skbuild = any(
-            isinstance(n, ast.ImportFrom)
-            and n.module == "skbuild"
-            and any(a.name == "setup" for a in n.names)
-            for n in ast.walk(module)
-        )
+        self.skbuild = imports_skbuild_setup(module)
         self.defaults = sourcedir_defaults(module, self.text)
-        self.strings = [
-            n.value
-            for n in ast.walk(module)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str)
-        ]
+        self.strings = string_literals(module)
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
         # modules setup.py imports that can only be the sdist's own (backends.buildenv)
@@ -279,14 +277,8 @@ class _Visitor:
             if target is not None:
                 self.add(self.c.eval(target), node, "setup.py-open", scope, condition)
         elif name in self.readers and len(node.args) > self.readers[name]:
-            self.add(
-                self.c.eval(node.args[self.readers[name]]),
-                node,
-                "setup.py-open",
-                scope,
-                condition,
-                note=f"read by {name}()",
-            )
+            read = self.c.eval(node.args[self.readers[name]])
+            self.add(read, node, "setup.py-open", scope, condition, note=f"read by {name}()")
         elif (
             name.endswith("Extension")
             and not name.endswith(("RustExtension", "CMakeExtension"))
@@ -374,20 +366,12 @@ class _Visitor:
     def subprocess_builds(self, module: ast.Module) -> None:
         """cargo, CMake and make run by setup.py itself: what they read is needed too."""
         for cls in custom_commands(module):
-            self.out.unchecked.append(
-                Unchecked(
-                    self.source, cls.lineno, f"custom {cls.name}: its build steps are not followed"
-                )
-            )
+            why = f"custom {cls.name}: its build steps are not followed"
+            self.out.unchecked.append(Unchecked(self.source, cls.lineno, why))
         for command in build_commands(module, self.c):
             if command.directory == "\x00":
-                self.out.unchecked.append(
-                    Unchecked(
-                        self.source,
-                        command.line,
-                        f"runs {command.tool} in a directory the checker cannot know",
-                    )
-                )
+                why = f"runs {command.tool} in a directory the checker cannot know"
+                self.out.unchecked.append(Unchecked(self.source, command.line, why))
                 continue
             root = posixpath.normpath(posixpath.join(self.base, command.directory))
             root = "" if root == "." else root
@@ -401,6 +385,11 @@ class _Visitor:
                 self.cmake_root(
                     root, node, "setup.py-cmake-run", Scope.ALWAYS, None, installs=False
                 )
+            elif command.tool == "python-script" and command.script != "\x00":
+                # llvmlite 0.2.0: spawn([sys.executable, "ffi/build.py"]) with no ffi/build.py
+                script = posixpath.join(root, command.script) if root else command.script
+                scope = Scope.ALWAYS if command.checked else Scope.OPTION
+                self.add(script, node, "setup.py-script-run", scope, None, note=_SCRIPT_NOTE)
             elif command.tool == "make":
                 makefile = posixpath.join(root, "Makefile") if root else "Makefile"
                 self.add(makefile, node, "setup.py-make-run", Scope.ALWAYS, None, note=_RUN_NOTE)
@@ -432,6 +421,11 @@ class _Visitor:
                 self.cmake_root(
                     given, node, "scikit-build-cmakelists", scope, condition, installs=True
                 )
+        cffi = self.c.eval(kw["cffi_modules"]) if "cffi_modules" in kw else None
+        for spec in cffi if isinstance(cffi, list) else [cffi] if isinstance(cffi, str) else []:
+            script = spec.partition(":")[0]  # "pkg/build.py:ffi": cffi runs it from setup.py's dir
+            self.add(script, node, "setup.py-cffi-module", scope, condition, note=_CFFI_NOTE)
+            self.out.scripts.append(posixpath.normpath(posixpath.join(self.base, script)))
         data_files = self.c.eval(kw["data_files"]) if "data_files" in kw else None
         if "data_files" in kw and isinstance(kw["data_files"], (ast.List, ast.Tuple)):
             for item in kw["data_files"].elts:

@@ -136,6 +136,24 @@ def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
     return False
 
 
+def imports_skbuild_setup(module: ast.Module) -> bool:
+    """`from skbuild import setup`: scikit-build's setup() runs CMake."""
+    return any(
+        isinstance(n, ast.ImportFrom)
+        and n.module == "skbuild"
+        and any(a.name == "setup" for a in n.names)
+        for n in ast.walk(module)
+    )
+
+
+def string_literals(module: ast.Module) -> list[str]:
+    return [
+        n.value
+        for n in ast.walk(module)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
 def shared_utility_modules(module: ast.Module) -> set[str]:
     """The expressions setup.py names Cython's shared utility module by
     (`ext.shared_utility_qualified_name = name`, or cythonize's keyword): Cython writes that

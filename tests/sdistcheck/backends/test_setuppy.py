@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sdistcheck._model import Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.backends import setupcfg as _setupcfg
@@ -156,3 +158,28 @@ setup(ext_modules=[CMakeExtension('x'), CMakeExtension('y', sourcedir='native')]
         (True, Scope.OPTION),
         (False, Scope.OPTION),
     ]
+
+
+@pytest.mark.parametrize(
+    ("call", "scope"),
+    [
+        ("spawn(cmd)", Scope.ALWAYS),  # llvmlite 0.2.0: distutils' spawn raises on failure
+        ("subprocess.check_call(cmd)", Scope.ALWAYS),
+        ("subprocess.run(cmd, check=True)", Scope.ALWAYS),
+        ("subprocess.run(cmd)", Scope.OPTION),  # a failure is not noticed: the build goes on
+    ],
+)
+def test_a_python_script_setup_py_runs_must_be_there(call: str, scope: Scope) -> None:
+    setup_py = (
+        "import os, subprocess, sys\nfrom distutils.spawn import spawn\n"
+        "from setuptools import setup\nfrom setuptools.command.build_ext import build_ext\n"
+        "here = os.path.dirname(os.path.abspath(__file__))\n"
+        "class Build(build_ext):\n    def run(self):\n"
+        "        cmd = [sys.executable, os.path.join(here, 'ffi', 'build.py')]\n"
+        f"        {call}\n"
+        "setup(cmdclass={'build_ext': Build})\n"
+    )
+    refs = [
+        r for r in analyse({"setup.py": setup_py}).references if r.kind == "setup.py-script-run"
+    ]
+    assert [(r.target, r.scope) for r in refs] == [("ffi/build.py", scope)]
