@@ -22,6 +22,7 @@ from collections.abc import Collection
 from .. import _toml
 from .._model import Reference, Scope
 from ..archive.tree import SdistTree
+from ..native.model import CompileUnit
 from .pybranches import catches, dotted
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -221,6 +222,20 @@ def without_isolation(
         condition = f"{ref.condition}, {why}" if ref.condition else why
         out.append(dataclasses.replace(ref, scope=Scope.OPTION, condition=condition))
     return out
+
+
+def isolation_units(
+    known: list[CompileUnit], world: list[CompileUnit], modules: list[str]
+) -> list[CompileUnit]:
+    """What only a build without isolation compiles (healpy 1.8.0's `.pyx`, when Cython
+    imports), as options: what those cimport and include is then followed too."""
+    seen = {u.source for u in known}
+    why = f"if {' and '.join(modules)} were importable (a build without isolation)"
+    return [
+        dataclasses.replace(u, scope=Scope.OPTION, condition=why)
+        for u in world
+        if u.source not in seen and u.scope in (Scope.ALWAYS, Scope.PLATFORM)
+    ]
 
 
 def local_imports(module: ast.Module, environment: BuildEnvironment) -> list[tuple[ast.stmt, str]]:

@@ -381,6 +381,11 @@ class Constants:
             return self._helper(self.functions[name], args)
         return None
 
+    def opened(self, func: ast.FunctionDef, call: ast.Call, target: ast.expr) -> object:
+        """What TARGET (the path a reader helper FUNC opens) is for CALL's arguments
+        (gevent 26.9.0: `def read_source(name): open(os.path.join(thisdir, name))`)."""
+        return self._helper(func, [self.eval(a) for a in call.args], target)
+
     def _map(self, func: ast.expr, items: list[object]) -> object:
         """`map(lambda f: os.path.join("lib", "src", f), [...])` (freesasa 2.2.0.post2), or
         map of a small helper: each item through it, when every result is static."""
@@ -400,9 +405,12 @@ class Constants:
                 return None
         return out if all(isinstance(o, str) for o in out) else None
 
-    def _helper(self, func: ast.FunctionDef, args: list[object]) -> object:
+    def _helper(
+        self, func: ast.FunctionDef, args: list[object], value: ast.expr | None = None
+    ) -> object:
         """A small function that returns a value: `def sources(): return [...]`, or one that
-        builds a list and returns it; its parameters bound to the call's static arguments."""
+        builds a list and returns it; its parameters bound to the call's static arguments.
+        VALUE: an expression in it to evaluate instead (what a reader helper opens)."""
         if self._depth > 8 or len(func.body) > 40:
             return None
         params = [a.arg for a in func.args.args]
@@ -412,12 +420,16 @@ class Constants:
             for param, arg in zip(params, args, strict=False):
                 if arg is not None:
                     self.values[param] = arg
+            rest = args[len(params) :]
+            if func.args.vararg and all(isinstance(a, str) for a in rest):
+                self.values[func.args.vararg.arg] = rest  # def read(*parts)
             returns = [n for n in func.body if isinstance(n, ast.Return) and n.value is not None]
-            if len(returns) != 1:
+            if value is None and len(returns) != 1:
                 return None
             self._run([n for n in func.body if not isinstance(n, ast.Return)], ALWAYS, top=True)
-            assert returns[0].value is not None
-            return self.eval(returns[0].value)
+            value = value if value is not None else returns[0].value
+            assert value is not None
+            return self.eval(value)
         finally:
             self._depth -= 1
             self.values = saved

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from .pyexpr import dotted
+from .pyexpr import Constants, dotted
 from .setupsyntax import derived_from, is_open, writes
 
 
@@ -61,3 +61,18 @@ def _direct_readers(module: ast.Module) -> dict[str, int]:
                     for name in sorted(used & set(origin)):
                         readers[node.name] = origin[name]
     return readers
+
+
+def read_path(constants: Constants, name: str, call: ast.Call, index: int) -> object:
+    """The path a call of the reader helper NAME reads: the helper's own `open()` evaluated with
+    its parameters bound (keeping the folder it joins), else the argument it hands on."""
+    func = constants.functions.get(name)
+    opener = None
+    if func is not None:
+        opens = (n for n in ast.walk(func) if isinstance(n, ast.Call) and is_open(n))
+        opener = next((n for n in opens if n.args and not writes(n)), None)
+    if func is not None and opener is not None:
+        found = constants.opened(func, call, opener.args[0])
+        if isinstance(found, (str, list)) and found:
+            return found
+    return constants.eval(call.args[index])

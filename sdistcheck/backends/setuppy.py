@@ -17,12 +17,18 @@ from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
 from ..native.model import CompileUnit
 from .buildcommands import build_commands, custom_commands
-from .buildenv import BuildEnvironment, local_imports, optional_imports, without_isolation
+from .buildenv import (
+    BuildEnvironment,
+    isolation_units,
+    local_imports,
+    optional_imports,
+    without_isolation,
+)
 from .fallback import tolerate_fallbacks, tolerate_optional_build
 from .pybranches import ALWAYS, branch_guards
 from .pyexpr import HERE, Constants, dotted, keywords
 from .pyproject import RustRoot
-from .readers import find_readers
+from .readers import find_readers, read_path
 from .replaced import extension_replacement, weakened
 from .setupsyntax import (
     SOURCEDIR_KEYWORDS,
@@ -277,7 +283,7 @@ class _Visitor:
             if target is not None:
                 self.add(self.c.eval(target), node, "setup.py-open", scope, condition)
         elif name in self.readers and len(node.args) > self.readers[name]:
-            read = self.c.eval(node.args[self.readers[name]])
+            read = read_path(self.c, name, node, self.readers[name])
             self.add(read, node, "setup.py-open", scope, condition, note=f"read by {name}()")
         elif (
             name.endswith("Extension")
@@ -487,6 +493,7 @@ def analyse_setup_py(
             _Visitor(tree, path, text, assumed, world, base).run(module)
             found = tolerate_fallbacks(module, path, world.references)
             out.references += without_isolation(out.references, found, modules)
+            out.units += isolation_units(out.units, world.units, modules)
     except RecursionError:
         out.notes.append(f"{path} is nested too deeply to analyse: its references were skipped")
     return out

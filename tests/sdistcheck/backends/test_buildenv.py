@@ -152,3 +152,20 @@ def test_a_constant_some_platforms_rebind_makes_a_platform_branch() -> None:
         "m.c": Scope.PLATFORM,
         "n.pyx": Scope.ALWAYS,
     }
+
+
+def test_what_a_build_without_isolation_compiles_is_followed_as_an_option() -> None:
+    # healpy 1.8.0: the .pyx sources only a build with Cython compiles cimport a .pxd
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "try:\n    from Cython.Distutils import build_ext\n    src = 'p/m.pyx'\n"
+        "except ImportError:\n    src = 'p/m.cpp'\n"
+        "setup(ext_modules=[Extension('p.m', [src])])\n",
+        "p/m.cpp": "",
+        "p/m.pyx": "from _common cimport x\n",
+    }
+    tree = SdistTree.from_mapping("p-1", files)
+    units = {u.source: u for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["p/m.cpp"].scope is Scope.ALWAYS
+    assert units["p/m.pyx"].scope is Scope.OPTION
+    assert units["p/m.pyx"].condition == "if Cython were importable (a build without isolation)"

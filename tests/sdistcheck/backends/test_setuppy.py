@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from sdistcheck._check import check
 from sdistcheck._model import Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.backends import setupcfg as _setupcfg
@@ -183,3 +184,35 @@ def test_a_python_script_setup_py_runs_must_be_there(call: str, scope: Scope) ->
         r for r in analyse({"setup.py": setup_py}).references if r.kind == "setup.py-script-run"
     ]
     assert [(r.target, r.scope) for r in refs] == [("ffi/build.py", scope)]
+
+
+def test_a_cffi_build_script_is_a_reference_and_what_it_reads_is_checked() -> None:
+    # cmarkgfm 2025.10.20: build_cmark.py (cffi_modules) open()s two headers beside it
+    files = {
+        "PKG-INFO": "Name: p\n",
+        "setup.py": "from setuptools import setup\n"
+        "setup(cffi_modules=['src/p/build_p.py:ffibuilder'])\n",
+        "src/p/build_p.py": "import os\nHERE = os.path.dirname(os.path.abspath(__file__))\n"
+        "with open(os.path.join(HERE, 'p.cffi.h')) as f:\n    DEFS = f.read()\n"
+        "with open('README.md') as f:\n    pass\n",
+        "README.md": "",
+    }
+    tree = SdistTree.from_mapping("p-1", files)
+    assert {f.path for f in check(tree).errors} == {"src/p/p.cffi.h"}  # README.md: cwd's
+    del files["src/p/build_p.py"]
+    missing = {f.path: f for f in check(SdistTree.from_mapping("p-1", files)).errors}
+    assert missing["src/p/build_p.py"].references[0].kind == "setup.py-cffi-module"
+
+
+def test_a_reader_helper_keeps_the_folder_it_joins_and_all_its_parts() -> None:
+    setup_py = (
+        "import os\nfrom setuptools import setup\n"
+        "here = os.path.dirname(__file__)\n"
+        "def read_source(name):\n    with open(os.path.join(here, 'src', name)) as f:\n"
+        "        return f.read()\n"  # gevent 26.9.0's _corecffi_build.py
+        "def get_version(*parts):\n    filename = os.path.join(here, *parts)\n"
+        "    return open(filename).read()\n"  # pypugjs 5.9.8
+        "setup(description=read_source('cdef.c'), version=get_version('pkg', 'v.py'))\n"
+    )
+    refs = analyse({"setup.py": setup_py}).references
+    assert {r.target for r in refs if r.kind == "setup.py-open"} == {"src/cdef.c", "pkg/v.py"}
