@@ -20,14 +20,14 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, cast
 
 try:  # zlib-ng inflates twice as fast where it has a wheel (pyproject.toml asks for it there)
-    from zlib_ng.gzip_ng import GzipFile
-    from zlib_ng.zlib_ng import error as _InflateError
+    from zlib_ng import gzip_ng as _gzip
+    from zlib_ng import zlib_ng as _inflater
 except ImportError:  # pragma: no cover (the test environment has zlib-ng)
-    from gzip import GzipFile
-    from zlib import error as _InflateError
+    import gzip as _gzip  # type: ignore[no-redef]
+    import zlib as _inflater  # type: ignore[no-redef]
 
 from .._errors import ArchiveLimitError, UnreadableArchiveError, UnsafeArchiveError
 from .tree import SdistTree, normalize
@@ -50,7 +50,7 @@ _BAD_INPUT = (
     tarfile.TarError,
     EOFError,
     zlib.error,
-    _InflateError,
+    cast("type[Exception]", _inflater.error),  # zlib-ng's stub types the class as an instance
     OSError,
     lzma.LZMAError,
     zipfile.BadZipFile,
@@ -433,7 +433,7 @@ def _read(artifact: str, raw: _Counting, limits: Limits, keep: _Keep) -> dict[st
         return ctx.entries
     stream: io.BufferedIOBase = raw  # by magic bytes, not by file name; all streaming readers
     if head.startswith(b"\x1f\x8b"):
-        stream = GzipFile(fileobj=raw, mode="rb")
+        stream = _gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[no-untyped-call]
     elif head.startswith(b"BZh"):
         stream = bz2.BZ2File(raw)
     elif head.startswith(b"\xfd7zXZ\x00"):
