@@ -280,9 +280,17 @@ class _Scanner:
         self.result = ScanResult()
         self.stack: list[_Frame] = [_Frame(conds=())]
         self.pending: list[_Attr] = []
+        self._last_line = (0, 1)  # (position, its line) of the last line_of
 
     def line_of(self, pos: int) -> int:
-        return self.text.count("\n", 0, pos) + 1  # few calls: cheaper than indexing every line
+        # Few calls, mostly in increasing order: count on from the last one (cheaper than
+        # indexing every line, and than counting from the top of a long file each time).
+        last_pos, last_line = self._last_line
+        if pos < last_pos:
+            last_pos, last_line = 0, 1
+        line = last_line + self.text.count("\n", last_pos, pos)
+        self._last_line = (pos, line)
+        return line
 
     def conds(self) -> tuple[Cfg, ...]:
         top = self.stack[-1]
