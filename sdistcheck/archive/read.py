@@ -155,8 +155,10 @@ class _Counting(io.BufferedReader):
         self.count += len(data)
         return data
 
-    def readinto(self, buffer: WriteableBuffer, /) -> int:  # how zlib-ng's gzip reader reads
-        n = super().readinto(buffer)
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        # How zlib-ng's gzip reader reads, 512 KiB at a time: give it at most _CHUNK, so that
+        # what it has read ahead of what came out (the ratio's denominator) stays small.
+        n = super().readinto(memoryview(buffer)[:_CHUNK])
         self.count += n
         return n
 
