@@ -15,7 +15,6 @@ import re
 import stat
 import struct
 import tarfile
-import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +32,8 @@ from .._errors import ArchiveLimitError, UnreadableArchiveError, UnsafeArchiveEr
 from .tree import SdistTree, normalize
 
 if TYPE_CHECKING:
+    import zipfile
+
     from _typeshed import WriteableBuffer
 
 _MiB = 1024**2
@@ -48,6 +49,12 @@ _ODD_TYPES = {
     tarfile.BLKTYPE: "block device",
     tarfile.FIFOTYPE: "FIFO",
 }
+
+
+class _BadZip(ValueError):
+    """zipfile's BadZipFile, as one of the errors below (zipfile is imported only for a zip)."""
+
+
 # What the decompressors, tarfile and zipfile raise on bad input.
 _BAD_INPUT = (
     tarfile.TarError,
@@ -56,7 +63,7 @@ _BAD_INPUT = (
     cast("type[Exception]", _inflater.error),  # zlib-ng's stub types the class as an instance
     OSError,
     lzma.LZMAError,
-    zipfile.BadZipFile,
+    _BadZip,
     ValueError,
     struct.error,
     RuntimeError,
@@ -361,15 +368,20 @@ def _zip_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, ctx: _Read
 
 
 def _read_zip(raw: _Counting, ctx: _Reader) -> None:
-    with zipfile.ZipFile(raw) as zf:
-        infos = zf.infolist()
-        if infos:  # the central directory lists them all: refuse before reading any data
-            ctx.count(infos[-1].filename, len(infos))
-        for info in infos:
-            path = ctx.path(info.filename)
-            entry = _zip_entry(zf, info, path, ctx)
-            if path:
-                ctx.entries[path] = entry
+    import zipfile  # legacy .zip sdists only: a .tar.gz run does not pay for it
+
+    try:
+        with zipfile.ZipFile(raw) as zf:
+            infos = zf.infolist()
+            if infos:  # the central directory lists them all: refuse before reading any data
+                ctx.count(infos[-1].filename, len(infos))
+            for info in infos:
+                path = ctx.path(info.filename)
+                entry = _zip_entry(zf, info, path, ctx)
+                if path:
+                    ctx.entries[path] = entry
+    except zipfile.BadZipFile as exc:
+        raise _BadZip(str(exc)) from exc
 
 
 def _top_dir(entries: dict[str, _Entry]) -> str:
