@@ -3,13 +3,15 @@ over several.
 
 The report is built as lines of styled parts, which rich draws on a terminal.  Off a terminal (a
 CI log, a pipe, a file) rich writes each line's text as it is, so the lines are written directly,
-without importing rich (about 17 ms of a run), unless one holds a character rich rewrites (a tab,
-a carriage return, another control code) or the report has what only rich draws: a table (several
-sdists, a release's coverage) or a build's outcome.
+without importing rich (about 20 ms of a run), unless the environment asks rich for colours, a
+line holds a character rich rewrites (a tab, a carriage return, another control code) or the
+report has what only rich draws: a table (several sdists, a release's coverage) or a build's
+outcome.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import IO, TYPE_CHECKING, Any
@@ -46,9 +48,8 @@ class _Lines:
 
     def write(self, stream: IO[str]) -> None:
         lines = [i for i in self.items if isinstance(i, tuple)]
-        isatty = getattr(stream, "isatty", None)
         if (
-            not (isatty is not None and isatty())
+            not _styled(stream)
             and len(lines) == len(self.items)
             and not any(_REWRITTEN.intersection(text) for parts, _ in lines for text, _ in parts)
         ):
@@ -63,6 +64,15 @@ class _Lines:
                 console.print(Text.assemble(*((t, how or "") for t, how in parts)), style=style)
             else:
                 item(console)
+
+
+def _styled(stream: IO[str]) -> bool:
+    """Whether rich styles what it writes to STREAM: a terminal, or a CI log whose environment
+    asks for colours (rich reads FORCE_COLOR and TTY_COMPATIBLE)."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return isatty is not None and isatty()
 
 
 def _markup_escape(text: str) -> str:

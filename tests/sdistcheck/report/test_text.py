@@ -84,3 +84,10 @@ def test_a_terminal_gets_rich_with_styles(tmp_path: Path) -> None:
     out = Terminal()
     write_text([_outcome(tmp_path, FILES)], out)
     assert "[bold]x[/]:smile:.bin" in out.getvalue()  # no markup, no emoji in names
+
+
+def test_a_log_that_asks_for_colours_gets_rich(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # as CI configurations set it to colour their logs
+    assert "\x1b[1;31mINCOMPLETE" in _written([_outcome(tmp_path, FILES)])
