@@ -55,19 +55,30 @@ def main() -> int:
     script = Path(sys.executable).parent / "sdistcheck"
     check = [str(script)] if script.exists() else [sys.executable, "-m", "sdistcheck"]
     check.append(str(sdist))
+    tar = ["tar", "tzf", str(sdist)]
     timed(check, 2)  # warm the page cache and write the .pyc files
-    wall, cpu = timed(check, args.runs)
-    floor, _ = timed(["tar", "tzf", str(sdist)], args.runs)
+    timed(tar, 1)
+    # In turns, run after run: a busy host slows both alike, so the ratio holds.
+    wall, cpu, floor, floor_cpu = [], [], [], []
+    for _ in range(args.runs):
+        for cmd, w, c in ((check, wall, cpu), (tar, floor, floor_cpu)):
+            one_wall, one_cpu = timed(cmd, 1)
+            w += one_wall
+            c += one_cpu
     med, fl = statistics.median(wall), statistics.median(floor)
+    med_cpu, fl_cpu = statistics.median(cpu), statistics.median(floor_cpu)
     print(
         f"sdistcheck {sdist.name} (whole process): median {med * 1000:.0f} ms, "
-        f"min {min(wall) * 1000:.0f} ms, CPU median {statistics.median(cpu) * 1000:.0f} ms "
+        f"min {min(wall) * 1000:.0f} ms, CPU median {med_cpu * 1000:.0f} ms "
         f"over {args.runs} runs"
     )
-    print(f"tar tzf {sdist.name} (listing only): median {fl * 1000:.0f} ms")
     print(
-        f"ratio sdistcheck / tar listing: {med / fl:.1f}x; target < 500 ms: "
-        f"{'met' if med < 0.5 else 'NOT met'}"
+        f"tar tzf {sdist.name} (listing only, gzip included): median {fl * 1000:.0f} ms, "
+        f"CPU median {fl_cpu * 1000:.0f} ms"
+    )
+    print(
+        f"ratio sdistcheck / tar listing: {med / fl:.1f}x (CPU {med_cpu / fl_cpu:.1f}x); "
+        f"issue-12 target within 3x: {'met' if med <= 3 * fl else 'NOT met'}"
     )
     return 0
 

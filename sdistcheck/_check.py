@@ -7,7 +7,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from . import _compiled, _toml
+from . import _toml
 from ._config import Options
 from ._errors import AnalysisError
 from ._model import LEAVES_SDIST, Finding, Reference, Report, Scope, Severity, Unchecked
@@ -121,6 +121,8 @@ def collect(
             units.extend(analysis.units)
             cmake_roots.extend(analysis.cmake_roots)
     if units or cmake_roots or py.backend == "meson-python":
+        from . import _compiled  # the C/C++/Cython/CMake/meson analysers: only for native code
+
         compiled = _compiled.analyse(tree, py.backend, cmake_roots, units)
         refs.extend(compiled.references)
         notes.extend(compiled.notes)

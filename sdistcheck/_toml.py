@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections.abc import Callable
 from functools import lru_cache
@@ -61,15 +62,27 @@ def line_of(text: str | None, *needles: str) -> tuple[int, str]:
     """First line containing all needles (1-based) and its text; (0, "") when not found."""
     if not text:
         return 0, ""
-    for number, line in enumerate(_lines(text), start=1):
+    lines, starts = _lines(text)
+    first = next((n for n in needles if n), "")
+    # Only lines holding the first needle can match: jump between its occurrences (a workspace
+    # manifest is asked about each of its members' dependencies).
+    pos = text.find(first)
+    while pos >= 0:
+        number = bisect.bisect_right(starts, pos)
+        line = lines[number - 1]
         if all(n in line for n in needles):
             return number, line.strip()
+        pos = text.find(first, starts[number]) if number < len(starts) else -1
     return 0, ""
 
 
 @lru_cache(maxsize=64)
-def _lines(text: str) -> list[str]:
-    return text.splitlines()
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines as `str.splitlines` cuts them, and where each starts in `text`."""
+    starts = [0]
+    for line in text.splitlines(keepends=True)[:-1]:
+        starts.append(starts[-1] + len(line))
+    return text.splitlines(), starts
 
 
 def table(value: object) -> dict[str, Any]:

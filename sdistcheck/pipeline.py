@@ -15,7 +15,6 @@ imports, so its names are kept stable.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -55,6 +54,8 @@ def envelope(
 
 
 def write_json(doc: Mapping[str, Any], stream: IO[str]) -> None:
+    import json  # here: a text report does not pay for it
+
     # ASCII escapes keep names that were not UTF-8 (surrogate-escaped) encodable everywhere.
     json.dump(doc, stream, indent=2, ensure_ascii=True)
     stream.write("\n")
@@ -272,8 +273,7 @@ def write_sarif(
             }
         ],
     }
-    json.dump(doc, stream, indent=2, ensure_ascii=True)
-    stream.write("\n")
+    write_json(doc, stream)
 
 
 def _result(r: SarifResult, rule_index: int) -> dict[str, Any]:

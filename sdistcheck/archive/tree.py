@@ -163,8 +163,10 @@ class SdistTree:
                 for p in self._with_prefix(literal)
                 if "/" not in p[len(literal) :] and p.endswith(rest[1:])
             ]
-        regex = glob_to_regex(full)
-        return [p for p in self._with_prefix(literal) if regex.match(p)]
+        # Every candidate starts with the literal part: match the rest, whose regex (`*/main.rs`
+        # for every crate's `src/bin/*/main.rs`) is compiled once for all bases.
+        regex, cut = glob_to_regex(rest), len(literal)
+        return [p for p in self._with_prefix(literal) if regex.match(p, cut)]
 
     def glob_dirs(self, pattern: str, base: str = "") -> list[str]:
         """Directories matching a glob relative to `base` (for Cargo workspace members)."""

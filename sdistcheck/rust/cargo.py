@@ -196,11 +196,15 @@ def _dependencies(tree: SdistTree, crate: Crate) -> list[Dependency]:
         platform = _target_cfg(spec)
         for key, kind in _DEP_TABLES:
             tables.append((_toml.table(_toml.table(body).get(key)), kind, platform))
-    ws_deps = _workspace_table(tree, crate).get("dependencies", {})
+    ws_deps = _toml.table(_workspace_table(tree, crate).get("dependencies", {}))
+    root = crate.workspace_root or ""
+    ws_manifest = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"
+    # Read once for every dependency that inherits from it (uv's crates have 336 of them).
+    workspace = (ws_manifest, tree.read_text(ws_manifest) or "")
     out: list[Dependency] = []
     for table, kind, guard in tables:
         for key, spec in table.items():
-            dep = _dependency(tree, crate, key, spec, kind, guard, _toml.table(ws_deps))
+            dep = _dependency(crate, key, spec, kind, guard, ws_deps, workspace)
             if dep is not None:
                 out.append(dep)
     return out
@@ -225,13 +229,13 @@ def _workspace_table(tree: SdistTree, crate: Crate) -> dict[str, Any]:
 
 
 def _dependency(
-    tree: SdistTree,
     crate: Crate,
     key: str,
     spec: object,
     kind: str,
     platform: Cfg | None,
     ws_deps: dict[str, Any],
+    workspace: tuple[str, str],  # the workspace manifest's path and text
 ) -> Dependency | None:
     if not isinstance(spec, dict):
         return None
@@ -248,9 +252,7 @@ def _dependency(
         return None
     declared_in, manifest_text = crate.manifest, crate.text
     if spec.get("workspace") is True:  # point at the line that holds the path
-        root = crate.workspace_root or ""
-        declared_in = posixpath.join(root, "Cargo.toml") if root else "Cargo.toml"
-        manifest_text = tree.read_text(declared_in) or ""
+        declared_in, manifest_text = workspace
     line, text = _toml.line_of(manifest_text, key, "path")
     if not line:
         line, text = _toml.line_of(manifest_text, key)

@@ -47,8 +47,10 @@ def needed_implicit(
         return out
     if crate.doc.get("package", {}).get("build") is False:
         return out
-    texts = (tree.read_text(s) or "" for s in sources)
-    read = {m for text in texts if "env!" in text for m in _ENV.findall(text)}
+    # Most sources never say env!: look at the bytes before decoding them (ASCII survives
+    # decoding unchanged, invalid bytes or not).
+    texts = (tree.read_text(s) or "" for s in sources if b"env!" in (tree.read_bytes(s) or b""))
+    read = {m for text in texts for m in _ENV.findall(text)}
     printed = set(_RUSTC_ENV.findall(tree.read_text(build_path) or ""))
     if "OUT_DIR" in read or read & printed:
         which = "OUT_DIR" if "OUT_DIR" in read else sorted(read & printed)[0]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cli_helpers import make_sdist, run
 from real_artifacts import UV_BROKEN, UV_FIXED
+
+from sdistcheck._cli import console_main
 
 Fetch = Callable[[str, str], Path]
 
@@ -27,6 +31,23 @@ def test_complete_sdist_exits_0(tmp_path: Path) -> None:
     result = run(str(make_sdist(tmp_path / "p-1.tar.gz", GOOD)))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "complete" in result.stdout and result.stderr == ""
+
+
+def test_console_script_skips_the_last_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(GOOD)
+    del files["src/a.rs"]
+    monkeypatch.setattr(
+        sys, "argv", ["sdistcheck", str(make_sdist(tmp_path / "p-1.tar.gz", files))]
+    )
+    frozen = gc.get_freeze_count()
+    try:
+        assert console_main() == 1  # main's exit code
+        assert gc.get_freeze_count() > frozen  # what the run made is left to the OS
+    finally:
+        gc.unfreeze()
+    assert "INCOMPLETE" in capsys.readouterr().out
 
 
 def test_missing_module_exits_1_with_json(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from paths import SCRIPTS
@@ -23,6 +24,9 @@ from sdistcheck._errors import (
     UnsafeArchiveError,
 )
 from sdistcheck.archive.read import Limits, default_keep, read_sdist
+
+if TYPE_CHECKING:
+    from _typeshed import Buffer
 
 SCRIPT = SCRIPTS / "make_hostile_archives.py"
 NO_LIMITS = Limits(max_member_size=1 << 40, max_total_size=1 << 40)  # only the ratio is left
@@ -191,6 +195,30 @@ def test_bomb_stops_at_the_ratio_limit(built: dict[str, Path], name: str) -> Non
     message = _raises(built[name], ArchiveLimitError, NO_LIMITS)
     assert time.perf_counter() - start < 3  # about 32 MiB inflated, not 2 GiB
     assert "'p-1/zeros.bin' expands more than 200:1" in message
+
+
+class _Zeros(io.RawIOBase):
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readinto(self, buffer: Buffer) -> int:
+        n = min(len(memoryview(buffer)), self.left)
+        memoryview(buffer)[:n] = bytes(n)
+        self.left -= n
+        return n
+
+
+def test_bomb_is_judged_on_what_was_inflated(tmp_path: Path) -> None:
+    """The ratio's denominator is the compressed bytes inflated so far: an inflater reading far
+    ahead (zlib-ng asks for 512 KiB) would let the first member through and stop the second."""
+    path = tmp_path / "bomb.tar.gz"
+    with gzip.open(path, "wb") as gz, tarfile.open(fileobj=gz, mode="w") as tf:
+        for name, size in (("p-1/a.bin", 34 * 1024**2), ("p-1/b.bin", 300 * 1024**2)):
+            info = tarfile.TarInfo(name)
+            info.size = size
+            tf.addfile(info, _Zeros(size))
+    message = _raises(path, ArchiveLimitError, NO_LIMITS)
+    assert "'p-1/a.bin' expands more than 200:1" in message
 
 
 def test_total_size_limit(tmp_path: Path) -> None:
