@@ -14,7 +14,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sdistcheck.pipeline import EXIT_ERROR, ArgumentParser, InputError, run_all, worst
+from sdistcheck.pipeline import (
+    EXIT_ERROR,
+    ArgumentParser,
+    InputError,
+    encodable_output,
+    run_all,
+    worst,
+)
 
 from . import __version__, _config
 from ._cli_common import (
@@ -165,6 +172,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    encodable_output()
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return _main(argv)

@@ -26,6 +26,7 @@ from .pipeline import (
     InputError,
     Inputs,
     add_shared_options,
+    encodable_output,
     find_inputs,
     run_all,
     worst,
@@ -288,6 +289,7 @@ def _source_files(root: Path) -> frozenset[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    encodable_output()
     args = _parser().parse_args(argv)
     try:
         fail_on = parse_fail_on(args.fail_on, "--fail-on") if args.fail_on else None

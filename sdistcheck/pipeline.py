@@ -28,6 +28,15 @@ EXIT_FINDINGS = 1  # findings: an incomplete sdist, a refused or dishonest wheel
 EXIT_ERROR = 2  # a usage error, or input that could not be read or checked
 
 
+def encodable_output() -> None:
+    """Make stdout and stderr escape what their encoding cannot write (a file name in UTF-8 on
+    an ASCII terminal, `PYTHONIOENCODING=ascii`) instead of failing with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def worst(codes: Iterable[int]) -> int:
     """The exit code of several artifacts: the worst one wins (none at all: EXIT_OK)."""
     return max(codes, default=EXIT_OK)

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from retag.validate.classify import Outcome, Verdict
 from retag.validate.judge import Probe
@@ -143,3 +149,14 @@ def test_run_all_keeps_input_order_in_processes_and_inline() -> None:
     assert run_all(_double, calls, jobs=2) == [2 * i for i in range(7)]
     assert run_all(_double, calls, jobs=1) == [2 * i for i in range(7)]
     assert run_all(_double, [], jobs=2) == []
+
+
+@pytest.mark.parametrize("tool", ["sdistcheck", "retag"])
+def test_an_ascii_terminal_gets_escapes_not_a_traceback(tool: str, tmp_path: Path) -> None:
+    missing = tmp_path / "pkg-\u00e9-1.0.tar.gz"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = subprocess.run(
+        [sys.executable, "-m", tool, str(missing)], capture_output=True, text=True, env=env
+    )
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and "pkg-\\xe9-1.0.tar.gz" in run.stderr
