@@ -35,6 +35,10 @@ _GUARD_CALLS = ("exists", "isfile", "is_file", "isdir", "is_dir")
 _ENV_CALLS = ("getenv", "environ.get", "os.getenv", "os.environ.get")
 
 
+# The fact naming the folder the default build runs setup.py in: the unpacked sdist's own.
+CWD_NAME = "\x00cwd"
+
+
 class _Unknown:
     """A value the default build's evaluator cannot know."""
 
@@ -78,6 +82,17 @@ def branch_guards(
     tested = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
     if tested & set(per_platform):  # can_use_cython = False on iOS and Android only
         return (Scope.PLATFORM, f"if {text}"), (Scope.PLATFORM, f"if not ({text})")
+    if (
+        facts
+        and CWD_NAME in facts
+        and any(isinstance(n, ast.Call) and _cwd_name(n) for n in ast.walk(test))
+    ):  # chroma-hnswlib 0.7.6: `if "python_bindings" in os.path.basename(os.getcwd()):`
+        value = default_value(test, {**env_names, **facts})
+        if not isinstance(value, _Unknown):
+            why = "(not the default build, which runs in the sdist's folder)"
+            if value:
+                return ALWAYS, (Scope.OPTION, f"if not ({text}) {why}")
+            return (Scope.OPTION, f"if {text} {why}"), ALWAYS
     if facts and tested & set(facts):
         value = default_value(test, {**env_names, **facts})
         if not isinstance(value, _Unknown):
@@ -158,9 +173,21 @@ def _value(node: ast.expr, env: Mapping[str, ast.expr], depth: int) -> object:
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         items = [v(e) for e in node.elts]
         return UNKNOWN if any(isinstance(i, _Unknown) for i in items) else tuple(items)
+    if isinstance(node, ast.Call) and _cwd_name(node):
+        return v(env[CWD_NAME]) if CWD_NAME in env else UNKNOWN
     if isinstance(node, ast.Call):
         return _call(node, v)
     return UNKNOWN
+
+
+def _cwd_name(node: ast.Call) -> bool:
+    """`os.path.basename(os.getcwd())`: the name of the folder the build runs in."""
+    inner = node.args[0] if len(node.args) == 1 else None
+    return (
+        dotted(node.func).endswith("basename")
+        and isinstance(inner, ast.Call)
+        and dotted(inner.func).endswith("getcwd")
+    )
 
 
 def _compare(node: ast.Compare, v: Callable[[ast.expr], object]) -> object:

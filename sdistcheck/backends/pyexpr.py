@@ -14,6 +14,7 @@ from ..archive.tree import SdistTree
 from .buildenv import BuildEnvironment, try_imports
 from .pybranches import (
     ALWAYS,
+    CWD_NAME,
     UNKNOWN,
     Guard,
     branch_guards,
@@ -62,6 +63,8 @@ class Constants:
         # (truthy) included: what `if use_cython:` is decided by
         self.facts: dict[str, ast.expr] = {}
         self.per_platform: set[str] = set()  # facts some platforms' builds rebind
+        if sdist is not None:  # pip and build run setup.py in the unpacked sdist's folder
+            self.facts[CWD_NAME] = ast.Constant(sdist.root_prefix.rsplit("/", 1)[-1])
         self.environment = (
             BuildEnvironment(sdist, tree, base, assumed) if sdist is not None else None
         )

@@ -451,3 +451,16 @@ def test_cythons_shared_utility_module_is_written_by_cython() -> None:
     assert set(_units(setup_py)) == {"pkg/m.pyx"}
     plain = setup_py.replace("    ext.shared_utility_qualified_name = shared\n", "    pass\n")
     assert set(_units(plain)) == {"pkg/m.pyx", "pkg/_shared.c"}
+
+
+def test_the_default_build_runs_setup_py_in_the_sdists_own_folder() -> None:
+    # chroma-hnswlib 0.7.6: `if "python_bindings" in os.path.basename(os.getcwd()):` chooses
+    # ./bindings.cpp (run from the subfolder) or python_bindings/bindings.cpp (the default)
+    units = _units(
+        "import os\nfrom setuptools import Extension, setup\n"
+        "if 'python_bindings' in os.path.basename(os.getcwd()):\n"
+        "    srcs = ['./bindings.cpp']\nelse:\n    srcs = ['./python_bindings/bindings.cpp']\n"
+        "setup(ext_modules=[Extension('m', srcs)])\n"
+    )
+    assert units["python_bindings/bindings.cpp"][0] is Scope.ALWAYS
+    assert units["bindings.cpp"][0] is Scope.OPTION
