@@ -278,6 +278,8 @@ def report(results: dict[tuple[str, str], list[Draw]], not_needed: list[Draw]) -
         by_backend[backend].extend(rows)
         by_half[half].extend(rows)
     for backend, rows in sorted(by_backend.items()):
+        if not rows:
+            continue  # its builds read no native input (poetry's pure-Python build)
         print(f"{backend}: {_figure(rows)} deletions caught")
         for d in rows:
             if d.found is None:
