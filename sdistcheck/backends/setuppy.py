@@ -40,7 +40,9 @@ from .setupsyntax import (
     imports_skbuild_setup,
     is_open,
     package_path,
+    parse_python,
     runtime_include_dirs,
+    sdist_paths,
     shared_utility_modules,
     source_alternatives,
     sourcedir_defaults,
@@ -86,6 +88,7 @@ class _Visitor:
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
         self.strings: list[str] = []  # every string literal of setup.py
+        self.setup_dirs: list[str] = []  # setup(include_dirs=...)
 
     def add(
         self,
@@ -136,16 +139,7 @@ class _Visitor:
         libraries it links by name)."""
 
         def paths(value: object) -> list[str]:
-            items = value if isinstance(value, list) else [value]
-            out = []
-            for v in items:
-                if isinstance(v, str) and "\x00" not in v.replace(HERE, ""):
-                    v = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
-                    if not posixpath.isabs(v):
-                        out.append(
-                            posixpath.normpath(posixpath.join(self.base, v)) if relative else v
-                        )
-            return out
+            return sdist_paths(value, self.base if relative else None)
 
         include_dirs = tuple(paths(dirs))
         linked = libraries if isinstance(libraries, (list, tuple)) else ()
@@ -192,6 +186,9 @@ class _Visitor:
             alternatives = (f"{path}/__init__.py",)
             self.add(f"{path}.py", node, "setup.py-import", Scope.ALWAYS, None, note, alternatives)
         self.subprocess_builds(module)
+        for i, unit in enumerate(self.out.units):
+            dirs = (*unit.include_dirs, *self.setup_dirs)
+            self.out.units[i] = dataclasses.replace(unit, include_dirs=dirs)
         self.out.references, self.out.units = weakened(
             self.out.references,
             self.out.units,
@@ -427,6 +424,8 @@ class _Visitor:
                 self.cmake_root(
                     given, node, "scikit-build-cmakelists", scope, condition, installs=True
                 )
+        if "include_dirs" in kw:  # distutils adds them to every Extension's
+            self.setup_dirs += sdist_paths(self.c.eval(kw["include_dirs"]), self.base)
         cffi = self.c.eval(kw["cffi_modules"]) if "cffi_modules" in kw else None
         for spec in cffi if isinstance(cffi, list) else [cffi] if isinstance(cffi, str) else []:
             script = spec.partition(":")[0]  # "pkg/build.py:ffi": cffi runs it from setup.py's dir
@@ -475,12 +474,14 @@ def analyse_setup_py(
     if text is None:
         return out
     try:
-        module = ast.parse(text, filename=path)
+        module, python2 = parse_python(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         out.notes.append(f"{path} is not parseable Python 3 ({type(exc).__name__}): not analysed")
         why = f"not Python 3 ({type(exc).__name__}): its references are unknown"
         out.unchecked.append(Unchecked(path, getattr(exc, "lineno", 0) or 0, why))
         return out
+    if python2:
+        out.notes.append(f"{path} is Python 2 (a Python 3 build fails on it): read as Python 3")
     base = posixpath.dirname(path) if cwd is None else cwd
     try:
         _Visitor(tree, path, text, Constants(module, tree, base), out, base).run(module)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from .._model import Scope, weakest
 from .pybranches import catches as catches
-from .pyexpr import Constants, dotted
+from .pyexpr import HERE, Constants, dotted
 
 # What CMakeExtension-style classes call the directory CMake runs on (pybind11's example says
 # sourcedir, dm-tree's source_dir)
@@ -134,6 +134,51 @@ def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:
             continue
         return True
     return False
+
+
+_PRINT = re.compile(r"^(\s*)print\b(?!\s*\()\s*(.*?)\s*$")
+_EXCEPT_COMMA = re.compile(r"^(\s*except\s+[\w.()\s,]+?)\s*,\s*(\w+)\s*:")
+_OCTAL = re.compile(r"\b0([0-7]+)\b")
+_LONG = re.compile(r"\b(\d+)[lL]\b")
+
+
+def parse_python(text: str, filename: str) -> tuple[ast.Module, bool]:
+    """setup.py's module, and whether Python 2 syntax had to be read as Python 3 on the way:
+    `print x` statements, `except E, e:`, `0777` and `10L`, `<>`, rewritten only on the lines
+    the parser rejects (CodeTalker 1.0).  SyntaxError when that does not make it parse."""
+    lines = text.splitlines()
+    fixed = False
+    for _ in range(200):
+        try:
+            return ast.parse("\n".join(lines) if fixed else text, filename=filename), fixed
+        except SyntaxError as exc:
+            at = (exc.lineno or 0) - 1
+            if not 0 <= at < len(lines) or (new := _as_python3(lines[at])) == lines[at]:
+                raise
+            lines[at], fixed = new, True
+    raise SyntaxError("too many Python 2 lines", (filename, 0, 0, ""))
+
+
+def _as_python3(line: str) -> str:
+    printed = _PRINT.match(line)
+    if printed:
+        rest = printed.group(2).rstrip(",")
+        return f"{printed.group(1)}print({rest[2:] if rest.startswith('>>') else rest})"
+    line = _EXCEPT_COMMA.sub(r"\1 as \2:", line)
+    line = _LONG.sub(r"\1", _OCTAL.sub(r"0o\1", line))
+    return line.replace("<>", "!=")
+
+
+def sdist_paths(value: object, base: str | None) -> list[str]:
+    """The sdist paths in an evaluated value (a str or a list of them): `__file__`-relative
+    ones made relative, absolute and unknown ones dropped, joined to BASE unless it is None."""
+    out = []
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, str) and "\x00" not in v.replace(HERE, ""):
+            v = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+            if not posixpath.isabs(v):
+                out.append(posixpath.normpath(posixpath.join(base, v)) if base is not None else v)
+    return out
 
 
 def imports_skbuild_setup(module: ast.Module) -> bool:

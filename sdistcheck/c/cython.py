@@ -24,7 +24,11 @@ __all__ = ["CYTHON_SUFFIXES", "Statement", "analyse", "cythonize_sources", "mask
 
 CYTHON_SUFFIXES = (".pyx", ".py")  # units Cython compiles; `.pxd`/`.pxi` are reached from them
 # Modules Cython itself ships (Cython/Includes): never the sdist's, whatever its layout.
-_BUILTIN = frozenset(["libc", "libcpp", "cpython", "posix", "openmp", "cython"])
+# Cython's own Includes, and the Deprecated/ ones old Cython shipped (CodeTalker 1.0:
+# `from stdlib cimport malloc`)
+_BUILTIN = frozenset(["libc", "libcpp", "cpython", "posix", "openmp", "cython"]) | frozenset(
+    ["stdlib", "stdio", "stl", "python", "python_exc", "python_mem", "python_object"]
+)
 # Installed packages whose .pxd files other projects cimport by their bare name: not the sdist's
 # unless it is that package.  (A dotted cimport of an unknown package is taken as installed.)
 _INSTALLED = frozenset(

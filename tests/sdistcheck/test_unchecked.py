@@ -31,7 +31,8 @@ def test_each_kind_of_construct_not_followed() -> None:
         ("setup.py", 4, "custom BuildExt: its build steps are not followed"),
         ("setup.py", 6, "runs make in a directory the checker cannot know"),
     ]
-    py2 = _unchecked({"setup.py": "from setuptools import setup\nprint 'hello'\nsetup()\n"})
+    # (Python 2 is read with its lines rewritten: backends/test_setuppy.py)
+    py2 = _unchecked({"setup.py": "from setuptools import setup\nprint 'hello' `x`\nsetup()\n"})
     assert py2[0][:2] == ("setup.py", 2) and "not Python 3" in py2[0][2]
     assert py2[1] == ("", 0, "no build file the checker follows: nothing was checked")
     hatch = (

@@ -79,7 +79,7 @@ def test_generated_source_alternatives() -> None:
 
 
 def test_syntax_error_is_a_note_not_a_crash() -> None:
-    out = analyse({"setup.py": "print 'python 2'\n"})
+    out = analyse({"setup.py": "def f(:\n    pass\n"})
     assert out.references == [] and "not parseable" in out.notes[0]
 
 
@@ -216,3 +216,23 @@ def test_a_reader_helper_keeps_the_folder_it_joins_and_all_its_parts() -> None:
     )
     refs = analyse({"setup.py": setup_py}).references
     assert {r.target for r in refs if r.kind == "setup.py-open"} == {"src/cdef.c", "pkg/v.py"}
+
+
+def test_a_python_2_setup_py_is_read_with_its_python_2_lines_rewritten() -> None:
+    # CodeTalker 1.0: `print '...'` statements; setup(include_dirs=) reaches every Extension
+    setup_py = (
+        "try:\n    from distutils.core import setup, Extension\nexcept ImportError:\n"
+        "    print 'distutils is required'\n    raise\n"
+        "try:\n    import foo\nexcept ImportError, e:\n    print >>sys.stderr, 'no foo',\n"
+        "MODE = 0755\nBIG = 10L\nif MODE <> 1:\n    pass\n"
+        "setup(ext_modules=[Extension('p.m', ['p/c/m.c'])], include_dirs='p')\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "p/c/m.c": ""})
+    out = _setuppy.analyse_setup_py(tree)
+    assert not out.unchecked
+    assert out.notes == ["setup.py is Python 2 (a Python 3 build fails on it): read as Python 3"]
+    (unit,) = out.units
+    assert (unit.source, unit.include_dirs) == ("p/c/m.c", ("p",))
+    broken = SdistTree.from_mapping("p-1", {"setup.py": "def f(:\n    pass\n"})
+    (unknown,) = _setuppy.analyse_setup_py(broken).unchecked
+    assert unknown.what == "not Python 3 (SyntaxError): its references are unknown"
