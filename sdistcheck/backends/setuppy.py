@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
-from ..native.model import CompileUnit
-from .buildcommands import build_commands, custom_commands
+from ..native.model import CMakeRoot, CompileUnit
+from .buildcommands import build_commands, cmake_defines, custom_commands
 from .buildenv import BuildEnvironment, local_imports, optional_imports, without_isolation
 from .fallback import tolerate_fallbacks, tolerate_optional_build
 from .pybranches import ALWAYS, branch_guards
@@ -47,9 +47,8 @@ class SetupAnalysis:
     references: list[Reference] = field(default_factory=list)
     rust_roots: list[RustRoot] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
-    # Directories CMake runs on, and whether the build also runs `cmake --install` (skbuild
-    # does; a CMakeExtension's build_ext usually only builds).
-    cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
+    # Directories CMake runs on (skbuild also installs; a CMakeExtension's build_ext only builds)
+    cmake_roots: list[CMakeRoot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unchecked: list[Unchecked] = field(default_factory=list)
 
@@ -71,6 +70,7 @@ class _Visitor:
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
         self.skbuild = False
         self.defaults: dict[str, str] = {}
+        self.defines: tuple[tuple[str, str], ...] = ()  # -D words of setup.py's cmake runs
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
         self.strings: list[str] = []  # every string literal of setup.py
@@ -181,6 +181,7 @@ class _Visitor:
             for n in ast.walk(module)
         )
         self.defaults = sourcedir_defaults(module, self.text)
+        self.defines = cmake_defines(module, self.c)
         self.strings = [
             n.value
             for n in ast.walk(module)
@@ -420,7 +421,7 @@ class _Visitor:
             root = posixpath.normpath(posixpath.join(self.base, root))
         target = posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"
         self.add(target, node, kind, scope, condition, note="CMake is run on this directory")
-        self.out.cmake_roots.append((root, installs))
+        self.out.cmake_roots.append(CMakeRoot(root, installs, self.defines))
 
     def setup_call(
         self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None
