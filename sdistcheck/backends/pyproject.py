@@ -184,13 +184,15 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
 
 def _skbuild_defines(skb: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """scikit-build-core's `cmake.define` values that are plain (a string, a bool, a list of
-    strings) and the `-D` words of `cmake.args`, unless an `[[tool.scikit-build.overrides]]`
+    strings, the default of an environment variable) and the `-D` words of `cmake.args`, unless an `[[tool.scikit-build.overrides]]`
     entry changes them on some platform."""
     cmake = _toml.table(skb.get("cmake"))
     args = _toml.str_list(cmake.get("args", skb.get("cmake.args")))
     out = dict(filter(None, map(cmake_define, args)))
     table = {**_toml.table(skb.get("cmake.define")), **_toml.table(cmake.get("define"))}
     for name, value in table.items():
+        if isinstance(value, dict) and "env" in value:  # unset in a plain build: the default
+            value = value.get("default")
         if isinstance(value, bool):
             out[name] = "TRUE" if value else "FALSE"
         elif isinstance(value, str):
