@@ -184,8 +184,8 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
 
 def _skbuild_defines(skb: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """scikit-build-core's `cmake.define` values that are plain (a string, a bool, a list of
-    strings, the default of an environment variable) and the `-D` words of `cmake.args`, unless an `[[tool.scikit-build.overrides]]`
-    entry changes them on some platform."""
+    strings, the default of an environment variable) and the `-D` words of `cmake.args`,
+    unless an `[[tool.scikit-build.overrides]]` entry changes them on some platform."""
     cmake = _toml.table(skb.get("cmake"))
     args = _toml.str_list(cmake.get("args", skb.get("cmake.args")))
     out = dict(filter(None, map(cmake_define, args)))

@@ -89,18 +89,28 @@ def _h_include(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     dirs = module_dirs(self, ctx)
     if _load(self, ctx, line, dirs, name + ".cmake", "cmake-include", needed, g):
         return
-    if dirs and name not in _MODULES and not name.startswith(_MODULE_PREFIXES):
+    if dirs and not _cmake_module(name):
         candidates = tuple(posixpath.join(d, name + ".cmake") for d in dirs)
+        # a module of the project's module directory including another: its sibling (libsoxr's
+        # FindSIMD32.cmake includes FindCFlags); anything else may come from a package
+        sibling = posixpath.dirname(ctx.file) in dirs
         self.ref(
             ctx,
             line,
             candidates[0],
             "cmake-include",
-            needed.and_(OPTION),
+            needed if sibling else needed.and_(OPTION),
             alternatives=candidates[1:],
-            note="not one of CMake's modules nor in the sdist's CMAKE_MODULE_PATH directories "
-            "(it may come from a package found earlier)",
+            note="not one of CMake's modules nor in the sdist's CMAKE_MODULE_PATH directories"
+            + ("" if sibling else " (it may come from a package found earlier)"),
         )
+
+
+def _cmake_module(name: str) -> bool:
+    """Whether include(NAME) may load one of CMake's own modules."""
+    if name.startswith("Find"):
+        return name[4:] in _FIND_MODULES
+    return name in _MODULES or name.startswith(_MODULE_PREFIXES)
 
 
 def _load(
@@ -145,22 +155,34 @@ def _h_find_package(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None
         loaded = _load(
             self, ctx, line, dirs, f"Find{name}.cmake", "cmake-find-module", needed, guard
         )
-        if not loaded and "MODULE" in words and dirs and name not in _FIND_MODULES:
+        if not loaded and dirs and name not in _FIND_MODULES and _ships_find_modules(self, dirs):
+            # CMake warns that the project did not provide Find<name>.cmake and tries Config
+            # mode: only MODULE (no Config mode) needs the file; otherwise an installed package
+            # may stand in for it, or the build goes on without one
             candidates = tuple(posixpath.join(d, f"Find{name}.cmake") for d in dirs)
+            module_only = "MODULE" in words
             self.ref(
                 ctx,
                 line,
                 candidates[0],
                 "cmake-find-module",
-                needed,
+                needed if module_only else needed.and_(OPTION),
                 alternatives=candidates[1:],
-                note="find_package(... MODULE) needs it: not one of CMake's own Find modules",
+                note="find_package(... MODULE) needs it: not one of CMake's own Find modules"
+                if module_only
+                else "not in the sdist's CMAKE_MODULE_PATH directories: Config mode may find "
+                "an installed package instead",
             )
     # without REQUIRED, find_package() may fail: X_FOUND tells (unless the module set it)
     if not required:
         for found in (f"{name}_FOUND", f"{name.upper()}_FOUND"):
             if found not in ctx.vars:
                 self.found_vars[found] = name
+
+
+def _ships_find_modules(self: Recorder, dirs: list[str]) -> bool:
+    """Whether the project's module directories hold Find modules of its own."""
+    return any(self.tree.glob("Find*.cmake", d) for d in dirs)
 
 
 def _h_find_package_handle_standard_args(

@@ -160,9 +160,7 @@ def _h_list(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
         self.forget(ctx, *(self.word(a, ctx) for a in c.args[2:]))
 
 
-def _extend(
-    self: Interp, ctx: _Ctx, name: str, items: list[_Item], guard: Guard, how: str
-) -> None:
+def _extend(self: Interp, ctx: _Ctx, name: str, items: list[_Item], guard: Guard, how: str) -> None:
     """list(APPEND|PREPEND|INSERT) of ITEMS, added under GUARD to each value NAME holds."""
     new = tuple(replace(i, guard=i.guard.and_(guard)) for i in items)
     old = self.lookup(name, ctx)
