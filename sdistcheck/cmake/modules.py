@@ -9,7 +9,10 @@ variables and `<Name>_FOUND`); one CMake needs and does not find is a missing fi
   REQUIRED stops there: a shipped Find module of a `find_package` without REQUIRED is an
   option-scoped reference (the build goes on without the package), one with REQUIRED carries
   the call's guard.  Only `MODULE` (no Config fallback) makes a Find module found nowhere a
-  missing file; CMake's own Find modules are none.
+  missing file; CMake's own Find modules are none.  Without MODULE, a Find module found
+  nowhere is no reference: an installed package's Config stands in for it (pyarrow's
+  `find_package(Arrow REQUIRED)` beside its own cmake_modules/), and a deleted one cannot be
+  told from that.
 """
 
 from __future__ import annotations
@@ -155,34 +158,25 @@ def _h_find_package(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None
         loaded = _load(
             self, ctx, line, dirs, f"Find{name}.cmake", "cmake-find-module", needed, guard
         )
-        if not loaded and dirs and name not in _FIND_MODULES and _ships_find_modules(self, dirs):
-            # CMake warns that the project did not provide Find<name>.cmake and tries Config
-            # mode: only MODULE (no Config mode) needs the file; otherwise an installed package
-            # may stand in for it, or the build goes on without one
+        if not loaded and "MODULE" in words and dirs and name not in _FIND_MODULES:
+            # without MODULE, CMake tries Config mode next: an installed package's Config
+            # stands in for a Find module found nowhere (pyarrow's find_package(Arrow
+            # REQUIRED)), so nothing says the sdist lost one
             candidates = tuple(posixpath.join(d, f"Find{name}.cmake") for d in dirs)
-            module_only = "MODULE" in words
             self.ref(
                 ctx,
                 line,
                 candidates[0],
                 "cmake-find-module",
-                needed if module_only else needed.and_(OPTION),
+                needed,
                 alternatives=candidates[1:],
-                note="find_package(... MODULE) needs it: not one of CMake's own Find modules"
-                if module_only
-                else "not in the sdist's CMAKE_MODULE_PATH directories: Config mode may find "
-                "an installed package instead",
+                note="find_package(... MODULE) needs it: not one of CMake's own Find modules",
             )
     # without REQUIRED, find_package() may fail: X_FOUND tells (unless the module set it)
     if not required:
         for found in (f"{name}_FOUND", f"{name.upper()}_FOUND"):
             if found not in ctx.vars:
                 self.found_vars[found] = name
-
-
-def _ships_find_modules(self: Recorder, dirs: list[str]) -> bool:
-    """Whether the project's module directories hold Find modules of its own."""
-    return any(self.tree.glob("Find*.cmake", d) for d in dirs)
 
 
 def _h_find_package_handle_standard_args(
