@@ -17,7 +17,7 @@ from .backends import fixes as _fixes
 from .backends import generated as _generated
 from .backends import pyproject as _pyproject
 from .go import modules as _go
-from .native.model import CompileUnit
+from .native.model import CMakeRoot, CompileUnit
 from .rust import crates as _crates
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
@@ -92,7 +92,9 @@ def collect(
         )
     roots = list(py.rust_roots)
     units: list[CompileUnit] = list(py.units)
-    cmake_roots = [(py.cmake_source_dir, True)] if py.cmake_source_dir is not None else []
+    cmake_roots = []
+    if py.cmake_source_dir is not None:
+        cmake_roots.append(CMakeRoot(py.cmake_source_dir, True, py.cmake_defines))
     legacy = tree.is_file("setup.py") or tree.is_file("setup.cfg")
     runs_setup_py = py.runs_setuptools or "setup.py" in py.setup_scripts
     if legacy and not runs_setup_py:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ._model import Reference, Scope, weakest
 from .archive.tree import SdistTree
-from .native.model import CompileUnit
+from .native.model import CMakeRoot, CompileUnit
 
 _CYTHON = (".pyx", ".py")
 
@@ -38,19 +38,19 @@ class Compiled:
 def analyse(
     tree: SdistTree,
     backend: str | None,
-    cmake_roots: Iterable[tuple[str, bool]],
+    cmake_roots: Iterable[CMakeRoot],
     units: Sequence[CompileUnit],
 ) -> Compiled:
-    """`cmake_roots`: (directory, whether the build runs `cmake --install` too)."""
     from .cmake import analysis as _cmake  # only sdists with native builds pay for these
 
     out = Compiled()
     all_units = list(units)
     generated: list[str] = []
-    for root, installs in dict.fromkeys(cmake_roots):
-        if tree.is_file(posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"):
-            found = _cmake.analyse(tree, root)
-            if not installs:  # install() rules never run when the build only builds (ruckig)
+    for root in dict.fromkeys(cmake_roots):
+        top = posixpath.join(root.directory, "CMakeLists.txt")
+        if tree.is_file(top):
+            found = _cmake.analyse(tree, root.directory, dict(root.defines))
+            if not root.installs:  # install() rules never run when the build only builds (ruckig)
                 found.references = [
                     _as_option(r) if r.kind == "cmake-install" else r for r in found.references
                 ]

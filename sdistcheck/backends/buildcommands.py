@@ -3,14 +3,19 @@
 a setuptools command (`[sys.executable, "_setup.py", "build_ext", "-i"]`, pymongo's hatch
 hook).  The directory comes from the command or its `cwd=`; what the tool then reads is that
 directory's Cargo.toml, CMakeLists.txt or Makefile (and, for cargo and CMake, the trees the
-analysers walk from there), or the setup script."""
+analysers walk from there), or the setup script.  `cmake_defines` gives the `-DNAME=VALUE`
+words every CMake configure of setup.py passes, which decide the CMake files' `if()`s."""
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .._model import Scope
+from ..native.model import cmake_define
 from .pyexpr import HERE, Constants, dotted
 
 UNKNOWN = "\x00unknown"  # a word of the command the checker cannot know
@@ -108,6 +113,102 @@ def _command(call: ast.Call, constants: Constants) -> BuildCommand | None:
         tool = "python" if setup else "python-script"
         return BuildCommand(tool, base, call.lineno, script, checked)
     return None
+
+
+def cmake_defines(module: ast.Module, constants: Constants) -> tuple[tuple[str, str], ...]:
+    """The `-DNAME=VALUE` words that every CMake configure setup.py runs passes in the default
+    build: the static words of its command, and of the lists it splices in (`['cmake',
+    ext.sourcedir] + cmake_args`, each word added outside any branch), and scikit-build's
+    `setup(cmake_args=[...])`.  A name given different values by two commands is left out."""
+    found: list[dict[str, str]] = []
+    scopes: list[ast.AST] = [module] + [
+        n for n in ast.walk(module) if isinstance(n, ast.FunctionDef)
+    ]
+    for scope in scopes:
+        nodes = _own_nodes(scope)
+        branched = {
+            id(inner)
+            for n in nodes
+            if isinstance(n, (ast.If, ast.IfExp, ast.While, ast.ExceptHandler))
+            for inner in ast.walk(n)
+        }
+        calls = [n for n in nodes if isinstance(n, ast.Call) and id(n) not in branched]
+        runs = [c for c in calls if dotted(c.func).rsplit(".", 1)[-1] in _RUNNERS and c.args]
+        args = [c.args[0] for c in runs]
+        skbuild = [
+            k.value
+            for c in calls
+            if dotted(c.func).endswith("setup")
+            for k in c.keywords
+            if k.arg == "cmake_args"
+        ]
+        if not args and not skbuild:
+            continue
+        with constants.local_scope(scope) if isinstance(scope, ast.FunctionDef) else _module():
+            for node in args:
+                words = _words(node, constants)
+                if _configures(node, words):
+                    found.append(_defines(words, constants))
+            found += [_defines(_words(node, constants), constants) for node in skbuild]
+    if not found:
+        return ()
+    agreed = {k: v for k, v in found[0].items() if all(d.get(k) == v for d in found[1:])}
+    return tuple(sorted(agreed.items()))
+
+
+@contextlib.contextmanager
+def _module() -> Iterator[None]:
+    yield
+
+
+def _words(node: ast.expr, constants: Constants) -> list[str]:
+    """The static words of a command (its dynamic ones dropped): enough to find `-D` words,
+    never to read positions."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [w for e in node.elts for w in _words(e, constants)]
+    if isinstance(node, ast.Starred):
+        return _words(node.value, constants)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        value = constants.eval(node)
+        if isinstance(value, str):  # "-DX=" + "ON"
+            return [value]
+        return _words(node.left, constants) + _words(node.right, constants)
+    value = constants.eval(node)
+    if isinstance(value, str):
+        return value.split() if isinstance(node, ast.Name) or " " in value.strip() else [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _configures(node: ast.expr, words: list[str]) -> bool:
+    """Whether the command configures a CMake project: `cmake` first (by name, or a variable
+    named after it), no `--build`/`--install`/`-E`/`-P`/`--version` mode."""
+    first = node.elts[0] if isinstance(node, (ast.List, ast.Tuple)) and node.elts else None
+    if isinstance(node, ast.BinOp):
+        left = node.left
+        while isinstance(left, ast.BinOp):
+            left = left.left
+        first = left.elts[0] if isinstance(left, (ast.List, ast.Tuple)) and left.elts else left
+    if first is not None and not isinstance(first, ast.Constant):
+        named = "cmake" in dotted(first).lower()
+    else:
+        named = bool(words) and posixpath.basename(words[0]).lower() in ("cmake", "cmake.exe")
+    modes = {"--build", "--install", "-E", "-P", "--version", "--help", "--system-information"}
+    return named and not modes & set(words)
+
+
+def _defines(words: list[str], constants: Constants) -> dict[str, str]:
+    """NAME -> VALUE of the `-DNAME[:TYPE]=VALUE` (or `-D NAME=VALUE`) words that no branch
+    added (a word setup.py appends only under some `if` is not every build's)."""
+    out: dict[str, str] = {}
+    for i, word in enumerate(words):
+        if word == "-D" and i + 1 < len(words):
+            word = "-D" + words[i + 1]
+        define = cmake_define(word)
+        if define is not None and constants.guard_of(word)[0] is Scope.ALWAYS:
+            out[define[0]] = define[1]
+    return out
 
 
 COMMANDS = ("build_ext", "build_py", "build_clib", "build", "develop", "install", "egg_info")

@@ -9,7 +9,7 @@ from typing import Any
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob, normalize
-from ..native.model import CompileUnit
+from ..native.model import CompileUnit, cmake_define
 from . import intree
 
 # build-backend value -> backend: the modules an in-tree wrapper may re-export, and the legacy
@@ -48,6 +48,7 @@ class PyprojectAnalysis:
     notes: list[str] = field(default_factory=list)
     has_readme: bool = False
     cmake_source_dir: str | None = None  # scikit-build-core: where CMake runs
+    cmake_defines: tuple[tuple[str, str], ...] = ()  # ... and the -D values it always passes
     setup_scripts: list[str] = field(default_factory=list)  # run by a build hook: setup.py-like
     unchecked: list[Unchecked] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # [tool.setuptools] ext-modules
@@ -162,6 +163,7 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
         )
         if isinstance(source_dir, str):
             out.cmake_source_dir = "" if source_dir in (".", "") else source_dir.strip("/")
+        out.cmake_defines = _skbuild_defines(skb)
         refs.add(
             posixpath.join(str(source_dir), "CMakeLists.txt").removeprefix("./"),
             "scikit-build-cmakelists",
@@ -178,6 +180,36 @@ def analyse(tree: SdistTree, path: str = "pyproject.toml") -> PyprojectAnalysis:
             note="meson-python configures the project from it",
         )
     return out
+
+
+def _skbuild_defines(skb: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """scikit-build-core's `cmake.define` values that are plain (a string, a bool, a list of
+    strings, the default of an environment variable) and the `-D` words of `cmake.args`,
+    unless an `[[tool.scikit-build.overrides]]` entry changes them on some platform."""
+    cmake = _toml.table(skb.get("cmake"))
+    args = _toml.str_list(cmake.get("args", skb.get("cmake.args")))
+    out = dict(filter(None, map(cmake_define, args)))
+    table = {**_toml.table(skb.get("cmake.define")), **_toml.table(cmake.get("define"))}
+    for name, value in table.items():
+        if isinstance(value, dict) and "env" in value:  # unset in a plain build: the default
+            value = value.get("default")
+        if isinstance(value, bool):
+            out[name] = "TRUE" if value else "FALSE"
+        elif isinstance(value, str):
+            out[name] = value
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out[name] = ";".join(value)
+    overridden = set(_nested_keys(skb.get("overrides")))
+    return tuple(sorted((k, v) for k, v in out.items() if k not in overridden))
+
+
+def _nested_keys(value: object) -> list[str]:
+    """Every key of every table nested in VALUE (TOML tables and arrays of them)."""
+    if isinstance(value, dict):
+        return [k for k, v in value.items() for k in [k, *_nested_keys(v)]]
+    if isinstance(value, list):
+        return [k for v in value for k in _nested_keys(v)]
+    return []
 
 
 def _py_build_cmake(table: dict[str, Any], refs: _Refs, out: PyprojectAnalysis) -> None:

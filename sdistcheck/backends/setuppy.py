@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from .._model import Reference, Scope, Unchecked, weakest
 from ..archive.tree import SdistTree, is_glob
-from ..native.model import CompileUnit
-from .buildcommands import build_commands, custom_commands
+from ..native.model import CMakeRoot, CompileUnit
+from .buildcommands import build_commands, cmake_defines, custom_commands
 from .buildenv import (
     BuildEnvironment,
     isolation_units,
@@ -60,9 +60,8 @@ class SetupAnalysis:
     references: list[Reference] = field(default_factory=list)
     rust_roots: list[RustRoot] = field(default_factory=list)
     units: list[CompileUnit] = field(default_factory=list)  # what Extension()s compile
-    # Directories CMake runs on, and whether the build also runs `cmake --install` (skbuild
-    # does; a CMakeExtension's build_ext usually only builds).
-    cmake_roots: list[tuple[str, bool]] = field(default_factory=list)
+    # Directories CMake runs on (skbuild also installs; a CMakeExtension's build_ext only builds)
+    cmake_roots: list[CMakeRoot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unchecked: list[Unchecked] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)  # build scripts it has run (cffi_modules)
@@ -85,6 +84,7 @@ class _Visitor:
         self.readers: dict[str, int] = {}  # helper functions that open their Nth argument
         self.skbuild = False
         self.defaults: dict[str, str] = {}
+        self.defines: tuple[tuple[str, str], ...] = ()  # -D words of setup.py's cmake runs
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
         self.strings: list[str] = []  # every string literal of setup.py
@@ -137,11 +137,8 @@ class _Visitor:
     ) -> None:
         """Compile units of an Extension: its sources with its literal include_dirs (and the
         libraries it links by name)."""
-
-        def paths(value: object) -> list[str]:
-            return sdist_paths(value, self.base if relative else None)
-
-        include_dirs = tuple(paths(dirs))
+        base = self.base if relative else None
+        include_dirs = tuple(sdist_paths(dirs, base))
         linked = libraries if isinstance(libraries, (list, tuple)) else ()
         line = getattr(node, "lineno", 0)
         open_dirs = self.open_dirs
@@ -157,7 +154,7 @@ class _Visitor:
             if not isinstance(item, str):
                 continue
             item_scope, item_condition = combine([(scope, condition), self.c.guard_of(item)])
-            for source in paths(item):
+            for source in sdist_paths(item, base):
                 self.out.units.append(
                     CompileUnit(
                         source,
@@ -176,6 +173,7 @@ class _Visitor:
         self.shared = shared_utility_modules(module)
         self.skbuild = imports_skbuild_setup(module)
         self.defaults = sourcedir_defaults(module, self.text)
+        self.defines = cmake_defines(module, self.c)
         self.strings = string_literals(module)
         self.open_dirs = runtime_include_dirs(module, self.source)
         self.visit(module, [])
@@ -413,7 +411,7 @@ class _Visitor:
             root = posixpath.normpath(posixpath.join(self.base, root))
         target = posixpath.join(root, "CMakeLists.txt") if root else "CMakeLists.txt"
         self.add(target, node, kind, scope, condition, note="CMake is run on this directory")
-        self.out.cmake_roots.append((root, installs))
+        self.out.cmake_roots.append(CMakeRoot(root, installs, self.defines))
 
     def setup_call(
         self, kw: dict[str, ast.expr], node: ast.Call, scope: Scope, condition: str | None

@@ -19,12 +19,16 @@ _TEMPLATE_SUFFIXES = frozenset(
 
 
 def template_outputs(tree: SdistTree) -> frozenset[str]:
-    """File names the build can generate from a shipped template: `x.h` for `x.h.in`, ..."""
+    """File names the build can generate from a shipped template: `x.h` for `x.h.in`, and
+    protoc's `x.pb.h`/`x.pb.cc` for `x.proto` (or onnx's templated `x.in.proto`)."""
     out = set()
     for path in tree.all_paths():
         stem, dot, suffix = path.rpartition("/")[2].rpartition(".")
         if dot and suffix in _TEMPLATE_SUFFIXES:
             out.add(stem)
+        elif dot and suffix == "proto":
+            stem = stem.removesuffix(".in")
+            out.update(stem + s for s in (".pb.h", ".pb.cc", ".grpc.pb.h", ".grpc.pb.cc"))
     return frozenset(out)
 
 

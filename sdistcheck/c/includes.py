@@ -153,7 +153,18 @@ class _Walker(Walk[Include]):
                 and target == normalize(posixpath.join(here, name))
                 and self.tree.is_dir(posixpath.dirname(target))
             )
-            if item.open_dirs is not None and note is None and not beside and not own_folder:
+            # `"ml_dtypes/_src/common.h"` from ml_dtypes/_src/casts.cc, on the project's include
+            # dir: a path into the tree that holds the includer, whose folder is there, is the
+            # project's header; NumPy's or Python's include dir holds no ml_dtypes/_src/
+            own_tree = (
+                "/" in name
+                and ".." not in name
+                and name.partition("/")[0] == here.partition("/")[0]
+                and target in {normalize(posixpath.join(d, name)) for d in item.dirs}
+                and self.tree.is_dir(posixpath.dirname(target))
+            )
+            mine = beside or own_folder or own_tree
+            if item.open_dirs is not None and note is None and not mine:
                 rank = max(rank, SCOPE_RANK[Scope.OPTION])  # it may be on those directories
                 note = "the build adds include directories the checker cannot see"
                 note += f" ({item.open_dirs})"

@@ -12,7 +12,9 @@ followed; a function nobody calls is not analysed, as CMake never runs it.
 References (kinds): `cmake-add-subdirectory` (`dir/CMakeLists.txt`; EXCLUDE_FROM_ALL still
 configures it), `cmake-include` (a path, or a module found in CMAKE_MODULE_PATH's directories in
 the sdist; CMake's own modules are none; a name found nowhere while the project has local module
-directories is option-scoped: a package may provide it), `cmake-configure-file`, `cmake-source`
+directories is option-scoped: a package may provide it), `cmake-find-module` (`find_package`'s
+Find<Name>.cmake in those directories, run where it is loaded; see `modules`),
+`cmake-configure-file` (configure_file, configure_package_config_file), `cmake-source`
 (add_library/add_executable/pybind11_add_module/nanobind_add_module/python_add_library/
 target_sources/add_custom_target SOURCES), `cmake-cython-source` (add_cython_target,
 cython_transpile), `cmake-file-read`, `cmake-install` (FILES/PROGRAMS/DIRECTORY/SCRIPT),
@@ -29,11 +31,13 @@ which it is false (ALWAYS < PLATFORM < OPTION < TEST < GUARDED < never), combine
   ids, check_include_file()-style probes, and names with a platform word.
 - test: BUILD_TESTING and any name with a TEST/BENCH/EXAMPLE/DOC word; true only when tests are
   built, so an `else()` or `NOT` side is the ordinary build.
-- option: option()/cache variables, undefined names (`-D`), `*_FOUND`.  An option that is OFF by
-  default is false in the ordinary build, so its other side is `always`; one that is ON is true
-  in it (`always`), and its other side is the option.  An option set again in one branch keeps
-  its default in the others.  `defines` (scikit-build-core's
-  cmake.define) are fixed values, not options.  `if(SKBUILD)` is true.
+- option: option()/cache variables, undefined names (`-D`), `*_FOUND`, imported targets
+  (`if(TARGET pkg::lib)`); a plain target not defined so far is absent in the default build.
+  An option that is OFF by default is false in the ordinary build, so its other side is
+  `always`; one that is ON is true in it (`always`), and its other side is the option.  An
+  option set again in one branch keeps its default in the others.  `defines` (scikit-build-
+  core's cmake.define, the `-D` words setup.py's cmake configure always passes) are fixed
+  values, not options.  `if(SKBUILD)` is true.
 - `EXISTS path` is decided against the sdist: a shipped path makes it true; a missing one makes
   the branch `guarded`, and a `message(FATAL_ERROR)` under `NOT EXISTS path` needs the path
   (`cmake-exists-required`: the usual "git submodule update" check).

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..native.guards import OPTION, Guard, word_set
-from ..native.paths import _LEAVES, _SRC, _UNRESOLVED, _abs, _canon, _restore, locate
+from ..native.paths import _LEAVES, _SRC, _abs, _canon, _restore, locate
 from .lexer import Command
+from .modules import _h_find_package, _h_find_package_handle_standard_args, _h_include
 from .set_commands import (
     _PROBES,
     _STRING_OUT,
@@ -43,26 +44,10 @@ from .targets import (
     _named,
     cython_command,
 )
-from .variables import _Ctx, _Item, _Pair, _value
+from .variables import _Ctx, _Item, _Pair
 
 if TYPE_CHECKING:
     from .recorder import Recorder
-
-# include(Name) of these is CMake's own module (or a scikit-build/pybind11 one), not a file here.
-_MODULE_PREFIXES = ("Find", "Check", "CMake", "CPack", "CTest", "Test")
-_MODULES = word_set(
-    """AddFileDependencies AndroidTestUtilities BundleUtilities CSharpUtilities Dart DeployQt4
-    Documentation ExternalData ExternalProject FLTKCompatibility FeatureSummary FetchContent
-    FortranCInterface GNUInstallDirs GenerateExportHeader GetPrerequisites GoogleTest
-    GoogleTestAddTests ITKCompatibility InstallRequiredSystemLibraries KDE3Macros
-    MacroAddFileDependencies MatlabTestsRedirect ProcessorCount Qt4ConfigDependentSettings
-    Qt4Macros SelectLibraryConfigurations SquishTestScript SystemInformation UseEcos UseJava
-    UsePkgConfig UseQt4 UseSWIG Use_wxWindows UsewxWidgets VTKCompatibility
-    WriteBasicConfigVersionFile WriteCompilerDetectionHeader ecos_clean kde3uic
-    UseCython UsePythonExtensions PythonExtensions TargetLinkLibrariesWithDynamicLookup UseF2PY
-    pybind11Tools pybind11NewTools pybind11Common pybind11Config pybind11GuessPythonExtSuffix
-    nanobind-config"""
-)
 
 _Handler = Callable[["Recorder", Command, _Ctx, Guard], None]
 
@@ -169,49 +154,6 @@ def _h_add_subdirectory(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> 
         self.ref(ctx, line, path + "/CMakeLists.txt", "cmake-add-subdirectory", g, note=_LEAVES)
     elif where == "unresolved":
         self.unresolved += 1
-
-
-def _h_include(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
-    pairs = self.expand_all(c.args, ctx)
-    if not pairs:
-        return
-    item, line = pairs[0]
-    name = _restore(item.text)
-    optional = any(_restore(p[0].text) == "OPTIONAL" for p in pairs[1:])
-    g = guard.and_(item.guard)
-    needed = g.and_(Guard(4, 0).label("include(... OPTIONAL)")) if optional else g
-    if "/" in name or name.endswith(".cmake") or name.startswith(_SRC):
-        path = self.path_ref(ctx, pairs[0], "cmake-include", needed)
-        if path is not None and g.reachable and self.tree.is_file(path):
-            self.include_file(path, ctx, g)
-        return
-    if name == "CTest":  # defines option(BUILD_TESTING ... ON)
-        self.cache.setdefault("BUILD_TESTING", (_value("ON"), True))
-    dirs = []
-    for entry in self.lookup("CMAKE_MODULE_PATH", ctx) or []:
-        for i in entry.items:
-            where, path = locate(i.text, ctx.dir.source)
-            if where == "src":
-                dirs.append(path)
-    for d in dirs:
-        candidate = posixpath.join(d, name + ".cmake")
-        if self.tree.is_file(candidate):
-            self.ref(ctx, line, candidate, "cmake-include", needed)
-            if g.reachable:
-                self.include_file(candidate, ctx, g)
-            return
-    if dirs and name not in _MODULES and not name.startswith(_MODULE_PREFIXES):
-        candidates = tuple(posixpath.join(d, name + ".cmake") for d in dirs)
-        self.ref(
-            ctx,
-            line,
-            candidates[0],
-            "cmake-include",
-            needed.and_(OPTION),
-            alternatives=candidates[1:],
-            note="not one of CMake's modules nor in the sdist's CMAKE_MODULE_PATH directories "
-            "(it may come from a package found earlier)",
-        )
 
 
 # What a command line runs or loads from the sdist (other arguments may be its outputs).
@@ -385,15 +327,6 @@ def _h_install(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
         )
 
 
-def _h_find_package(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
-    # find_package(X [version] [QUIET] ...) without REQUIRED may fail: X_FOUND tells
-    words = [_restore(p[0].text) for p in self.expand_all(c.args, ctx)]
-    if words and "REQUIRED" not in words and _UNRESOLVED not in words[0]:
-        for name in (f"{words[0]}_FOUND", f"{words[0].upper()}_FOUND"):
-            if name not in ctx.vars:
-                self.found_vars[name] = words[0]
-
-
 def _h_fetchcontent(self: Recorder, c: Command, ctx: _Ctx, guard: Guard) -> None:
     # A vendored archive or source tree in the sdist: `URL ${CMAKE_CURRENT_SOURCE_DIR}/x.tar.gz`
     # or `SOURCE_DIR` without any download method.
@@ -431,6 +364,8 @@ _HANDLERS: dict[str, _Handler] = {
     "cmake_path": _h_cmake_path,
     "file": _h_file,
     "configure_file": _h_configure_file,
+    # CMakePackageConfigHelpers: configure_file() of its input, in the caller's directory
+    "configure_package_config_file": _h_configure_file,
     "add_subdirectory": _h_add_subdirectory,
     "include": _h_include,
     "add_library": _add_target,
@@ -458,6 +393,7 @@ _HANDLERS: dict[str, _Handler] = {
     "cmake_parse_arguments": _h_cmake_parse_arguments,
     "aux_source_directory": _h_aux_source_directory,
     "find_package": _h_find_package,
+    "find_package_handle_standard_args": _h_find_package_handle_standard_args,
     "find_path": _h_output_first,
     "find_library": _h_output_first,
     "find_program": _h_output_first,

@@ -387,7 +387,14 @@ class Conditions(Variables):
                 return guard
             return self.name_guard(name)
         if op == "TARGET":
-            return TRUE if text in self.targets or text in self.aliases else OPTION
+            if text in self.targets or text in self.aliases:
+                return TRUE
+            if "::" in text or _UNRESOLVED in text:
+                return OPTION  # an imported target: there when its package is installed
+            # CMake runs top to bottom: a project target not defined so far could only come
+            # from an installed package, which an isolated build usually lacks (pyscamp's
+            # `if(NOT TARGET gflags) add_subdirectory(third_party/gflags)`)
+            return Guard(2, 0, (f"TARGET {text}",), negated=(f"where no target {text} is defined",))
         if op == "COMMAND":
             return (
                 TRUE if text.lower() in self.functions or self.is_builtin(text.lower()) else OPTION

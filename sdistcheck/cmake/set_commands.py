@@ -60,6 +60,15 @@ def _h_set(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
         if certain:
             target.pop(name, None)
         return
+    ends = [a.kind == UNQUOTED and a.text == f"${{{name}}}" for a in (args[0], args[-1])]
+    if not certain and not parent and len(args) > 1 and any(ends):
+        # `set(X ${X} more)` in a branch (or a loop of one) is list(APPEND): the earlier value
+        # stays one alternative, not a copy of every earlier alternative (soxr's tests grew
+        # `vectors` geometrically until the analysis gave up)
+        rest = args[1:] if ends[0] else args[:-1]
+        items = [p[0] for p in self.expand_all(rest, ctx)]
+        _extend(self, ctx, name, items, guard, "APPEND" if ends[0] else "PREPEND")
+        return
     self.assign(target, name, [p[0] for p in self.expand_all(args, ctx)], ctx, guard, certain)
 
 
@@ -113,17 +122,7 @@ def _h_list(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
     sub, name = self.word(c.args[0], ctx).upper(), self.word(c.args[1], ctx)
     if sub in ("APPEND", "PREPEND", "INSERT"):
         args = c.args[3:] if sub == "INSERT" else c.args[2:]
-        new = tuple(replace(p[0], guard=p[0].guard.and_(guard)) for p in self.expand_all(args, ctx))
-        old = self.lookup(name, ctx)
-        if old is None:
-            return
-        if not old:
-            ctx.vars[name] = [_Alt(new)]
-        else:
-            ctx.vars[name] = [
-                _Alt((a.items + new if sub != "PREPEND" else new + a.items)[:_MAX_LIST], a.guard)
-                for a in old
-            ]
+        _extend(self, ctx, name, [p[0] for p in self.expand_all(args, ctx)], guard, sub)
     elif sub == "REMOVE_ITEM" and ctx.certain:
         drop = {p[0].text for p in self.expand_all(c.args[2:], ctx)}
         old = self.lookup(name, ctx)
@@ -159,6 +158,21 @@ def _h_list(self: Interp, c: Command, ctx: _Ctx, guard: Guard) -> None:
         self.forget(ctx, name)
     elif sub in ("POP_BACK", "POP_FRONT"):
         self.forget(ctx, *(self.word(a, ctx) for a in c.args[2:]))
+
+
+def _extend(self: Interp, ctx: _Ctx, name: str, items: list[_Item], guard: Guard, how: str) -> None:
+    """list(APPEND|PREPEND|INSERT) of ITEMS, added under GUARD to each value NAME holds."""
+    new = tuple(replace(i, guard=i.guard.and_(guard)) for i in items)
+    old = self.lookup(name, ctx)
+    if old is None:
+        return
+    if not old:
+        ctx.vars[name] = [_Alt(new)]
+    else:
+        ctx.vars[name] = [
+            _Alt((a.items + new if how != "PREPEND" else new + a.items)[:_MAX_LIST], a.guard)
+            for a in old
+        ]
 
 
 def _list_index_op(self: Interp, c: Command, ctx: _Ctx, guard: Guard, sub: str, name: str) -> bool:

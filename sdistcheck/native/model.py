@@ -32,6 +32,26 @@ class CompileUnit:
     tolerated: str | None = None
 
 
+@dataclass(frozen=True)
+class CMakeRoot:
+    """A directory CMake configures, as the build runs it."""
+
+    directory: str  # sdist-relative; "" is the sdist's top
+    installs: bool = False  # the build runs `cmake --install` too (scikit-build does)
+    # the `-DNAME=VALUE` every configure of it passes (a setup.py's `cmake_args`,
+    # scikit-build-core's `cmake.define`): fixed values, not options
+    defines: tuple[tuple[str, str], ...] = ()
+
+
+def cmake_define(word: str) -> tuple[str, str] | None:
+    """NAME and VALUE of a `-DNAME[:TYPE]=VALUE` command-line word; None for any other."""
+    if not word.startswith("-D") or "=" not in word or "\x00" in word:
+        return None
+    name, _, value = word[2:].partition("=")
+    name = name.partition(":")[0].strip()
+    return (name, value.strip()) if name.replace("-", "_").isidentifier() else None
+
+
 @dataclass
 class NativeAnalysis:
     """What one build system's files reference, and what they compile."""

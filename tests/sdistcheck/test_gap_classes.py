@@ -82,6 +82,15 @@ DDTRACE = (
     "ddtrace-4.16.0.tar.gz",
     "de14e2bf0b65020674f06284d112a935965c3fd5c3119baa47d23f45d439ff97",
 )
+SOXR = ("soxr-1.1.0.tar.gz", "9f228ae21c78fa9359ca98d8a5e8e91f30639e438e574133dace62c5b5309e44")
+PYSCAMP_BAD = (
+    "pyscamp-2.1.2.tar.gz",
+    "4de2f2fa2a343efaddfd36203ce915212df6e5ae5a3dec0bf455e5a897ad871a",
+)
+PYSCAMP_FIXED = (
+    "pyscamp-2.1.3.tar.gz",
+    "edf5ff70e428c87ad347aa63aadd43ecc6c79f73926a3ca7dfec504df694364b",
+)
 
 
 def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
@@ -116,6 +125,14 @@ def _tree(pypi: Fetch, pinned: tuple[str, str]) -> SdistTree:
         (PYYAML, "yaml/_yaml.pxd"),  # _yaml.pyx declares yaml_parser_t variables
         (PYYAML_FT, "yaml_ft/_yaml.h"),
         (PYYAML_FT, "yaml_ft/_yaml.pxd"),
+        # "ml_dtypes/_src/common.h" on the root include dir, beside ${NumPy_INCLUDE_DIR}
+        (ML_DTYPES, "ml_dtypes/_src/common.h"),
+        # CMake module lookup: include(FindCFlags) from libsoxr's FindSIMD32.cmake, which
+        # find_package(SIMD32) loads from CMAKE_MODULE_PATH; and the libsoxr build files the
+        # analysis reaches now that `set(vectors ${output} ${vectors})` no longer exhausts it
+        (SOXR, "libsoxr/cmake/Modules/FindCFlags.cmake"),
+        (SOXR, "libsoxr/src/pffft32s.c"),
+        (SOXR, "cmake/LICENSE-PFFFT.txt"),
     ],
     ids=lambda v: v[0] if isinstance(v, tuple) else v,
 )
@@ -225,3 +242,29 @@ def test_ddtrace_stays_complete_with_an_include_dir_it_cannot_see(pypi: Fetch) -
     # dd_wrapper: include ${Datadog_INCLUDE_DIRS} and links the IMPORTED _native, whence
     # "datadog/profiling.h"; linking Threads::Threads no longer stands in for them
     assert check(_tree(pypi, DDTRACE)).status == "complete"
+
+
+def test_soxr_builds_without_simd_when_its_find_module_is_missing(pypi: Fetch) -> None:
+    # find_package(SIMD32) without REQUIRED: CMake falls back to Config mode, finds nothing,
+    # and goes on with SIMD32_FOUND false; while shipped, the module is an option reference
+    tree = _tree(pypi, SOXR)
+    report = check(tree)
+    (ref,) = [r for r in report.references if r.target.endswith("FindSIMD32.cmake")]
+    assert (ref.kind, ref.scope) == ("cmake-find-module", Scope.OPTION)
+    assert ref.condition == "find_package(SIMD32) goes on without it"
+    assert check(without(tree, "libsoxr/cmake/Modules/FindSIMD32.cmake")).status == "complete"
+
+
+def test_pyscamp_passes_build_python_module_to_cmake_so_pybind11_is_always_added(
+    pypi: Fetch,
+) -> None:
+    # setup.py's CMakeBuild always passes -DBUILD_PYTHON_MODULE=TRUE: `if(BUILD_PYTHON_MODULE)
+    # add_subdirectory(third_party/pybind11)` is every build's, and 2.1.2 shipped only the
+    # vendored CMakeLists.txt files (testdata/corpus/incomplete.md)
+    report = check(_tree(pypi, PYSCAMP_BAD))
+    errors = {f.path: f for f in report.errors}
+    common = errors["third_party/pybind11/tools/pybind11Common.cmake"]
+    assert common.references[0].source == "third_party/pybind11/CMakeLists.txt"
+    # `if(NOT TARGET gflags)`: no target gflags is defined before it in a default build
+    assert "third_party/gflags/cmake/utils.cmake" in errors
+    assert not check(_tree(pypi, PYSCAMP_FIXED)).errors

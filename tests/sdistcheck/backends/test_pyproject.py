@@ -141,3 +141,26 @@ def test_setuptools_ext_modules_in_pyproject_are_compiled_units() -> None:
     }
     report = _check.check(SdistTree.from_mapping("p-1", files))
     assert [(f.path, f.severity.value) for f in report.findings] == [("src/m.h", "error")]
+
+
+def test_scikit_build_core_defines_are_the_values_every_build_passes() -> None:
+    # onnx 1.23.2 and pybind11 3.1.0: cmake.define with plain values, booleans and
+    # environment variables (unset in a plain build: the default), one changed by an override
+    out = analyse(
+        '[build-system]\nbuild-backend = "scikit_build_core.build"\n'
+        "[tool.scikit-build]\n"
+        'cmake.args = ["-DFROM_ARGS:BOOL=ON", "-G", "Ninja"]\n'
+        "[tool.scikit-build.cmake.define]\n"
+        'ONNX_BUILD_PYTHON = "ON"\nBUILD_TESTING = false\nLIST = ["a", "b"]\n'
+        'ONNX_ML = {env = "ONNX_ML", default = "ON"}\nNO_DEFAULT = {env = "X"}\n'
+        'ONNX_COVERAGE = "OFF"\n'
+        "[[tool.scikit-build.overrides]]\n"
+        'if.env.COVERAGE = "1"\ncmake.define.ONNX_COVERAGE = "ON"\n'
+    )
+    assert dict(out.cmake_defines) == {
+        "BUILD_TESTING": "FALSE",
+        "FROM_ARGS": "ON",
+        "LIST": "a;b",
+        "ONNX_BUILD_PYTHON": "ON",
+        "ONNX_ML": "ON",
+    }

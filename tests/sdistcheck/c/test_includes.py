@@ -452,3 +452,25 @@ def test_a_quoted_path_into_a_folder_beside_the_includer_is_own_on_any_include_p
         "eigen/Eigen/src/Core/Reverse.h": Scope.ALWAYS,
         "eigen/Eigen/config.h": Scope.OPTION,
     }
+
+
+def test_a_path_into_the_includers_own_tree_is_own_on_any_include_path() -> None:
+    # ml_dtypes 0.7.0: ml_dtypes/_src/casts.cc includes "ml_dtypes/_src/common.h" and
+    # "ml_dtypes/include/float8.h" through the project's root include dir, beside
+    # ${NumPy_INCLUDE_DIR}: NumPy's headers hold no ml_dtypes/ tree.  Another top folder may be
+    # a library's, and a folder the sdist lacks may be on those directories.
+    files = {
+        "pkg/_src/casts.cc": (
+            '#include "pkg/_src/common.h"\n#include "pkg/include/float8.h"\n'
+            '#include "pkg/gone/x.h"\n#include "numpy/arrayobject.h"\n'
+        ),
+        "pkg/_src/other.h": "",
+        "pkg/include/other.h": "",
+        "numpy/README": "",
+    }
+    scopes = missing(files, source="pkg/_src/casts.cc", dirs=("",), open_dirs="numpy")
+    assert scopes == {
+        "pkg/_src/common.h": Scope.ALWAYS,
+        "pkg/include/float8.h": Scope.ALWAYS,
+        "pkg/_src/pkg/gone/x.h": Scope.OPTION,
+    }  # numpy/arrayobject.h: NumPy's

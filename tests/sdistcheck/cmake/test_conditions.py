@@ -87,3 +87,23 @@ def test_a_source_added_in_every_branch_is_always_compiled() -> None:
     assert best["both.c"] == SCOPE_RANK[Scope.OPTION]  # no else(): neither may be taken
     (unit,) = [u for u in out.units if u.source == "m.cpp" and u.scope is Scope.ALWAYS]
     assert unit.condition is None
+
+
+def test_a_target_nobody_defined_so_far_is_absent_in_the_default_build() -> None:
+    # pyscamp 2.1.2: `if(NOT TARGET gflags) add_subdirectory(third_party/gflags)`; gflags is
+    # defined only by a gRPC build behind an option, which the walk never reached
+    text = (
+        "project(p)\nif(NOT TARGET gflags)\n  add_subdirectory(third_party/gflags)\nendif()\n"
+        "add_library(own a.c)\nif(NOT TARGET own)\n  add_subdirectory(never)\nendif()\n"
+        "if(TARGET own)\n  add_subdirectory(always)\nendif()\n"
+        "if(NOT TARGET pybind11::module)\n  add_subdirectory(imported)\nendif()\n"
+    )
+    scopes = _scopes(text)
+    assert scopes["third_party/gflags/CMakeLists.txt"] == (
+        Scope.ALWAYS,
+        "where no target gflags is defined",
+    )
+    assert "never/CMakeLists.txt" not in scopes
+    assert scopes["always/CMakeLists.txt"][0] is Scope.ALWAYS
+    # an imported target is there when its package is installed: either way
+    assert scopes["imported/CMakeLists.txt"][0] is Scope.OPTION

@@ -46,3 +46,21 @@ def test_an_index_out_of_range_or_an_unknown_list_forgets_the_result() -> None:
     units, refs = targets_and_refs(text)
     assert units == {"b.c"}  # `${L}.c` is two arguments, `a` and `b.c`; x and y are unknown
     assert not any(r.endswith(".c") and r != "b.c" for r in refs)
+
+
+def test_set_of_a_variable_to_itself_and_more_in_a_branch_appends() -> None:
+    # libsoxr's tests: `set(vectors ${output} ${vectors})` in a macro called from loops over
+    # values set in branches; copying every earlier value into each new one grew the list
+    # geometrically until the analysis gave up (the build files after it went unread)
+    text = (
+        "project(p)\noption(BIG OFF)\nset(bits 20)\nif(BIG)\n  set(bits ${bits} 28)\nendif()\n"
+        "macro(add_vector r)\n  set(vectors out-${r} ${vectors})\nendmacro()\n"
+        "foreach(b ${bits})\n  foreach(r RANGE 40)\n    add_vector(${b}-${r})\n"
+        "  endforeach()\nendforeach()\nadd_custom_target(all_vectors DEPENDS ${vectors})\n"
+        "if(BIG)\n  set(extra ${extra} big.c)\nendif()\n"
+        "add_library(after last.c ${extra})\n"
+    )
+    out = _cmake.analyse(SdistTree.from_mapping("t", {"CMakeLists.txt": text}), "")
+    assert not any("stopped early" in n for n in out.notes)
+    scopes = {r.target: r.scope for r in out.references}
+    assert scopes["last.c"].value == "always" and scopes["big.c"].value == "option"
