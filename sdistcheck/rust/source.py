@@ -18,10 +18,13 @@ from .cfg import Cfg
 # a literal, which lets `re` skip ahead fast.
 # A line comment with none of {}[]();=#"'/! in it cannot be mistaken for code: left alone, it
 # costs no iteration (most comments are prose).
+# A string is matched whole (to its end when unterminated): a second search per string cost more
+# than the scan.  No named groups: they would stop `re` skipping ahead to the branches' literals.
 _MASKABLE = re.compile(
-    r"//(?=[^\n]*[{}\[\]();=\#\"'/!])[^\n]*|/\*|\"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\""
+    r"//(?=[^\n]*[{}\[\]();=\#\"'/!])[^\n]*|/\*"
+    r'|"[^"\\]*(?:\\(?s:.)[^"\\]*)*(?:"|\\?\Z)'
+    r"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\""
 )
-_STRING_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 _BLOCK_COMMENT = re.compile(r"/\*|\*/")
 # Every branch starts with a literal so `re` can skip ahead; `=` only as an assignment.
 _PUNCT = re.compile(r"\{|\}|\[|\]|;|\#(?:!?\s*\[)?|=(?<![=!<>+\-*/%^&|]=)(?![=>])")
@@ -43,24 +46,21 @@ def mask(text: str) -> str:
     last = pos = 0
     search = _MASKABLE.search
     while (m := search(text, pos)) is not None:
-        start, token = m.start(), m.group()
-        if token[0] == "r":
+        start, end = m.span()
+        first = text[start]
+        if first == "r":
             before = text[start - 1 : start]
             if before in ("b", "c"):
                 before = text[start - 2 : start - 1]
             if before.isalnum() or before == "_":  # an identifier ending in r, then a string
                 pos = start + 1
                 continue
-            hashes = token[1:-1]
-            close = text.find('"' + hashes, m.end())
+            hashes = text[start + 1 : end - 1]
+            close = text.find('"' + hashes, end)
             end = len(text) if close < 0 else close + 1 + len(hashes)
-        elif token == '"':
-            body = _STRING_END.match(text, m.end())
-            end = body.end() if body else len(text)
-        elif token == "/*":
-            end = _skip_block_comment(text, m.end())
-        else:
-            end = m.end()  # line comment or char literal
+        elif first == "/" and text[start + 1] == "*":
+            end = _skip_block_comment(text, end)
+        # else a whole string, line comment or char literal
         pieces.append(text[last:start])
         pieces.append(" " * (end - start))
         last = pos = end

@@ -89,6 +89,25 @@ def test_unterminated_input_does_not_crash() -> None:
         _rust.scan(text)
 
 
+def test_mask_blanks_whole_literals_and_keeps_positions() -> None:
+    cases = {
+        r'a("x\"y{"); b': r"a(       ); b",  # an escaped quote does not end the string
+        'a("x\\\nmod m;"); b': "a(" + " " * 11 + "); b",  # an escape may be a newline
+        'mod a; "open mod b;': "mod a;" + " " * 13,  # unterminated: to the end
+        'x "ends in \\': "x" + " " * 11,  # unterminated, the last character a backslash
+        'br"raw{" ar"q" cr#"c"# "s"': "b"
+        + " " * 8
+        + "ar"
+        + " " * 4
+        + "c"
+        + " " * 10,  # `ar`: a name
+        "'{' /* a /* b */ } */ }": " " * 22 + "}",  # nested comments
+    }
+    for text, masked in cases.items():
+        assert _rust.mask(text) == masked, text
+        assert len(_rust.mask(text)) == len(text)
+
+
 def test_evaluate_path_expr() -> None:
     assert _rust.evaluate_path_expr('"a/b.txt"') == "a/b.txt"
     assert _rust.evaluate_path_expr('concat!("a", "/", "b")') == "a/b"
