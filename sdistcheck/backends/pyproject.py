@@ -39,6 +39,8 @@ class RustRoot:
 
 @dataclass
 class PyprojectAnalysis:
+    """What pyproject.toml declares and references."""
+
     backend: str | None = None
     name: str | None = None
     version: str | None = None

@@ -35,6 +35,8 @@ class _Use:
 
 @dataclass
 class CargoAnalysis:
+    """What the Cargo crates of an sdist reference."""
+
     references: list[Reference] = field(default_factory=list)
     crates: dict[str, _cargo.Crate] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

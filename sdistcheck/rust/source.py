@@ -107,6 +107,8 @@ def split_top(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Include:
+    """An include macro."""
+
     macro: str  # include_bytes | include_str | include
     path: str | None  # relative to the file's directory, or crate-relative if manifest_relative
     manifest_relative: bool  # built with env!("CARGO_MANIFEST_DIR")
@@ -117,6 +119,8 @@ class Include:
 
 @dataclass(frozen=True)
 class ModDecl:
+    """An out-of-line module declaration, `mod x;`."""
+
     name: str
     path_attr: str | None  # #[path = "..."]
     cfg_paths: tuple[tuple[str, Cfg], ...]  # #[cfg_attr(cond, path = "...")]: path when cond
@@ -127,6 +131,8 @@ class ModDecl:
 
 @dataclass
 class ScanResult:
+    """What one Rust source file references, with its guards."""
+
     includes: list[Include] = field(default_factory=list)
     mods: list[ModDecl] = field(default_factory=list)
     file_conditions: list[Cfg] = field(default_factory=list)  # from #![cfg(...)]
@@ -135,6 +141,8 @@ class ScanResult:
 
 @dataclass
 class _Item:
+    """The attributes of the item being read."""
+
     conds: tuple[Cfg, ...]
     path_attr: str | None
     cfg_paths: tuple[tuple[str, Cfg], ...]
@@ -143,6 +151,8 @@ class _Item:
 
 @dataclass
 class _Frame:
+    """A bracket the scan is inside."""
+
     conds: tuple[Cfg, ...]
     inline_mod: str | None = None
     item: _Item | None = None  # an attributed item that started at this depth
@@ -150,6 +160,8 @@ class _Frame:
 
 @dataclass
 class _Attr:
+    """What an attribute says."""
+
     conds: list[Cfg] = field(default_factory=list)
     path: str | None = None
     cfg_paths: list[tuple[str, Cfg]] = field(default_factory=list)
