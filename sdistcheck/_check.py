@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from . import _toml
 from ._config import Options
@@ -17,8 +18,10 @@ from .backends import fixes as _fixes
 from .backends import generated as _generated
 from .backends import pyproject as _pyproject
 from .go import modules as _go
-from .native.model import CompileUnit
 from .rust import crates as _crates
+
+if TYPE_CHECKING:  # the native model is imported with the native analysers, when needed
+    from .native.model import CompileUnit
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob, normalize
-from ..native.model import CompileUnit
 from . import intree
+
+if TYPE_CHECKING:
+    from ..native.model import CompileUnit
 
 # build-backend value -> backend: the modules an in-tree wrapper may re-export, and the legacy
 # spelling of setuptools'
@@ -377,6 +379,8 @@ def _setuptools_dynamic(setuptools: dict[str, Any], refs: _Refs) -> None:
 
 def _ext_module_units(setuptools: dict[str, Any], source: str) -> list[CompileUnit]:
     """What `[tool.setuptools] ext-modules` compiles (mmh3 5.3.1), with its include-dirs."""
+    from ..native.model import CompileUnit  # a dataclass module few sdists need
+
     units = []
     modules = setuptools.get("ext-modules")
     for ext in modules if isinstance(modules, list) else []:
