@@ -16,12 +16,12 @@ from .cfg import Cfg
 
 # What must be blanked: comments, strings, char literals and raw strings.  All branches start with
 # a literal, which lets `re` skip ahead fast.
-# A line comment with none of {}[]();=#"'/! in it cannot be mistaken for code: left alone, it
-# costs no iteration (most comments are prose).
+# Consecutive line comments (a doc comment's lines) are one token, their line breaks blanked
+# too: nothing the scan searches for spans lines, and a token per line cost a third of the time.
 # A string is matched whole (to its end when unterminated): a second search per string cost more
 # than the scan.  No named groups: they would stop `re` skipping ahead to the branches' literals.
 _MASKABLE = re.compile(
-    r"//(?=[^\n]*[{}\[\]();=\#\"'/!])[^\n]*|/\*"
+    r"//[^\n]*(?:\n[ \t]*//[^\n]*)*|/\*"
     r'|"[^"\\]*(?:\\(?s:.)[^"\\]*)*(?:"|\\?\Z)'
     r"|'(?:\\.[^'\n]{0,10}|[^\\'\n])'|r\#*\""
 )

@@ -102,6 +102,7 @@ def test_mask_blanks_whole_literals_and_keeps_positions() -> None:
         + "c"
         + " " * 10,  # `ar`: a name
         "'{' /* a /* b */ } */ }": " " * 22 + "}",  # nested comments
+        "f // a (\n  /// b {\ng // c": "f " + " " * 16 + "\ng" + " " * 5,  # one comment run
     }
     for text, masked in cases.items():
         assert _rust.mask(text) == masked, text
