@@ -137,6 +137,9 @@ class ScanResult:
     mods: list[ModDecl] = field(default_factory=list)
     file_conditions: list[Cfg] = field(default_factory=list)  # from #![cfg(...)]
     unparsed_cfgs: list[tuple[int, str]] = field(default_factory=list)
+    # The stripped text of each line above, for the report: cut out of the file where the scan
+    # found it, where splitting the whole file into lines cost as much as a third of the scan.
+    line_texts: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -299,8 +302,13 @@ class _Scanner:
         last_pos, last_line = self._last_line
         if pos < last_pos:
             last_pos, last_line = 0, 1
-        line = last_line + self.text.count("\n", last_pos, pos)
+        text = self.text
+        line = last_line + text.count("\n", last_pos, pos)
         self._last_line = (pos, line)
+        if line not in self.result.line_texts:
+            end = text.find("\n", pos)
+            line_text = text[text.rfind("\n", 0, pos) + 1 : end if end >= 0 else len(text)]
+            self.result.line_texts[line] = line_text.strip()
         return line
 
     def conds(self) -> tuple[Cfg, ...]:

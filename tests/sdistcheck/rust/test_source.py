@@ -116,3 +116,14 @@ def test_evaluate_path_expr() -> None:
     assert _rust.evaluate_path_expr("$p") is None
     assert _rust.evaluate_path_expr("SOME_CONST") is None
     assert _rust.evaluate_path_expr('concat!(env!("OUT_DIR"), "/x")') == _rust.OUT_DIR + "/x"
+
+
+def test_line_texts_are_the_stripped_lines_the_references_are_on() -> None:
+    result = _rust.scan('mod a;\r\n  #[cfg(x)]\r\n  mod b; // c\n\ninclude_str!("d");')
+    assert [m.line for m in result.mods] == [1, 3] and result.includes[0].line == 5
+    assert result.line_texts == {
+        1: "mod a;",
+        2: "#[cfg(x)]",
+        3: "mod b; // c",
+        5: 'include_str!("d");',
+    }
