@@ -1,5 +1,22 @@
+"""`python -m sdistcheck` and the `sdistcheck` console script."""
+
+import gc
 import sys
 
-from ._cli import console_main
 
-sys.exit(console_main())
+def console_main() -> int:
+    """The command, imported with the garbage collector paused."""
+    # Importing the command leaves some 15,000 tracked objects and no garbage: collecting during
+    # the imports (about 25 passes) and walking those objects again in the run's passes cost
+    # about 5 ms of a uv run; frozen, the run's collections see only what the run makes.
+    gc.disable()
+    try:
+        from ._cli import console_main as run
+    finally:
+        gc.enable()
+    gc.freeze()
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(console_main())

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from . import _toml
 from ._config import Options
@@ -17,8 +18,10 @@ from .backends import fixes as _fixes
 from .backends import generated as _generated
 from .backends import pyproject as _pyproject
 from .go import modules as _go
-from .native.model import CMakeRoot, CompileUnit
 from .rust import crates as _crates
+
+if TYPE_CHECKING:  # the native model is imported with the native analysers, when needed
+    from .native.model import CompileUnit
 
 _RANK = [Scope.ALWAYS, Scope.PLATFORM, Scope.OPTION, Scope.TEST, Scope.GUARDED]
 
@@ -94,6 +97,8 @@ def collect(
     units: list[CompileUnit] = list(py.units)
     cmake_roots = []
     if py.cmake_source_dir is not None:
+        from .native.model import CMakeRoot
+
         cmake_roots.append(CMakeRoot(py.cmake_source_dir, True, py.cmake_defines))
     legacy = tree.is_file("setup.py") or tree.is_file("setup.cfg")
     runs_setup_py = py.runs_setuptools or "setup.py" in py.setup_scripts

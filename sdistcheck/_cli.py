@@ -31,9 +31,6 @@ from .pipeline import (
     run_all,
     worst,
 )
-from .report.ci import write_github, write_sarif_report
-from .report.json_report import write_json
-from .report.markdown import write_markdown
 from .report.outcome import Outcome
 from .report.text import write_text
 
@@ -346,13 +343,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes[index] = outcome
     done = [o for o in outcomes if o is not None]
     try:
+        # The other formats' writers are imported when asked for: the text report is the default.
         if args.format == "json":
+            from .report.json_report import write_json
+
             write_json(done, __version__, sys.stdout)
         elif args.format == "github":
+            from .report.ci import write_github
+
             write_github(done, sys.stdout)
         elif args.format == "sarif":
+            from .report.ci import write_sarif_report
+
             write_sarif_report(done, __version__, sys.stdout)
         elif args.format == "markdown":
+            from .report.markdown import write_markdown
+
             write_markdown(done, sys.stdout, skipped=skipped)
         else:
             write_text(done, sys.stdout, verbose=args.verbose, skipped=skipped)

@@ -97,6 +97,8 @@ def artifact_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Inputs:
+    """What a command's targets name."""
+
     found: tuple[Path, ...]  # the artifacts of the command's kind, in target order
     skipped: tuple[str, ...]  # artifacts of the other kind found in folders, by path
 
@@ -245,6 +247,8 @@ def gh_escape(text: str, prop: bool = False) -> str:
 
 @dataclass(frozen=True)
 class SarifResult:
+    """One result of a SARIF report."""
+
     rule: str  # an id of the rules given to `write_sarif`
     level: str  # "error" | "warning" | "note"
     message: str

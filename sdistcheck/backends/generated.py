@@ -26,6 +26,8 @@ _PLACEHOLDER = re.compile(r"\{[^}]*\}|%[-0-9.]*[sdir]")
 
 @dataclass(frozen=True)
 class Writer:
+    """A file a Python script in the sdist writes."""
+
     pattern: re.Pattern[str]
     source: str
     line: int

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _toml
 from .._model import Reference, Scope, Unchecked
 from ..archive.tree import SdistTree, is_glob, normalize
-from ..native.model import CompileUnit, cmake_define
 from . import intree
+
+if TYPE_CHECKING:
+    from ..native.model import CompileUnit
 
 # build-backend value -> backend: the modules an in-tree wrapper may re-export, and the legacy
 # spelling of setuptools'
@@ -39,6 +41,8 @@ class RustRoot:
 
 @dataclass
 class PyprojectAnalysis:
+    """What pyproject.toml declares and references."""
+
     backend: str | None = None
     name: str | None = None
     version: str | None = None
@@ -188,6 +192,8 @@ def _skbuild_defines(skb: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     unless an `[[tool.scikit-build.overrides]]` entry changes them on some platform."""
     cmake = _toml.table(skb.get("cmake"))
     args = _toml.str_list(cmake.get("args", skb.get("cmake.args")))
+    from ..native.model import cmake_define
+
     out = dict(filter(None, map(cmake_define, args)))
     table = {**_toml.table(skb.get("cmake.define")), **_toml.table(cmake.get("define"))}
     for name, value in table.items():
@@ -407,6 +413,8 @@ def _setuptools_dynamic(setuptools: dict[str, Any], refs: _Refs) -> None:
 
 def _ext_module_units(setuptools: dict[str, Any], source: str) -> list[CompileUnit]:
     """What `[tool.setuptools] ext-modules` compiles (mmh3 5.3.1), with its include-dirs."""
+    from ..native.model import CompileUnit  # a dataclass module few sdists need
+
     units = []
     modules = setuptools.get("ext-modules")
     for ext in modules if isinstance(modules, list) else []:

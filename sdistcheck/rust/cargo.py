@@ -27,6 +27,8 @@ _TARGET_DIRS = {"bin": "src/bin", "example": "examples", "test": "tests", "bench
 
 @dataclass(frozen=True)
 class Target:
+    """A target of a crate (lib, bin, build script...)."""
+
     kind: str  # lib, bin, build, example, test, bench
     name: str
     path: str | None  # sdist-relative; None when it cannot exist (outside the sdist)
@@ -38,6 +40,8 @@ class Target:
 
 @dataclass(frozen=True)
 class Dependency:
+    """A path dependency of a crate."""
+
     key: str  # the name used in features (the rename, if any)
     path: str | None  # sdist-relative directory; None if outside the sdist
     raw_path: str
@@ -53,6 +57,8 @@ class Dependency:
 
 @dataclass
 class Crate:
+    """A crate's manifest, read."""
+
     dir: str
     manifest: str
     name: str

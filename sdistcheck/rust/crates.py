@@ -35,6 +35,8 @@ class _Use:
 
 @dataclass
 class CargoAnalysis:
+    """What the Cargo crates of an sdist reference."""
+
     references: list[Reference] = field(default_factory=list)
     crates: dict[str, _cargo.Crate] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -257,7 +259,7 @@ class _Walker:
         if not result.includes and not result.mods:
             return
         conds = conds + tuple(result.file_conditions)
-        lines = text.splitlines()
+        lines = result.line_texts
         for inc in result.includes:
             if inc.generated or inc.path is None:
                 self.out.generated_includes += inc.generated
@@ -282,7 +284,7 @@ class _Walker:
         mod_rs: bool,
         mod: _rust.ModDecl,
         conds: tuple[Cfg, ...],
-        lines: list[str],
+        lines: dict[int, str],  # line number -> its stripped text
         crate: _cargo.Crate,
         use: _Use,
         enabled: frozenset[str],
@@ -336,7 +338,7 @@ class _Walker:
         target: str,
         source: str,
         line: int,
-        lines: list[str],
+        lines: dict[int, str],  # line number -> its stripped text
         kind: str,
         conds: tuple[Cfg, ...],
         use: _Use,
@@ -350,7 +352,7 @@ class _Walker:
         if use.via:
             condition = f"{condition}, {use.via}" if condition else use.via
         norm = normalize(target)
-        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        text = lines.get(line, "")
         scope = self.scope(conds, use, enabled)
         platforms = None
         if scope is Scope.PLATFORM and all_conds:

@@ -36,3 +36,26 @@ def test_dirs_links_and_normalize() -> None:
     assert t.is_file("alias.md") and t.glob("*.md") == ["README.md", "alias.md"]
     assert normalize("a/./b/../c") == "a/c" and normalize("a/../../b") is None
     assert glob_to_regex("[!a]x").match("bx") and not glob_to_regex("[!a]x").match("ax")
+
+
+def test_normalize_returns_normal_paths_as_they_are_and_fixes_the_rest() -> None:
+    cases = {
+        "src/lib.rs": "src/lib.rs",
+        "a/...b/c..": "a/...b/c..",  # dots inside names are names
+        ".github/x": ".github/x",
+        "a/.hidden": "a/.hidden",
+        "./a": "a",
+        "a/./b": "a/b",
+        "a/b/.": "a/b",
+        "a//b": "a/b",
+        "/a": "a",
+        "a/b/": "a/b",
+        "a\\b": "a/b",
+        ".": "",
+        "": "",
+        "a/..": "",
+        "..": None,
+        "a/../..": None,
+    }
+    for path, normal in cases.items():
+        assert normalize(path) == normal, path

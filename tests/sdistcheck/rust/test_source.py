@@ -89,6 +89,26 @@ def test_unterminated_input_does_not_crash() -> None:
         _rust.scan(text)
 
 
+def test_mask_blanks_whole_literals_and_keeps_positions() -> None:
+    cases = {
+        r'a("x\"y{"); b': r"a(       ); b",  # an escaped quote does not end the string
+        'a("x\\\nmod m;"); b': "a(" + " " * 11 + "); b",  # an escape may be a newline
+        'mod a; "open mod b;': "mod a;" + " " * 13,  # unterminated: to the end
+        'x "ends in \\': "x" + " " * 11,  # unterminated, the last character a backslash
+        'br"raw{" ar"q" cr#"c"# "s"': "b"
+        + " " * 8
+        + "ar"
+        + " " * 4
+        + "c"
+        + " " * 10,  # `ar`: a name
+        "'{' /* a /* b */ } */ }": " " * 22 + "}",  # nested comments
+        "f // a (\n  /// b {\ng // c": "f " + " " * 16 + "\ng" + " " * 5,  # one comment run
+    }
+    for text, masked in cases.items():
+        assert _rust.mask(text) == masked, text
+        assert len(_rust.mask(text)) == len(text)
+
+
 def test_evaluate_path_expr() -> None:
     assert _rust.evaluate_path_expr('"a/b.txt"') == "a/b.txt"
     assert _rust.evaluate_path_expr('concat!("a", "/", "b")') == "a/b"
@@ -96,3 +116,14 @@ def test_evaluate_path_expr() -> None:
     assert _rust.evaluate_path_expr("$p") is None
     assert _rust.evaluate_path_expr("SOME_CONST") is None
     assert _rust.evaluate_path_expr('concat!(env!("OUT_DIR"), "/x")') == _rust.OUT_DIR + "/x"
+
+
+def test_line_texts_are_the_stripped_lines_the_references_are_on() -> None:
+    result = _rust.scan('mod a;\r\n  #[cfg(x)]\r\n  mod b; // c\n\ninclude_str!("d");')
+    assert [m.line for m in result.mods] == [1, 3] and result.includes[0].line == 5
+    assert result.line_texts == {
+        1: "mod a;",
+        2: "#[cfg(x)]",
+        3: "mod b; // c",
+        5: 'include_str!("d");',
+    }
