@@ -225,12 +225,8 @@ def run_retag(paths: Sequence[Path], jobs: int) -> dict[str, list[dict[str, Any]
     return out
 
 
-def run_auditwheel(path: Path) -> dict[str, Any]:
-    cmd = ["auditwheel", "show", "--json", str(path)]
-    if "musllinux_" in path.name:
-        # off musl, the host's libraries mean nothing to a musl wheel (and glibc's libc.so is a
-        # linker script auditwheel fails on): resolve none, as on a musl host without musl-dev
-        cmd[2:2] = ["--ldpaths", tempfile.mkdtemp(prefix="agreement-ldpaths-")]
+def _json_report(cmd: list[str]) -> dict[str, Any]:
+    """What CMD prints as JSON, or {"error": its last line of stderr} when it prints none."""
     proc = subprocess.run(cmd, capture_output=True)
     try:
         report: dict[str, Any] = json.loads(proc.stdout)
@@ -238,6 +234,15 @@ def run_auditwheel(path: Path) -> dict[str, Any]:
         lines = proc.stderr.decode(errors="replace").strip().splitlines()
         return {"error": lines[-1] if lines else f"exit {proc.returncode}"}
     return report
+
+
+def run_auditwheel(path: Path) -> dict[str, Any]:
+    if "musllinux_" not in path.name:
+        return _json_report(["auditwheel", "show", "--json", str(path)])
+    # off musl, the host's libraries mean nothing to a musl wheel (and glibc's libc.so is a
+    # linker script auditwheel fails on): resolve none, as on a musl host without musl-dev
+    with tempfile.TemporaryDirectory(prefix="agreement-ldpaths-") as empty:
+        return _json_report(["auditwheel", "show", "--ldpaths", empty, "--json", str(path)])
 
 
 def run_delocate(path: Path) -> str:
@@ -252,13 +257,7 @@ def run_delocate(path: Path) -> str:
 
 
 def run_abi3audit(path: Path) -> dict[str, Any]:
-    proc = subprocess.run(["abi3audit", "--report", str(path)], capture_output=True)
-    try:
-        report: dict[str, Any] = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        lines = proc.stderr.decode(errors="replace").strip().splitlines()
-        return {"error": lines[-1] if lines else f"exit {proc.returncode}"}
-    return report
+    return _json_report(["abi3audit", "--report", str(path)])
 
 
 def reference(tool: str, path: Path) -> Verdict:

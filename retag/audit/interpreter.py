@@ -24,10 +24,13 @@ is never imported there.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .findings import Finding
+
+K = TypeVar("K", bound=Hashable)
 
 RULE = "extension module suffix (PEP 3149/703) against the python and abi tags"
 PLATFORM_RULE = "extension module suffix (PEP 3149) against the platform tag"
@@ -93,13 +96,8 @@ def audit(
     members: Sequence[str], python_tags: Sequence[str], abi_tags: Sequence[str]
 ) -> list[Finding]:
     """One finding per kind of suffix some python/abi pair of the wheel does not fit."""
-    groups: dict[Claim, list[str]] = {}
-    for member in members:
-        claim = claim_of(member)
-        if claim is not None:
-            groups.setdefault(claim, []).append(member)
     out = []
-    for claim, found in groups.items():
+    for claim, found in _grouped(members, claim_of).items():
         pairs = [f"{p}-{a}" for p in python_tags for a in abi_tags if not _fits(claim, p, a)]
         if not pairs:
             continue
@@ -206,13 +204,8 @@ def _problem(target: Target, tag: str) -> tuple[str, str | None] | None:
 def audit_platforms(members: Sequence[str], platform_tags: Sequence[str]) -> list[Finding]:
     """One finding per platform suffix some platform tag of the wheel does not fit, listing
     those tags, with the honest tag when the suffix names one."""
-    groups: dict[Target, list[str]] = {}
-    for member in members:
-        target = target_of(member)
-        if target is not None:
-            groups.setdefault(target, []).append(member)
     out = []
-    for target, found in groups.items():
+    for target, found in _grouped(members, target_of).items():
         bad: list[str] = []
         honest: list[str] = []
         extra = ""
@@ -237,3 +230,13 @@ def audit_platforms(members: Sequence[str], platform_tags: Sequence[str]) -> lis
             )
         )
     return out
+
+
+def _grouped(members: Sequence[str], key: Callable[[str], K | None]) -> dict[K, list[str]]:
+    """MEMBERS by KEY, in order, those it gives None for left out."""
+    groups: dict[K, list[str]] = {}
+    for member in members:
+        found = key(member)
+        if found is not None:
+            groups.setdefault(found, []).append(member)
+    return groups

@@ -208,7 +208,7 @@ def without_isolation(
     # With Cython importable, setuptools compiles a `.pyx` source: no `.c` stands in for it.
     cython = "Cython" in modules or "cython" in modules
     seen = {(r.target, r.alternatives) for r in known}
-    why = f"if {' and '.join(modules)} were importable (a build without isolation)"
+    why = _without_isolation(modules)
     out = []
     for ref in world:
         if cython and ref.kind == "setuptools-ext-source" and ref.target.endswith(".pyx"):
@@ -224,13 +224,17 @@ def without_isolation(
     return out
 
 
+def _without_isolation(modules: list[str]) -> str:
+    return f"if {' and '.join(modules)} were importable (a build without isolation)"
+
+
 def isolation_units(
     known: list[CompileUnit], world: list[CompileUnit], modules: list[str]
 ) -> list[CompileUnit]:
     """What only a build without isolation compiles (healpy 1.8.0's `.pyx`, when Cython
     imports), as options: what those cimport and include is then followed too."""
     seen = {u.source for u in known}
-    why = f"if {' and '.join(modules)} were importable (a build without isolation)"
+    why = _without_isolation(modules)
     return [
         dataclasses.replace(u, scope=Scope.OPTION, condition=why)
         for u in world

@@ -29,7 +29,7 @@ import dataclasses
 
 from .._model import Reference
 from ..native.model import CompileUnit
-from .pybranches import reads_environment
+from .pybranches import handles, reads_environment
 from .pyexpr import dotted
 from .setupsyntax import catches
 
@@ -65,11 +65,7 @@ def _goes_on(node: ast.Try) -> bool:
     calls = (n for s in node.body for n in ast.walk(s) if isinstance(n, ast.Call))
     if not any(dotted(c.func).rsplit(".", 1)[-1] in _BUILD_METHODS for c in calls):
         return False  # it guards something else than the build
-    return any(
-        catches(ast.Try(body=[], handlers=[h], orelse=[], finalbody=[]), _BUILD_ERRORS)
-        and not _raises(h.body)
-        for h in node.handlers
-    )
+    return any(handles(h, _BUILD_ERRORS) and not _raises(h.body) for h in node.handlers)
 
 
 def _raises(body: list[ast.stmt]) -> bool:

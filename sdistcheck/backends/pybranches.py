@@ -110,13 +110,16 @@ def branch_guards(
 
 def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
     wanted = set(exceptions)
-    for handler in node.handlers:
-        if handler.type is None:
-            return True
-        names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
-        if any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names):
-            return True
-    return False
+    return any(handles(handler, wanted) for handler in node.handlers)
+
+
+def handles(handler: ast.ExceptHandler, exceptions: Iterable[str]) -> bool:
+    """Whether HANDLER catches one of EXCEPTIONS (a bare `except:` catches them all)."""
+    if handler.type is None:
+        return True
+    names = [handler.type] if not isinstance(handler.type, ast.Tuple) else handler.type.elts
+    wanted = set(exceptions)
+    return any(dotted(n).rsplit(".", 1)[-1] in wanted for n in names)
 
 
 def reads_environment(node: ast.expr) -> bool:

@@ -287,22 +287,29 @@ class Constants:
         items = self.eval(gen.iter)
         if not isinstance(gen.target, ast.Name) or not isinstance(items, list):
             return None
-        saved = self.values.get(gen.target.id)
         out: list[str] = []
         for item in items:
-            self.values[gen.target.id] = item
-            keep = [string_test(f, gen.target.id, item) for f in gen.ifs]
-            if None in keep:
-                out = []
-                break
-            value = self.eval(node.elt) if all(keep) else None
+            with self._bound(gen.target.id, item):
+                keep = [string_test(f, gen.target.id, item) for f in gen.ifs]
+                if None in keep:
+                    return []
+                value = self.eval(node.elt) if all(keep) else None
             if isinstance(value, str):
                 out.append(value)
-        if saved is None:
-            self.values.pop(gen.target.id, None)
-        else:
-            self.values[gen.target.id] = saved
         return out
+
+    @contextlib.contextmanager
+    def _bound(self, name: str, value: object) -> Iterator[None]:
+        """NAME bound to VALUE inside (a comprehension's or a lambda's variable), what it held
+        before bound again after."""
+        saved = self.values.pop(name, None)
+        self.values[name] = value
+        try:
+            yield
+        finally:
+            del self.values[name]
+            if saved is not None:
+                self.values[name] = saved
 
     def _glob(self, pattern: str) -> list[str]:
         # glob.glob() at build time lists the unpacked sdist: the listing answers it statically.
@@ -395,13 +402,8 @@ class Constants:
         out: list[object] = []
         for item in items:
             if isinstance(func, ast.Lambda) and len(func.args.args) == 1:
-                name = func.args.args[0].arg
-                saved = self.values.pop(name, None)
-                self.values[name] = item
-                out.append(self.eval(func.body))
-                del self.values[name]
-                if saved is not None:
-                    self.values[name] = saved
+                with self._bound(func.args.args[0].arg, item):
+                    out.append(self.eval(func.body))
             elif isinstance(func, ast.Name) and func.id in self.functions:
                 out.append(self._helper(self.functions[func.id], [item]))
             else:

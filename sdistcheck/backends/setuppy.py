@@ -18,7 +18,6 @@ from ..archive.tree import SdistTree, is_glob
 from ..native.model import CMakeRoot, CompileUnit
 from .buildcommands import build_commands, cmake_defines, custom_commands
 from .buildenv import (
-    BuildEnvironment,
     isolation_units,
     local_imports,
     optional_imports,
@@ -482,10 +481,12 @@ def analyse_setup_py(
         out.notes.append(f"{path} is Python 2 (a Python 3 build fails on it): read as Python 3")
     base = posixpath.dirname(path) if cwd is None else cwd
     try:
-        _Visitor(tree, path, text, Constants(module, tree, base), out, base).run(module)
+        constants = Constants(module, tree, base)
+        _Visitor(tree, path, text, constants, out, base).run(module)
         out.references = tolerate_fallbacks(module, path, out.references)
         out.references, out.units = tolerate_optional_build(module, path, out.references, out.units)
-        modules = optional_imports(module, BuildEnvironment(tree, module, base))
+        environment = constants.environment
+        modules = optional_imports(module, environment) if environment is not None else []
         if modules:  # what a build without isolation reads, where they import
             world = SetupAnalysis()
             assumed = Constants(module, tree, base, modules)

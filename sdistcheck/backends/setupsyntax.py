@@ -232,10 +232,7 @@ def _followed_lists(func: ast.AST) -> set[ast.AST]:
     Extension takes it, not set at run time.  A name of anything else (mysqlclient 2.3.2's
     `connector`, from the environment) is not."""
     grown = any(
-        isinstance(n, ast.Attribute)
-        and isinstance(n.value, ast.Name)
-        and n.value.id == "include_dirs"
-        and n.attr in ("append", "extend", "insert")
+        isinstance(n, ast.Name) and n.id == "include_dirs" and _appended(n, func)
         for n in ast.walk(func)
     )
     if grown:
