@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# Not typing's: `python -m sdistcheck` starts inflating the archive (archive.prefetch) once this
+# package is imported, and typing and pathlib take some 12 ms to import.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
     from ._config import Options
     from ._errors import SdistCheckError
     from ._model import Finding, Fix, Reference, Report, Scope, Severity
@@ -37,6 +41,8 @@ def __getattr__(name: str) -> Any:
 
 def check_sdist(path: str | Path, options: Options | None = None) -> Report:
     """Check one sdist file.  Raises `SdistCheckError` subclasses for unreadable input."""
+    from pathlib import Path
+
     from ._check import check
     from ._config import Options
     from .archive.read import read_sdist

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover (the test environment has zlib-ng)
     import zlib as _inflater  # type: ignore[no-redef]
 
 from .._errors import ArchiveLimitError, UnreadableArchiveError, UnsafeArchiveError
+from . import prefetch
 from .tree import SdistTree, normalize
 
 if TYPE_CHECKING:
@@ -442,7 +443,9 @@ def _open(artifact: str, path: Path) -> _Counting:
     return raw
 
 
-def _read(artifact: str, raw: _Counting, limits: Limits, keep: _Keep) -> dict[str, _Entry]:
+def _read(
+    artifact: str, path: Path, raw: _Counting, limits: Limits, keep: _Keep
+) -> dict[str, _Entry]:
     head = raw.peek(tarfile.BLOCKSIZE)
     ctx = _Reader(artifact, limits, keep, raw)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -450,7 +453,11 @@ def _read(artifact: str, raw: _Counting, limits: Limits, keep: _Keep) -> dict[st
         return ctx.entries
     stream: io.BufferedIOBase = raw  # by magic bytes, not by file name; all streaming readers
     if head.startswith(b"\x1f\x8b"):
-        stream = _gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[no-untyped-call]
+        inflated = prefetch.take(path)  # inflated already, while the command loaded
+        if inflated is not None:
+            stream = io.BytesIO(inflated)
+        else:
+            stream = _gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[no-untyped-call]
     elif head.startswith(b"BZh"):
         stream = bz2.BZ2File(raw)
     elif head.startswith(b"\xfd7zXZ\x00"):
@@ -468,7 +475,7 @@ def read_sdist(path: Path, limits: Limits = Limits(), keep: _Keep = default_keep
     artifact = _printable(path.name or str(path))
     try:
         with _open(artifact, path) as raw:
-            entries = _read(artifact, raw, limits, keep)
+            entries = _read(artifact, path, raw, limits, keep)
     except _BAD_INPUT as exc:
         reason = _printable(str(exc).partition("\n")[0][:200] or type(exc).__name__)
         raise UnreadableArchiveError(f"{artifact}: truncated or corrupt archive: {reason}") from exc

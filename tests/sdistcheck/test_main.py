@@ -1,4 +1,5 @@
-"""The console script's entry: the command imported with the garbage collector paused."""
+"""The console script's entry: the command imported with the garbage collector paused, while
+the archive it names is inflated (archive.prefetch)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from cli_helpers import make_sdist
 
 # A fresh interpreter, so the command's modules are imported by the entry under test; it notes
 # every collection that starts while sdistcheck._cli is being imported (in sys.modules, its last
-# import not yet), then prints the exit code, whether collection is back on and the freeze count.
+# import not yet), then prints the exit code, whether collection is back on and the freeze count,
+# and whether the reader was handed the inflated archive.
 _PROBE = """
 import gc, sys
+from sdistcheck.archive import prefetch
+taken = []
+def take(path, _take=prefetch.take):
+    taken.append(_take(path))
+    return taken[-1]
+prefetch.take = take
 during = []
 def note(phase, info):
     if phase == "start":
@@ -22,7 +30,7 @@ gc.callbacks.append(note)
 from sdistcheck.__main__ import console_main
 sys.argv = ["sdistcheck", sys.argv[1]]
 code = console_main()
-print(code, any(during), gc.isenabled(), gc.get_freeze_count() > 0)
+print(code, any(during), gc.isenabled(), gc.get_freeze_count() > 0, taken[0] is not None)
 """
 
 
@@ -37,5 +45,6 @@ def test_imports_without_collecting_then_runs_with_collection_on(tmp_path: Path)
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, str(sdist)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[-1]
-    # main's exit code 1 (incomplete); no pass during the imports; collection on again; frozen.
-    assert out.split() == ["1", "False", "True", "True"], out
+    # main's exit code 1 (incomplete); no pass during the imports; collection on again; frozen;
+    # the archive came inflated.
+    assert out.split() == ["1", "False", "True", "True", "True"], out
