@@ -137,6 +137,9 @@ _KEEP_NAMES = frozenset(
 
 
 _SUFFIXLESS_MAX = 256 * 1024  # Eigen's largest suffix-less header is under 16 KiB
+# Any file this small at the top of the sdist is kept too: setup.py may read a marker or version
+# file there whatever its name (stringzilla's SZ_TARGET.env picks what it builds).
+_SMALL_TOP = 4096
 
 
 def default_keep(path: str) -> bool:
@@ -228,6 +231,8 @@ class _Reader:
         if size > _SUFFIXLESS_MAX and "." not in path.rpartition("/")[2]:
             return False  # a header without a suffix (Eigen/Core) is small: this is data
         keep = self.keep
+        if keep is default_keep and size <= _SMALL_TOP and path.count("/") <= 1:
+            return True  # the top or the folder under it: which one is known at the end
         return keep(path) or (keep is not default_keep and keep(path.partition("/")[2]))
 
     def dotdot_after_link(self, name: str) -> bool:
@@ -405,8 +410,9 @@ def _build(artifact: str, entries: dict[str, _Entry], keep: _Keep) -> SdistTree:
         if path == prefix:
             continue
         if kind == "f":
+            small_top = keep is default_keep and "/" not in rel and len(data or b"") <= _SMALL_TOP
             recheck = data is not None and (
-                keep is not default_keep or "." not in rel.rpartition("/")[2]
+                keep is not default_keep or ("." not in rel.rpartition("/")[2] and not small_top)
             )
             tree.add_file(rel, None if recheck and not keep(rel) else data)
         elif kind == "d":

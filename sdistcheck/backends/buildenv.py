@@ -23,7 +23,7 @@ from .. import _toml
 from .._model import Reference, Scope
 from ..archive.tree import SdistTree
 from ..native.model import CompileUnit
-from .pybranches import catches, dotted
+from .pybranches import ALWAYS, Guard, catches, dotted
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Distributions whose import name differs from their own (after lowering, `-`/`.` -> `_`).
@@ -173,6 +173,31 @@ class BuildEnvironment:
         for name in self.requirements:
             out.update(_PROVIDES.get(name, (name,)))
         return out
+
+
+_HANDLER: Guard = (Scope.OPTION, "in an except handler")
+_IMPORT_TRY: Guard = (Scope.OPTION, "inside try/except ImportError")
+
+
+def try_guards(node: ast.Try, environment: BuildEnvironment | None) -> tuple[Guard, Guard]:
+    """(the guard of a `try` body and `else`, that of its handlers).
+
+    `try: import X except ImportError:` is decided by whether the default build can import X;
+    a handler of other errors runs only when something fails.
+    """
+    if not catches(node, ("ImportError", "ModuleNotFoundError")):
+        return ALWAYS, _HANDLER
+    modules = try_imports(node.body)
+    if not modules or environment is None:  # either side may run
+        return _IMPORT_TRY, _IMPORT_TRY
+    missing = [m for m in modules if not environment.importable(m)]
+    if missing:
+        return (
+            Scope.OPTION,
+            f"if {missing[0]} were importable (not a build requirement)",
+        ), ALWAYS
+    shown = ", ".join(modules)
+    return ALWAYS, (Scope.OPTION, f"except ImportError (the build requirements give {shown})")
 
 
 def try_imports(body: list[ast.stmt]) -> list[str]:

@@ -108,6 +108,42 @@ def branch_guards(
     return (Scope.OPTION, f"if {text}"), (Scope.OPTION, f"if not ({text})")
 
 
+def reached_return(
+    body: list[ast.stmt], decide: Callable[[ast.expr], object], run: Callable[[ast.stmt], None]
+) -> ast.expr | _Unknown | None:
+    """The value of the `return` the default build reaches in BODY (a helper function's): its
+    `if`s decided by DECIDE, each other statement (and each `with`) handed to RUN to bind names.
+    None when it falls off the end; UNKNOWN when a test on the way is not decided, or the flow is
+    more than `if`s, `with` blocks and `try` bodies that raise nothing the default build meets
+    (stringzilla 5.3.2: `sz_target_name()` returns $SZ_TARGET if set, else SZ_TARGET.env's text,
+    else "stringzilla")."""
+    for node in body:
+        found: ast.expr | _Unknown | None = None
+        if isinstance(node, ast.Return):
+            return node.value if node.value is not None else UNKNOWN
+        if isinstance(node, ast.If):
+            taken = decide(node.test)
+            if isinstance(taken, _Unknown):
+                return UNKNOWN
+            found = reached_return(node.body if taken else node.orelse, decide, run)
+        elif isinstance(node, ast.With):
+            run(node)
+            found = reached_return(node.body, decide, run)
+        elif isinstance(node, ast.Try):
+            if catches(node, ("ImportError", "ModuleNotFoundError")):
+                return UNKNOWN  # which side runs depends on the build environment
+            found = reached_return(node.body, decide, run)
+            if found is None:
+                found = reached_return(node.orelse + node.finalbody, decide, run)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Pass)):
+            run(node)
+        else:  # loops, raise, nested definitions: not followed
+            return UNKNOWN
+        if found is not None:
+            return found
+    return None
+
+
 def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:
     wanted = set(exceptions)
     return any(handles(handler, wanted) for handler in node.handlers)
@@ -311,4 +347,18 @@ def string_method(
             return base.format(*strings)
         except (ValueError, KeyError, IndexError):
             return None
+    if method in ("strip", "rstrip", "lstrip") and len(strings) <= 1:
+        return str(getattr(base, method)(*strings))
     return None
+
+
+def is_file_var(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name) and node.id == "__file__":
+        return True
+    if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
+        return is_file_var(node.args[0])
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr in ("resolve", "absolute") and is_file_var(node.func.value)
+    if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
+        return is_file_var(node.value)
+    return False

@@ -8,19 +8,21 @@ import ast
 import contextlib
 import posixpath
 from collections.abc import Collection, Iterator
+from typing import TypeGuard
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
-from .buildenv import BuildEnvironment, try_imports
+from .buildenv import BuildEnvironment, try_guards
 from .pybranches import (
     ALWAYS,
     CWD_NAME,
     UNKNOWN,
     Guard,
     branch_guards,
-    catches,
     default_value,
     formatted,
+    is_file_var,
+    reached_return,
     reads_environment,
     string_method,
     string_test,
@@ -30,10 +32,10 @@ from .pybranches import dotted as dotted
 _RANK = list(SCOPE_ORDER)
 _MAX_STEPS = 20_000  # statements followed in one setup.py (loops included)
 _MAX_LOOP = 256  # items of one `for` loop
-_HANDLER: Guard = (Scope.OPTION, "in an except handler")
-_IMPORT_TRY: Guard = (Scope.OPTION, "inside try/except ImportError")
 
 HERE = "\x00HERE\x00"  # the directory of setup.py
+_OPENED = "\x00OPEN\x00"  # before a path: a file object open on it
+_STRING_METHODS = ("replace", "format", "strip", "rstrip", "lstrip")
 
 
 class Constants:
@@ -92,8 +94,10 @@ class Constants:
             self._steps += 1
             if self._steps > _MAX_STEPS:
                 return
-            if isinstance(node, ast.Assign):  # `a = b = value` binds both
-                for target in node.targets:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                # `a = b = value` binds both; `a: Final[str] = value` too
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
                     if not isinstance(target, ast.Name):
                         continue
                     self.nodes[target.id] = node.value
@@ -144,30 +148,60 @@ class Constants:
                 self.functions[node.name] = node
 
     def try_guards(self, node: ast.Try) -> tuple[Guard, Guard]:
-        """(the guard of a `try` body and `else`, that of its handlers).
-
-        `try: import X except ImportError:` is decided by whether the default build can import
-        X (backends.buildenv); a handler of other errors runs only when something fails.
-        """
-        if not catches(node, ("ImportError", "ModuleNotFoundError")):
-            return ALWAYS, _HANDLER
-        modules = try_imports(node.body)
-        if not modules or self.environment is None:  # either side may run
-            return _IMPORT_TRY, _IMPORT_TRY
-        missing = [m for m in modules if not self.environment.importable(m)]
-        if missing:
-            return (
-                Scope.OPTION,
-                f"if {missing[0]} were importable (not a build requirement)",
-            ), ALWAYS
-        shown = ", ".join(modules)
-        return ALWAYS, (Scope.OPTION, f"except ImportError (the build requirements give {shown})")
+        """(the guard of a `try` body and `else`, that of its handlers): buildenv decides."""
+        return try_guards(node, self.environment)
 
     def _fact(self, name: str, value: ast.expr) -> None:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args:
+            func = self.functions.get(value.func.id)
+            result = self.returned(func) if func is not None else None
+            value = ast.Constant(result) if _plain(result) else value
         if isinstance(value, ast.Constant):
             self.facts[name] = value
         else:
             self.facts.pop(name, None)
+
+    def returned(self, func: ast.FunctionDef) -> object:
+        """What a helper without parameters returns in the default build, when static: the
+        `return` it reaches (pybranches.reached_return), its names bound on the way."""
+        if func.args.args or func.args.vararg or self._depth > 8:
+            return None
+        saved = dict(self.values), dict(self.facts), dict(self.env_names), dict(self.nodes)
+        self._depth += 1
+        try:
+            found = reached_return(func.body, self._default, self._run_local)
+            return self.eval(found) if isinstance(found, ast.expr) else None
+        finally:
+            self._depth -= 1
+            self.values, self.facts, self.env_names, self.nodes = saved
+
+    def _default(self, test: ast.expr) -> object:
+        return default_value(test, {**self.env_names, **self.facts})
+
+    def _run_local(self, node: ast.stmt) -> None:
+        """Bind what NODE binds in a helper being followed: a `with open(path) as f:` binds f
+        to the file, an assignment of a static string is a fact its `if`s are decided by."""
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call, name = item.context_expr, item.optional_vars
+                if isinstance(name, ast.Name) and isinstance(call, ast.Call) and _opens(call):
+                    path = self.eval(call.args[0])
+                    self.values[name.id] = _OPENED + path if isinstance(path, str) else None
+            return
+        self._run([node], ALWAYS, top=True)
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        for target in targets:
+            value = self.values.get(target.id) if isinstance(target, ast.Name) else None
+            if isinstance(target, ast.Name) and _plain(value):
+                self.facts[target.id] = ast.Constant(value)
+
+    def _content(self, file: ast.expr) -> str | None:
+        """The text of the sdist file FILE (`open(path)`, or a name a `with` bound) reads."""
+        opened = self.eval(file.args[0]) if isinstance(file, ast.Call) and _opens(file) else None
+        value = self.eval(file) if opened is None else _OPENED + str(opened)
+        opens = isinstance(value, str) and value.startswith(_OPENED)
+        path = self._sdist_path(value[len(_OPENED) :]) if opens else None  # type: ignore[index]
+        return self.sdist.read_text(path) if path is not None and self.sdist else None
 
     def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
         if value is None:
@@ -192,15 +226,21 @@ class Constants:
             return None
         if dotted(call.func) not in ("os.path.exists", "os.path.isfile", "path.exists"):
             return None
-        value = self.eval(call.args[0])
+        full = self._sdist_path(self.eval(call.args[0]))
+        if full is None:
+            return None
+        found = self.sdist.is_file(full)
+        return not found if negated else found
+
+    def _sdist_path(self, value: object) -> str | None:
+        """The sdist path a static path VALUE names at build time (setup.py's folder is the
+        working directory), or None."""
         if not isinstance(value, str) or "\x00" in value.replace(HERE, ""):
             return None
         path = value.replace(HERE, "").lstrip("/") if value.startswith(HERE) else value
         if posixpath.isabs(path):
             return None
-        full = posixpath.normpath(posixpath.join(self.base, path))
-        found = self.sdist.is_file(full)
-        return not found if negated else found
+        return posixpath.normpath(posixpath.join(self.base, path))
 
     def _extend(self, name: str, value: object, guard: Guard) -> None:
         old = self.values.get(name)
@@ -378,7 +418,9 @@ class Constants:
             base = self.eval(node.func.value)
             if isinstance(base, str) and all(isinstance(a, str) for a in args):
                 return posixpath.join(base, *[str(a) for a in args])
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("replace", "format"):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "read" and not args:
+            return self._content(node.func.value)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _STRING_METHODS:
             return string_method(self.eval(node.func.value), node.func.attr, args, node.keywords)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "split" and len(args) == 1:
             text, sep = self.eval(node.func.value), args[0]
@@ -430,7 +472,7 @@ class Constants:
                 self.values[func.args.vararg.arg] = rest  # def read(*parts)
             returns = [n for n in func.body if isinstance(n, ast.Return) and n.value is not None]
             if value is None and len(returns) != 1:
-                return None
+                return None if params else self.returned(func)
             self._run([n for n in func.body if not isinstance(n, ast.Return)], ALWAYS, top=True)
             value = value if value is not None else returns[0].value
             assert value is not None
@@ -440,35 +482,16 @@ class Constants:
             self.values = saved
 
 
-def is_file_var(node: ast.expr) -> bool:
-    if isinstance(node, ast.Name) and node.id == "__file__":
-        return True
-    if isinstance(node, ast.Call) and node.args:  # Path(__file__), abspath(__file__), ...
-        return is_file_var(node.args[0])
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        return node.func.attr in ("resolve", "absolute") and is_file_var(node.func.value)
-    if isinstance(node, ast.Attribute) and node.attr in ("resolve", "absolute"):
-        return is_file_var(node.value)
-    return False
+def _plain(value: object) -> TypeGuard[str]:
+    """A static string with no marker in it: a value the default build certainly has."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def _opens(call: ast.Call) -> bool:
+    return dotted(call.func) in ("open", "io.open", "codecs.open") and bool(call.args)
 
 
 def _and(a: Guard, b: Guard) -> Guard:
     scope = a[0] if _RANK.index(a[0]) >= _RANK.index(b[0]) else b[0]
     texts = [t for t in (a[1], b[1]) if t]
     return scope, " and ".join(texts) if texts else None
-
-
-def keywords(call: ast.Call, nodes: dict[str, ast.expr]) -> dict[str, ast.expr]:
-    """A call's keyword arguments, `**kwargs` included when the name is bound to a dict literal
-    (pybcj 1.0.8: `kwargs = {"sources": sources, ...}; Extension(**kwargs)`)."""
-    out: dict[str, ast.expr] = {}
-    for k in call.keywords:
-        if k.arg:
-            out[k.arg] = k.value
-            continue
-        given = nodes.get(k.value.id) if isinstance(k.value, ast.Name) else k.value
-        if isinstance(given, ast.Dict):
-            for key, value in zip(given.keys, given.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    out.setdefault(key.value, value)
-    return out

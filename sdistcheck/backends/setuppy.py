@@ -25,7 +25,7 @@ from .buildenv import (
 )
 from .fallback import tolerate_fallbacks, tolerate_optional_build
 from .pybranches import ALWAYS, branch_guards
-from .pyexpr import HERE, Constants, dotted, keywords
+from .pyexpr import HERE, Constants, dotted
 from .pyproject import RustRoot
 from .readers import find_readers, read_path
 from .replaced import extension_replacement, weakened
@@ -38,6 +38,7 @@ from .setupsyntax import (
     fills,
     imports_skbuild_setup,
     is_open,
+    keywords,
     package_path,
     parse_python,
     runtime_include_dirs,

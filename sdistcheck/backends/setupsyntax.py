@@ -326,3 +326,19 @@ def package_path(package: str, package_dir: dict[str, str]) -> str:
         if key in package_dir:
             return posixpath.normpath(posixpath.join(package_dir[key], *parts[i:]))
     return "/".join(parts)
+
+
+def keywords(call: ast.Call, nodes: dict[str, ast.expr]) -> dict[str, ast.expr]:
+    """A call's keyword arguments, `**kwargs` included when the name is bound to a dict literal
+    (pybcj 1.0.8: `kwargs = {"sources": sources, ...}; Extension(**kwargs)`)."""
+    out: dict[str, ast.expr] = {}
+    for k in call.keywords:
+        if k.arg:
+            out[k.arg] = k.value
+            continue
+        given = nodes.get(k.value.id) if isinstance(k.value, ast.Name) else k.value
+        if isinstance(given, ast.Dict):
+            for key, value in zip(given.keys, given.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    out.setdefault(key.value, value)
+    return out

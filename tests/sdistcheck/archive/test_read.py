@@ -302,12 +302,26 @@ def test_big_and_unwanted_files_are_recorded_without_content(tmp_path: Path) -> 
         [
             ("p-1/big.rs", "x" * 2000, "f"),
             ("p-1/small.rs", "fn main() {}", "f"),
-            ("p-1/logo.png", "png", "f"),
+            ("p-1/docs/logo.png", "png", "f"),
         ],
     )
     tree = read_sdist(path, Limits(max_parse_size=1000))
-    assert tree.files == {"big.rs", "small.rs", "logo.png"}
+    assert tree.files == {"big.rs", "small.rs", "docs/logo.png"}
     assert tree.contents == {"small.rs": b"fn main() {}"}
+
+
+def test_small_files_at_the_top_are_kept_whatever_their_name(tmp_path: Path) -> None:
+    # setup.py may read a marker or version file there (stringzilla 5.3.2's SZ_TARGET.env)
+    members = [
+        ("p-1/SZ_TARGET.env", "stringzilla\n", "f"),
+        ("p-1/VERSION", "1.0", "f"),
+        ("p-1/logo.png", "x" * 5000, "f"),  # not small
+        ("p-1/docs/notes.env", "x", "f"),  # not at the top
+    ]
+    tree = read_sdist(_tar(tmp_path / "p.tar.gz", members))
+    assert tree.contents == {"SZ_TARGET.env": b"stringzilla\n", "VERSION": b"1.0"}
+    flat = read_sdist(_tar(tmp_path / "flat.tar.gz", [("VERSION", "2.0", "f")]))
+    assert flat.contents == {"VERSION": b"2.0"}
 
 
 def test_custom_keep_gets_sdist_relative_paths(tmp_path: Path) -> None:
@@ -333,7 +347,7 @@ def test_in_tree_links(tmp_path: Path) -> None:
         "docs/up": "",
     }
     assert tree.is_file("python/pkg/LICENSE.txt") and tree.is_file("docs/copy.txt")
-    assert tree.read_text("python/pkg/LICENSE.txt") is None  # LICENSE: not kept
+    assert tree.read_text("python/pkg/LICENSE.txt") == "MIT"  # read through the link
     assert tree.exists("docs/up")
 
 
@@ -396,7 +410,7 @@ def test_a_header_without_suffix_in_a_folder_is_kept(tmp_path: Path) -> None:
     path = _tar(
         tmp_path / "p.tar.gz",
         [
-            ("p-1/LICENSE", "MIT", "f"),
+            ("p-1/LICENSE", "MIT license text " * 300, "f"),  # more than a small marker file
             ("p-1/eigen/Eigen/Core", '#include "src/Core.h"', "f"),
             ("p-1/data/blob", "x" * 300_000, "f"),  # suffix-less and large: data, not a header
         ],

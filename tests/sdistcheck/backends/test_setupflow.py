@@ -464,3 +464,63 @@ def test_the_default_build_runs_setup_py_in_the_sdists_own_folder() -> None:
     )
     assert units["python_bindings/bindings.cpp"][0] is Scope.ALWAYS
     assert units["bindings.cpp"][0] is Scope.OPTION
+
+
+_TARGET_HELPER = (
+    "import os\n"
+    "from typing import Final\n"
+    "from setuptools import setup, Extension\n"
+    "def target_name() -> str:\n"
+    "    val = os.environ.get('SZ_TARGET')\n"
+    "    if val:\n"
+    "        return val\n"
+    "    try:\n"
+    "        with open('SZ_TARGET.env', 'r', encoding='utf-8') as f:\n"
+    "            v = f.read().strip()\n"
+    "            if v:\n"
+    "                return v\n"
+    "    except FileNotFoundError:\n"
+    "        pass\n"
+    "    return 'base'\n"
+    "target: Final[str] = target_name()\n"
+    "if target == 'base':\n"
+    "    ext = Extension('base', ['base.c'])\n"
+    "elif target == 'cpus':\n"
+    "    ext = Extension('cpus', ['cpus.cpp'])\n"
+    "setup(ext_modules=[ext])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("marker", "built", "other"),
+    [("base\n", "base.c", "cpus.cpp"), ("cpus", "cpus.cpp", "base.c")],
+)
+def test_a_helper_s_default_return_decides_what_is_built(
+    marker: str, built: str, other: str
+) -> None:
+    # stringzilla 5.3.2: $SZ_TARGET if set (not in the default build), else SZ_TARGET.env's text
+    units = _units(_TARGET_HELPER, **{"SZ_TARGET.env": marker})
+    assert units[built][0] is Scope.ALWAYS
+    assert units[other][0] is Scope.OPTION
+
+
+def test_a_helper_return_the_default_build_cannot_know_decides_nothing() -> None:
+    # the marker file is not in the sdist: open() would raise, which the walk does not follow
+    units = _units(_TARGET_HELPER)
+    assert units["base.c"][0] is Scope.OPTION and units["cpus.cpp"][0] is Scope.OPTION
+    # ... nor does a return that depends on what the build environment can import
+    importing = _TARGET_HELPER.replace(
+        "    try:\n", "    try:\n        import numpy\n        return 'cpus'\n", 1
+    ).replace("except FileNotFoundError", "except ImportError")
+    units = _units(importing, **{"SZ_TARGET.env": "base"})
+    assert units["base.c"][0] is Scope.OPTION and units["cpus.cpp"][0] is Scope.OPTION
+
+
+def test_annotated_assignments_are_followed() -> None:
+    units = _units(
+        "from setuptools import setup, Extension\n"
+        "SOURCES: list[str] = ['a.c']\n"
+        "SOURCES += ['b.c']\n"
+        "setup(ext_modules=[Extension('a', SOURCES)])\n"
+    )
+    assert units["a.c"] == units["b.c"] == (Scope.ALWAYS, None)
