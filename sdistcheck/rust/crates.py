@@ -250,11 +250,13 @@ class _Walker:
         if path in self.visited and _RANK[self.visited[path]] <= _RANK[scope]:
             return
         self.visited[path] = scope
-        text = self.tree.read_text(path)
-        if text is None:
-            return
         if path not in self.scans:
-            self.scans[path] = _rust.scan(text)
+            data = self.tree.read_bytes(path)
+            if data is None:
+                return
+            # most files reference nothing: they are not decoded
+            text = self.tree.read_text(path) if _rust.may_reference(data) else None
+            self.scans[path] = _rust.scan(text) if text is not None else _rust.ScanResult()
         result = self.scans[path]
         if not result.includes and not result.mods:
             return

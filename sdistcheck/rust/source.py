@@ -38,6 +38,10 @@ _OPENERS = frozenset("([{")
 # literal: `re` skips ahead to it at C speed, where one alternation tries every position (4x).
 _MAY_INCLUDE = re.compile(r"include(?:_bytes|_str)?\s*!")
 _MAY_MOD = re.compile(r"mod\s+(?:r#)?\w+\s*;")
+# The same test on the undecoded bytes, which most files fail without being decoded: looser, with
+# any non-ASCII byte taken as a possible space or letter (`\s` and `\w` of bytes are ASCII).
+_MAY_INCLUDE_BYTES = re.compile(rb"include(?:_bytes|_str)?[\s\x80-\xff]*!")
+_MAY_MOD_BYTES = re.compile(rb"mod[\s\x80-\xff]+(?:r#)?[\w\x80-\xff]+[\s\x80-\xff]*;")
 
 
 def mask(text: str) -> str:
@@ -464,6 +468,12 @@ def _word_start(code: str, m: re.Match[str]) -> bool:
 
 def _start(m: re.Match[str]) -> int:
     return m.start()
+
+
+def may_reference(data: bytes) -> bool:
+    """False when Rust source DATA (UTF-8) certainly declares no out-of-line module and uses no
+    include macro: `scan` of it would find nothing."""
+    return _MAY_MOD_BYTES.search(data) is not None or _MAY_INCLUDE_BYTES.search(data) is not None
 
 
 def scan(text: str) -> ScanResult:

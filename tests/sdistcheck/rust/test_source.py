@@ -127,3 +127,22 @@ def test_line_texts_are_the_stripped_lines_the_references_are_on() -> None:
         3: "mod b; // c",
         5: 'include_str!("d");',
     }
+
+
+def test_the_bytes_test_lets_through_every_file_scan_finds_something_in() -> None:
+    referencing = [
+        "mod a;",
+        "pub(crate) mod r#type ;",
+        '#[path = "x.rs"]\nmod naïve;',  # a non-ASCII name: the bytes test sees UTF-8 bytes
+        "mod\u2028a;",  # a Unicode line separator is whitespace to Rust and to `re` on str
+        'const X: &[u8] = include_bytes!("x.bin");',
+        'include_str !("a.txt")',
+        '#[doc = include_str!("README.md")]\nfn f() {}',
+    ]
+    for text in referencing:
+        found = _rust.scan(text)
+        assert found.mods or found.includes, text
+        assert _rust.may_reference(text.encode()), text
+    for text in ["fn main() {}", "mod tests {\n}", "// includes nothing\nmod x { }", "model;"]:
+        assert not _rust.may_reference(text.encode()), text
+        assert _rust.scan(text) == _rust.ScanResult()
