@@ -5,6 +5,7 @@ from __future__ import annotations
 from sdistcheck._model import Scope
 from sdistcheck.archive.tree import SdistTree
 from sdistcheck.rust import crates as _crates
+from sdistcheck.rust import targets
 
 
 def missing(files: dict[str, str]) -> dict[str, Scope]:
@@ -42,3 +43,10 @@ def test_a_build_script_is_needed_when_the_code_reads_what_it_makes() -> None:
     assert missing(files) == {"build.rs": Scope.ALWAYS}
     files["src/lib.rs"] = 'const V: Option<&str> = option_env!("GIT_HASH");\n'
     assert missing(files) == {}  # option_env! does without it
+
+
+def test_a_crate_s_name_is_used_only_at_a_word_start() -> None:
+    assert targets._uses("use uv::settings;", "uv")
+    assert targets._uses("uv::main()", "uv")
+    assert not targets._uses("use fuv::x; let my_uv:: = 1;", "uv")
+    assert not targets._uses("uv:: is not uv : :", "uvx")
