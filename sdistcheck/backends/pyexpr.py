@@ -190,6 +190,7 @@ class Constants:
             return
         self._run([node], ALWAYS, top=True)
         targets = node.targets if isinstance(node, ast.Assign) else []
+        targets += [node.target] if isinstance(node, ast.AnnAssign) else []
         for target in targets:
             value = self.values.get(target.id) if isinstance(target, ast.Name) else None
             if isinstance(target, ast.Name) and _plain(value):
@@ -197,11 +198,13 @@ class Constants:
 
     def _content(self, file: ast.expr) -> str | None:
         """The text of the sdist file FILE (`open(path)`, or a name a `with` bound) reads."""
-        opened = self.eval(file.args[0]) if isinstance(file, ast.Call) and _opens(file) else None
-        value = self.eval(file) if opened is None else _OPENED + str(opened)
-        opens = isinstance(value, str) and value.startswith(_OPENED)
-        path = self._sdist_path(value[len(_OPENED) :]) if opens else None  # type: ignore[index]
-        return self.sdist.read_text(path) if path is not None and self.sdist else None
+        path: object = None
+        if isinstance(file, ast.Call) and _opens(file):
+            path = self.eval(file.args[0])
+        elif isinstance(bound := self.eval(file), str) and bound.startswith(_OPENED):
+            path = bound[len(_OPENED) :]
+        full = self._sdist_path(path)
+        return self.sdist.read_text(full) if full is not None and self.sdist else None
 
     def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
         if value is None:

@@ -524,3 +524,32 @@ def test_annotated_assignments_are_followed() -> None:
         "setup(ext_modules=[Extension('a', SOURCES)])\n"
     )
     assert units["a.c"] == units["b.c"] == (Scope.ALWAYS, None)
+
+
+def test_a_helper_returning_a_file_s_text_decides_too() -> None:
+    units = _units(
+        "from setuptools import setup, Extension\n"
+        "def flavour():\n"
+        "    return open('FLAVOUR').read().strip()\n"
+        "if flavour() == 'fast':\n"
+        "    ext = Extension('f', ['fast.c'])\n"
+        "else:\n"
+        "    ext = Extension('s', ['slow.c'])\n"
+        "setup(ext_modules=[ext])\n",
+        FLAVOUR="fast\n",
+    )
+    assert units["fast.c"][0] is Scope.OPTION  # a call in the test itself is not a fact ...
+    kept = _units(
+        "from setuptools import setup, Extension\n"
+        "def flavour():\n"
+        "    return open('FLAVOUR').read().strip()\n"
+        "FLAVOUR = flavour()\n"
+        "if FLAVOUR == 'fast':\n"
+        "    ext = Extension('f', ['fast.c'])\n"
+        "else:\n"
+        "    ext = Extension('s', ['slow.c'])\n"
+        "setup(ext_modules=[ext])\n",
+        FLAVOUR="fast\n",
+    )
+    assert kept["fast.c"] == (Scope.ALWAYS, None)  # ... a name bound to its value is
+    assert kept["slow.c"][0] is Scope.OPTION
