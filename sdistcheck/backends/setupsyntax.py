@@ -85,16 +85,13 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
     that appends to `self.include_dirs`, `ext.include_dirs` or the compiler's, calls
     `add_include_dir`, or fills an `include_dirs` list inside a function (from pkg-config,
     mysql_config, numpy.get_include() ...).  None when every include path is in Extension()."""
-    for node in ast.walk(module):
-        if isinstance(node, ast.Attribute) and node.attr in (
-            "include_dirs",
-            "add_include_dir",
-            "set_include_dirs",
-        ):
-            return f"set at run time at {source}:{node.lineno}"
+    for scope in [module, *(n for n in ast.walk(module) if isinstance(n, ast.FunctionDef))]:
+        for node in ast.walk(scope):
+            if isinstance(node, ast.stmt | ast.expr | ast.keyword) and _adds(node, scope):
+                return f"set at run time at {source}:{node.lineno}"
     for func in ast.walk(module):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            followed = _followed_lists(func)
+            followed = _followed_lists(func) | _reemitted(func)
             for node in ast.walk(func):
                 if (
                     isinstance(node, ast.Name)
@@ -107,6 +104,7 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
                     isinstance(node, ast.Constant)
                     and isinstance(node.value, str)
                     and (node.value in ("-I", "/I", "--cflags") or node.value.startswith("-I{"))
+                    and node not in followed
                 ):
                     return f"set at run time at {source}:{node.lineno}"
     return None
@@ -116,6 +114,72 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
 # pybind11's, Python's.
 _SYSTEM_INCLUDE_MODULES = ("numpy", "np", "pybind11")
 _PYTHON_INCLUDE_CALLS = ("get_python_inc", "get_path", "get_config_var")
+
+
+def _reemitted(func: ast.AST) -> set[ast.AST]:
+    """The `"-I"` flags in FUNC that pass an Extension's own include_dirs on, one by one
+    (`for d in ext.include_dirs: cmd.extend(["-I", d])`, stringzilla 5.3.2's nvcc step)."""
+    out: set[ast.AST] = set()
+    for loop in ast.walk(func):
+        if not (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Name)
+            and isinstance(loop.iter, ast.Attribute)
+            and loop.iter.attr == "include_dirs"
+        ):
+            continue
+        for node in (n for stmt in loop.body for n in ast.walk(stmt)):
+            items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else []
+            items = node.args if isinstance(node, ast.Call) else items
+            if any(isinstance(i, ast.Name) and i.id == loop.target.id for i in items):
+                out.update(i for i in items if isinstance(i, ast.Constant))
+    return out
+
+
+def _adds(node: ast.AST, scope: ast.AST) -> bool:
+    """Whether NODE, in SCOPE, adds a directory to an include path while building: assigns
+    `x.include_dirs` (or passes `ext.include_dirs + [...]`), or hands one to
+    `.include_dirs.append/extend/insert`, `add_include_dir` or `set_include_dirs`, other than
+    numpy's, pybind11's or Python's.  Reading
+    `ext.include_dirs` adds nothing (stringzilla 5.3.2's build_ext passes it on, and appends
+    `np.get_include()`)."""
+    if isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(t, ast.Attribute) and t.attr == "include_dirs" for t in targets)
+    if isinstance(node, ast.keyword) and node.arg == "include_dirs":  # ext.include_dirs + [..]
+        value = node.value
+        grown = isinstance(value, (ast.BinOp, ast.List, ast.Tuple))
+        return grown and any(
+            isinstance(n, ast.Attribute) and n.attr == "include_dirs" for n in ast.walk(value)
+        )
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    func = node.func
+    grows = (
+        func.attr in ("append", "extend", "insert")
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "include_dirs"
+    )
+    if not (grows or func.attr in ("add_include_dir", "set_include_dirs")):
+        return False
+    return not all(_system_include(a, scope) for a in node.args[-1:])
+
+
+def _system_include(node: ast.expr, scope: ast.AST) -> bool:
+    """numpy's, pybind11's or Python's include directory: such a call, or a name SCOPE binds
+    to one."""
+    if isinstance(node, ast.Name):
+        bound = [
+            n.value
+            for n in ast.walk(scope)
+            if isinstance(n, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
+        ]
+        return bool(bound) and all(_system_include(v, scope) for v in bound if v is not node)
+    name = dotted(node.func) if isinstance(node, ast.Call) else ""
+    return bool(name) and (
+        name.split(".")[0] in _SYSTEM_INCLUDE_MODULES or name.endswith(_PYTHON_INCLUDE_CALLS)
+    )
 
 
 def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:

@@ -553,3 +553,50 @@ def test_a_helper_returning_a_file_s_text_decides_too() -> None:
     )
     assert kept["fast.c"] == (Scope.ALWAYS, None)  # ... a name bound to its value is
     assert kept["slow.c"][0] is Scope.OPTION
+
+
+@pytest.mark.parametrize(
+    ("build_ext", "open_dirs"),
+    [
+        # stringzilla 5.3.2: passes ext.include_dirs on, appends numpy's, re-emits its own as -I
+        (
+            "    def build_extension(self, ext):\n"
+            "        import numpy as np\n"
+            "        numpy_include = np.get_include()\n"
+            "        if numpy_include not in ext.include_dirs:\n"
+            "            ext.include_dirs.append(numpy_include)\n"
+            "        self.compiler.compile(ext.sources, include_dirs=ext.include_dirs)\n"
+            "        cmd = ['nvcc']\n"
+            "        for inc_dir in ext.include_dirs:\n"
+            "            cmd.extend(['-I', inc_dir])\n",
+            None,
+        ),
+        (
+            "    def build_extension(self, ext):\n"
+            "        ext.include_dirs.append(find_prefix() + '/include')\n",
+            "set at run time at setup.py:5",
+        ),
+        (
+            "    def build_extension(self, ext):\n"
+            "        self.compiler.compile(ext.sources, include_dirs=ext.include_dirs + [gen()])\n",
+            "set at run time at setup.py:5",
+        ),
+        ("    def finalize_options(self):\n        self.include_dirs = [x()]\n", "set at run time"),
+    ],
+    ids=["numpy-and-own", "appended", "passed-grown", "assigned"],
+)
+def test_a_build_ext_adds_include_dirs_only_by_adding_unknown_ones(
+    build_ext: str, open_dirs: str | None
+) -> None:
+    setup_py = (
+        "from setuptools import Extension, setup\n"
+        "from setuptools.command.build_ext import build_ext\n"
+        "class B(build_ext):\n" + build_ext + "setup(ext_modules=[Extension('m', ['m.c'], "
+        "include_dirs=['include'])], cmdclass={'build_ext': B})\n"
+    )
+    tree = SdistTree.from_mapping("p-1", {"setup.py": setup_py, "m.c": "", "include/a.h": ""})
+    (unit,) = _setuppy.analyse_setup_py(tree).units
+    if open_dirs is None:
+        assert unit.open_dirs is None
+    else:
+        assert unit.open_dirs is not None and unit.open_dirs.startswith(open_dirs)
