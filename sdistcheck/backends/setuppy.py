@@ -35,6 +35,7 @@ from .setupsyntax import (
     catches_file_errors,
     combine,
     dynamic_include_dirs,
+    exact_include_path,
     fills,
     imports_skbuild_setup,
     is_open,
@@ -149,24 +150,15 @@ class _Visitor:
         for d in include_dirs:
             if open_dirs is None and not self.tree.is_dir(d) and fills(self.strings, d, self.base):
                 open_dirs = f"{d} is not in the sdist: setup.py's own steps fill it"
-        items = sources if isinstance(sources, list) else [sources]
-        for item in items:
+        exact = open_dirs is None and exact_include_path(node, self.tree)
+        libs = tuple(v for v in linked if isinstance(v, str))
+        for item in sources if isinstance(sources, list) else [sources]:
             if not isinstance(item, str):
                 continue
             item_scope, item_condition = combine([(scope, condition), self.c.guard_of(item)])
             for source in sdist_paths(item, base):
-                self.out.units.append(
-                    CompileUnit(
-                        source,
-                        include_dirs,
-                        item_scope,
-                        item_condition,
-                        self.source,
-                        line,
-                        open_dirs,
-                        tuple(v for v in linked if isinstance(v, str)),
-                    )
-                )
+                unit = (source, include_dirs, item_scope, item_condition, self.source, line)
+                self.out.units.append(CompileUnit(*unit, open_dirs, libs, exact_dirs=exact))
 
     def run(self, module: ast.Module) -> None:
         self.readers = find_readers(module)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
+from ..archive.tree import SdistTree
 from .pybranches import catches as catches
 from .pyexpr import HERE, Constants, dotted
 
@@ -114,6 +115,18 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
 # pybind11's, Python's.
 _SYSTEM_INCLUDE_MODULES = ("numpy", "np", "pybind11")
 _PYTHON_INCLUDE_CALLS = ("get_python_inc", "get_path", "get_config_var")
+
+
+def exact_include_path(extension: ast.AST, tree: SdistTree) -> bool:
+    """Whether an Extension's include_dirs are all its include path into the sdist: no `-I`
+    or `/I` flag among its arguments, no `**kwargs`, no `include_dirs` in setup.cfg."""
+    if not isinstance(extension, ast.Call) or any(k.arg is None for k in extension.keywords):
+        return False
+    strings = (n.value for n in ast.walk(extension) if isinstance(n, ast.Constant))
+    if any(isinstance(v, str) and v.startswith(("-I", "/I")) for v in strings):
+        return False
+    cfg = tree.read_text("setup.cfg") or ""
+    return "include_dirs" not in cfg and "include-dirs" not in cfg
 
 
 def _reemitted(func: ast.AST) -> set[ast.AST]:

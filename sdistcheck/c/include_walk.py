@@ -34,6 +34,7 @@ class Item:
     via: tuple[Via, ...]  # the conditions on the way
     open_dirs: str | None = None  # the unit's CompileUnit.open_dirs
     libraries: tuple[str, ...] = ()  # the unit's CompileUnit.libraries
+    exact: bool = False  # the unit's CompileUnit.exact_dirs
 
 
 def start(unit: CompileUnit) -> Item | None:
@@ -49,7 +50,8 @@ def start(unit: CompileUnit) -> Item | None:
         where = f" ({unit.declared_in})" if unit.declared_in else ""
         phrase = unit.condition if unit.scope is Scope.PLATFORM else None
         via = (Via(unit.condition + where, phrase),)
-    return Item(source, dirs, SCOPE_RANK[unit.scope], via, unit.open_dirs, unit.libraries)
+    rank = SCOPE_RANK[unit.scope]
+    return Item(source, dirs, rank, via, unit.open_dirs, unit.libraries, unit.exact_dirs)
 
 
 class Scans(Generic[T]):

@@ -51,6 +51,7 @@ def _squash(name: str) -> str:
 _HEADER_DIR = frozenset(["include", "includes", "inc", "headers"])
 _SOURCES = (".c", ".cc", ".cpp", ".cxx", ".C")  # what a header of the same stem declares
 _MAX_VISITS = 200_000  # (file, include path) visits per analyse(): bounds pathological fan-out
+_PLATFORM = SCOPE_RANK[Scope.PLATFORM]
 
 
 class _Walker(Walk[Include]):
@@ -117,7 +118,9 @@ class _Walker(Walk[Include]):
                 own = self.own_angle(name, item.dirs)
                 if own is None or self.generated.claim(name):
                     return None  # a system library's header
-            else:
+            elif not item.exact or rank_under(item.rank, inc.conds, name) > _PLATFORM:
+                # a folder the build adds unseen may hold it; under an option, the lenient
+                # reading is kept (a branch the including file's own #defines decide)
                 found = self.by_suffix(name)
             if found is not None:
                 note = "found by name only: built with an include directory not seen statically"
@@ -179,7 +182,7 @@ class _Walker(Walk[Include]):
         via = item.via
         if inc.conds:  # shown with where they guard the include, e.g. "#ifdef _WIN32 (m.c:3)"
             via += vias(inc.conds, name, f" ({item.path}:{inc.line})")
-        return Item(found, item.dirs, rank, via, item.open_dirs, item.libraries)
+        return Item(found, item.dirs, rank, via, item.open_dirs, item.libraries, item.exact)
 
     def own_angle(self, name: str, dirs: tuple[str, ...]) -> str | None:
         """Where `<name>`, found on no include dir, should be when it is the sdist's own header

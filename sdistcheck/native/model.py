@@ -30,6 +30,10 @@ class CompileUnit:
     # why the build goes on when compiling it fails (an optional build_ext), if it does: what
     # it includes is then tolerated too
     tolerated: str | None = None
+    # include_dirs is the whole include path into the sdist (a setup.py Extension's static
+    # include_dirs, nothing added while building, no -I flag): a quoted header found on none of
+    # them is not on a folder the build adds unseen
+    exact_dirs: bool = False
 
 
 @dataclass(frozen=True)

@@ -600,3 +600,35 @@ def test_a_build_ext_adds_include_dirs_only_by_adding_unknown_ones(
         assert unit.open_dirs is None
     else:
         assert unit.open_dirs is not None and unit.open_dirs.startswith(open_dirs)
+
+
+@pytest.mark.parametrize(
+    ("extension", "include", "missing"),
+    [
+        # the whole include path is known: a header of the same name elsewhere does not count
+        ("Extension('m', ['src/m.c'], include_dirs=['include'])", '#include "a.h"', "src/a.h"),
+        # a -I flag adds a folder: the one of that name may be on it
+        ("Extension('m', ['src/m.c'], extra_compile_args=['-Iother'])", '#include "a.h"', None),
+        # under an option: a branch the including file's own #defines may decide
+        ("Extension('m', ['src/m.c'])", '#ifdef CHECK_APIS\n#include "a.h"\n#endif', None),
+    ],
+    ids=["exact", "flag", "option"],
+)
+def test_a_header_found_by_name_only_counts_unless_the_include_path_is_known(
+    extension: str, include: str, missing: str | None
+) -> None:
+    from sdistcheck import _check
+
+    tree = SdistTree.from_mapping(
+        "p-1",
+        {
+            "PKG-INFO": "Metadata-Version: 2.1\nName: p\nVersion: 1\n",
+            "setup.py": "from setuptools import Extension, setup\n"
+            f"setup(ext_modules=[{extension}])\n",
+            "src/m.c": include + "\n",
+            "include/b.h": "",
+            "other/a.h": "",
+        },
+    )
+    errors = [f.path for f in _check.check(tree).findings if f.severity.value == "error"]
+    assert errors == ([missing] if missing else [])
