@@ -19,6 +19,7 @@ from . import __version__
 from ._check import check
 from ._config import Options, parse_fail_on
 from ._errors import SdistCheckError
+from .archive import prefetch as _prefetch
 from .archive import read as _archive
 from .pipeline import (
     EXIT_ERROR,
@@ -333,6 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for item in expanded:
             work.append((len(outcomes), item))
             outcomes.append(None)
+    if len(work) > 1:  # checked in processes: no inflating thread may run beside the fork
+        _prefetch.discard()
     # --build's live output needs the terminal to itself: one sdist at a time
     done_work = run_all(
         _check_one,

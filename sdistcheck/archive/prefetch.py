@@ -91,19 +91,14 @@ def _inflated(path: str, key: _Key) -> bytes | None:
 
 
 def start(argv: Sequence[str]) -> None:
-    """Begin inflating the archive when ARGV names exactly one regular file (the options' values
-    that are files count too, so a run that names more does not prefetch at all)."""
+    """Begin inflating the archive when ARGV names exactly one: one regular file, or a folder
+    (`dist/`) holding one sdist (the options' values that are files count too, so a run that
+    names more does not prefetch at all)."""
     global _pending
     found: list[tuple[str, _Key]] = []
     for arg in argv:
-        if arg.startswith("-"):
-            continue
-        try:
-            st = os.stat(arg)
-        except (OSError, ValueError):
-            continue
-        if stat.S_ISREG(st.st_mode):
-            found.append((arg, _key(st)))
+        if not arg.startswith("-"):
+            found += _named(arg)
     if len(found) != 1 or not 0 < found[0][1][2] <= _MAX_COMPRESSED:
         return
     _pending = _Prefetch(*found[0])
@@ -113,6 +108,32 @@ def start(argv: Sequence[str]) -> None:
     except RuntimeError:  # pragma: no cover (no thread to be had: nothing lost)
         sys.setswitchinterval(_pending.interval)
         _pending = None
+
+
+def _named(arg: str) -> list[tuple[str, _Key]]:
+    """The regular files ARG names: itself, or a folder's sdists (as `find_inputs` takes them)."""
+    try:
+        st = os.stat(arg)
+        if stat.S_ISREG(st.st_mode):
+            return [(arg, _key(st))]
+        if not stat.S_ISDIR(st.st_mode):
+            return []
+        from ..pipeline import SDIST_SUFFIXES  # only for a folder: it costs some imports
+
+        names = [e for e in os.scandir(arg) if e.name.lower().endswith(SDIST_SUFFIXES)]
+        return [(e.path, _key(e.stat())) for e in names if e.is_file()]
+    except (OSError, ValueError):
+        return []
+
+
+def discard() -> None:
+    """Let a prefetch end unused: before the command forks workers for several artifacts (a
+    fork beside a running thread is unsafe)."""
+    global _pending
+    slot, _pending = _pending, None
+    if slot is not None and slot.pid == os.getpid():
+        with slot.done:
+            sys.setswitchinterval(slot.interval)
 
 
 def take(path: Path) -> bytes | None:

@@ -104,6 +104,29 @@ def test_past_the_ratio_grace_it_is_streamed(tmp_path: Path) -> None:
     assert prefetch.take(sdist) is None
 
 
+def test_a_folder_with_one_sdist_is_prefetched(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    sdist = _targz(dist / "p-1.tar.gz", {"setup.py": b"x = 1\n"})
+    (dist / "p-1-py3-none-any.whl").write_bytes(b"PK")  # wheels are retag's
+    prefetch.start([str(dist)])
+    assert prefetch.take(sdist) == gzip.decompress(sdist.read_bytes())
+    _targz(dist / "q-1.tar.gz", {"x": b""})  # two sdists: two checks, none prefetched
+    prefetch.start([str(dist)])
+    assert prefetch._pending is None
+
+
+def test_discarding_waits_for_the_thread(tmp_path: Path) -> None:
+    sdist = _targz(tmp_path / "p-1.tar.gz", {"setup.py": b"x = 1\n"})
+    prefetch.start([str(sdist)])
+    slot = prefetch._pending
+    assert slot is not None
+    prefetch.discard()
+    assert prefetch._pending is None and not slot.done.locked()  # the thread has ended
+    assert prefetch.take(sdist) is None
+    prefetch.discard()  # nothing pending: nothing to do
+
+
 def test_not_started_for_several_files_or_none(tmp_path: Path) -> None:
     a = _targz(tmp_path / "a-1.tar.gz", {"x": b""})
     b = _targz(tmp_path / "b-1.tar.gz", {"x": b""})
