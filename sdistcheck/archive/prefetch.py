@@ -18,6 +18,7 @@ import _thread
 import os
 import stat
 import sys
+import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,11 +31,12 @@ _MAX_COMPRESSED = MAX_INFLATED
 # default 5 ms would hold each of the inflater's output blocks back that long).
 _SWITCH_INTERVAL = 0.0005
 
-_Key = tuple[int, int, int, int]
+_Key = tuple[int, int, int, int, int]
 
 
 def _key(st: os.stat_result) -> _Key:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    # ctime too: a rewrite in place that keeps size and mtime (`cp -p`) still changes it
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 class _Prefetch:
@@ -52,7 +54,8 @@ class _Prefetch:
             self.data = _inflated(self.path, self.key)
         except Exception:  # any failure means: stream the archive as usual
             self.data = None
-        finally:
+        finally:  # the faster hand-over was for this thread: back to what it was
+            sys.setswitchinterval(self.interval)
             self.done.release()
 
 
@@ -133,7 +136,11 @@ def discard() -> None:
     slot, _pending = _pending, None
     if slot is not None and slot.pid == os.getpid():
         with slot.done:
-            sys.setswitchinterval(slot.interval)
+            pass
+        for _ in range(200):  # until it has ended, not only finished its work (0.1 s at most)
+            if not _thread._count():
+                break
+            time.sleep(0.0005)
 
 
 def take(path: Path) -> bytes | None:
@@ -146,9 +153,8 @@ def take(path: Path) -> bytes | None:
         same = _key(os.stat(path)) == slot.key
     except (OSError, ValueError):
         same = False
+    _pending = None  # the one archive it was for is read now, from the file if not the same
     if not same:
         return None
-    _pending = None
     with slot.done:  # waits for the thread
-        sys.setswitchinterval(slot.interval)
         return slot.data

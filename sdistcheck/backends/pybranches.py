@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TypeGuard
 
 from .._model import Scope
 
@@ -109,14 +110,18 @@ def branch_guards(
 
 
 def reached_return(
-    body: list[ast.stmt], decide: Callable[[ast.expr], object], run: Callable[[ast.stmt], None]
+    body: list[ast.stmt],
+    decide: Callable[[ast.expr], object],
+    run: Callable[[ast.stmt], None],
+    has_file: Callable[[ast.expr], bool],
 ) -> ast.expr | _Unknown | None:
     """The value of the `return` the default build reaches in BODY (a helper function's): its
     `if`s decided by DECIDE, each other statement (and each `with`) handed to RUN to bind names.
     None when it falls off the end; UNKNOWN when a test on the way is not decided, or the flow is
-    more than `if`s, `with` blocks and `try` bodies that raise nothing the default build meets
-    (stringzilla 5.3.2: `sz_target_name()` returns $SZ_TARGET if set, else SZ_TARGET.env's text,
-    else "stringzilla")."""
+    more than `if`s, `with` blocks and `try` bodies that surely raise nothing (`raises_nothing`;
+    HAS_FILE tells whether a path expression names a file of the sdist).  stringzilla 5.3.2's
+    `sz_target_name()` returns $SZ_TARGET if set, else SZ_TARGET.env's text, else "stringzilla".
+    """
     for node in body:
         found: ast.expr | _Unknown | None = None
         if isinstance(node, ast.Return):
@@ -125,16 +130,16 @@ def reached_return(
             taken = decide(node.test)
             if isinstance(taken, _Unknown):
                 return UNKNOWN
-            found = reached_return(node.body if taken else node.orelse, decide, run)
+            found = reached_return(node.body if taken else node.orelse, decide, run, has_file)
         elif isinstance(node, ast.With):
             run(node)
-            found = reached_return(node.body, decide, run)
+            found = reached_return(node.body, decide, run, has_file)
         elif isinstance(node, ast.Try):
-            if catches(node, ("ImportError", "ModuleNotFoundError")):
-                return UNKNOWN  # which side runs depends on the build environment
-            found = reached_return(node.body, decide, run)
+            if not raises_nothing(node.body, has_file):
+                return UNKNOWN  # a handler may be what runs
+            found = reached_return(node.body, decide, run, has_file)
             if found is None:
-                found = reached_return(node.orelse + node.finalbody, decide, run)
+                found = reached_return(node.orelse + node.finalbody, decide, run, has_file)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Pass)):
             run(node)
         else:  # loops, raise, nested definitions: not followed
@@ -142,6 +147,40 @@ def reached_return(
         if found is not None:
             return found
     return None
+
+
+# Calls a helper's `try` body may make and still surely raise nothing: str methods and path joins.
+_SAFE_CALLS = ("read", "strip", "rstrip", "lstrip", "lower", "upper", "splitlines", "split", "join")
+
+
+def raises_nothing(body: list[ast.stmt], has_file: Callable[[ast.expr], bool]) -> bool:
+    """Whether BODY surely raises nothing in the default build: its calls only open, as text,
+    files the sdist has, and call str methods or join paths; no import, subscript or raise."""
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Subscript, ast.Raise, ast.Assert)):
+            return False
+        if not isinstance(node, ast.Call):
+            continue
+        if opens_text(node):
+            if not has_file(node.args[0]):
+                return False
+        elif not (isinstance(node.func, ast.Attribute) and node.func.attr in _SAFE_CALLS):
+            return False
+    return True
+
+
+def plain_string(value: object) -> TypeGuard[str]:
+    """A static string with no marker in it: a value the default build certainly has."""
+    return isinstance(value, str) and "\x00" not in value
+
+
+def opens_text(call: ast.Call) -> bool:
+    """`open(path)`, `io.open` or `codecs.open` of a file read as text (no "b" in its mode)."""
+    if dotted(call.func) not in ("open", "io.open", "codecs.open") or not call.args:
+        return False
+    mode = call.args[1] if len(call.args) > 1 else None
+    mode = next((k.value for k in call.keywords if k.arg == "mode"), mode)
+    return mode is None or (isinstance(mode, ast.Constant) and "b" not in str(mode.value))
 
 
 def catches(node: ast.Try, exceptions: Iterable[str]) -> bool:

@@ -8,7 +8,6 @@ import ast
 import contextlib
 import posixpath
 from collections.abc import Collection, Iterator
-from typing import TypeGuard
 
 from .._model import SCOPE_ORDER, Scope
 from ..archive.tree import SdistTree
@@ -22,6 +21,8 @@ from .pybranches import (
     default_value,
     formatted,
     is_file_var,
+    opens_text,
+    plain_string,
     reached_return,
     reads_environment,
     string_method,
@@ -71,6 +72,8 @@ class Constants:
             BuildEnvironment(sdist, tree, base, assumed) if sdist is not None else None
         )
         self._steps = self._depth = 0
+        self.redefined: set[str] = set()  # functions defined twice, in a branch, or imported
+        self._returns: dict[tuple[object, ...], object] = {}
         self._run(tree.body, ALWAYS, top=True)
 
     def guard_of(self, item: str) -> Guard:
@@ -124,7 +127,7 @@ class Constants:
                 self._run(node.body, _and(guard, body_guard))
                 self._run(node.orelse, _and(guard, else_guard))
             elif isinstance(node, ast.Try):
-                body_guard, handler_guard = self.try_guards(node)
+                body_guard, handler_guard = try_guards(node, self.environment)
                 body_top, handler_top = body_guard is ALWAYS, handler_guard is ALWAYS
                 self._run(node.body, _and(guard, body_guard), top and body_top)
                 for handler in node.handlers:
@@ -135,6 +138,7 @@ class Constants:
                 for alias in node.names:
                     name = alias.asname or alias.name.split(".")[0]
                     self.facts[name] = ast.Constant(True)  # a module or function: truthy
+                    self.redefined.add(name)
             elif isinstance(node, ast.With):
                 self._run(node.body, guard, top)
             elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
@@ -145,38 +149,50 @@ class Constants:
                         self._run(node.body, guard)
                     self.values.pop(node.target.id, None)
             elif isinstance(node, ast.FunctionDef):
+                if node.name in self.functions or guard[0] is not Scope.ALWAYS:
+                    self.redefined.add(node.name)
                 self.functions[node.name] = node
-
-    def try_guards(self, node: ast.Try) -> tuple[Guard, Guard]:
-        """(the guard of a `try` body and `else`, that of its handlers): buildenv decides."""
-        return try_guards(node, self.environment)
 
     def _fact(self, name: str, value: ast.expr) -> None:
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and not value.args:
             func = self.functions.get(value.func.id)
             result = self.returned(func) if func is not None else None
-            value = ast.Constant(result) if _plain(result) else value
+            value = ast.Constant(result) if plain_string(result) else value
         if isinstance(value, ast.Constant):
             self.facts[name] = value
         else:
             self.facts.pop(name, None)
 
     def returned(self, func: ast.FunctionDef) -> object:
-        """What a helper without parameters returns in the default build, when static: the
-        `return` it reaches (pybranches.reached_return), its names bound on the way."""
-        if func.args.args or func.args.vararg or self._depth > 8:
+        """What a helper without parameters returns in the default build, when static (the
+        `return` pybranches.reached_return finds); not when it is defined twice or imported."""
+        if func.args.args or func.args.vararg or self._depth > 8 or func.name in self.redefined:
             return None
+        used = {n.id for n in ast.walk(func) if isinstance(n, ast.Name)}
+        known = [(k, v) for m in (self.facts, self.env_names, self.values) for k, v in m.items()]
+        key = (id(func), repr([(k, _dumped(v)) for k, v in known if k in used]))
+        if key in self._returns:  # asked again with what it reads unchanged
+            return self._returns[key]
         saved = dict(self.values), dict(self.facts), dict(self.env_names), dict(self.nodes)
-        self._depth += 1
+        guards, self._depth = dict(self.guards), self._depth + 1
         try:
-            found = reached_return(func.body, self._default, self._run_local)
-            return self.eval(found) if isinstance(found, ast.expr) else None
+            found = reached_return(func.body, self._default, self._run_local, self._has_file)
+            value = self.eval(found) if isinstance(found, ast.expr) else None
         finally:
             self._depth -= 1
             self.values, self.facts, self.env_names, self.nodes = saved
+            self.guards = guards
+        self._returns[key] = value
+        return value
 
     def _default(self, test: ast.expr) -> object:
+        if any(isinstance(n, ast.Name) and n.id in self.per_platform for n in ast.walk(test)):
+            return UNKNOWN  # some platforms' builds rebind it
         return default_value(test, {**self.env_names, **self.facts})
+
+    def _has_file(self, path: ast.expr) -> bool:
+        full = self._sdist_path(self.eval(path))
+        return full is not None and self.sdist is not None and self.sdist.is_file(full)
 
     def _run_local(self, node: ast.stmt) -> None:
         """Bind what NODE binds in a helper being followed: a `with open(path) as f:` binds f
@@ -184,27 +200,34 @@ class Constants:
         if isinstance(node, ast.With):
             for item in node.items:
                 call, name = item.context_expr, item.optional_vars
-                if isinstance(name, ast.Name) and isinstance(call, ast.Call) and _opens(call):
+                if isinstance(name, ast.Name) and isinstance(call, ast.Call) and opens_text(call):
                     path = self.eval(call.args[0])
                     self.values[name.id] = _OPENED + path if isinstance(path, str) else None
             return
         self._run([node], ALWAYS, top=True)
         targets = node.targets if isinstance(node, ast.Assign) else []
-        targets += [node.target] if isinstance(node, ast.AnnAssign) else []
-        for target in targets:
-            value = self.values.get(target.id) if isinstance(target, ast.Name) else None
-            if isinstance(target, ast.Name) and _plain(value):
-                self.facts[target.id] = ast.Constant(value)
+        targets += [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        followed = all(isinstance(t, ast.Name) for t in targets)  # not `a, b = ...`
+        if isinstance(node, ast.AugAssign) and not isinstance(self.eval(node.value), (str, list)):
+            followed = False  # `name += unknown`
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                value = self.values.get(n.id) if followed else self.values.pop(n.id, None)
+                if followed and plain_string(value):
+                    self.facts[n.id] = ast.Constant(value)
+                else:  # what it holds now is not known: no stale fact decides a test
+                    self.facts.pop(n.id, None)
 
     def _content(self, file: ast.expr) -> str | None:
         """The text of the sdist file FILE (`open(path)`, or a name a `with` bound) reads."""
         path: object = None
-        if isinstance(file, ast.Call) and _opens(file):
+        if isinstance(file, ast.Call) and opens_text(file):
             path = self.eval(file.args[0])
         elif isinstance(bound := self.eval(file), str) and bound.startswith(_OPENED):
             path = bound[len(_OPENED) :]
         full = self._sdist_path(path)
-        return self.sdist.read_text(full) if full is not None and self.sdist else None
+        data = self.sdist.read_bytes(full) if full is not None and self.sdist else None
+        return data.decode("utf-8", "replace") if data is not None else None  # a BOM kept
 
     def _bind(self, name: str, value: object, guard: Guard, replace: bool) -> None:
         if value is None:
@@ -354,7 +377,7 @@ class Constants:
             if saved is not None:
                 self.values[name] = saved
 
-    def _glob(self, pattern: str) -> list[str]:
+    def glob_files(self, pattern: str) -> list[str]:
         # glob.glob() at build time lists the unpacked sdist: the listing answers it statically.
         if self.sdist is None:
             return []
@@ -378,24 +401,6 @@ class Constants:
                 return posixpath.join(base, pattern)
         return None
 
-    def static_dict(self, node: ast.expr | None) -> dict[str, str]:
-        """A dict literal (or a name bound to one) whose keys and values are static strings."""
-        if isinstance(node, ast.Name):
-            node = self.nodes.get(node.id)
-        if not isinstance(node, ast.Dict):
-            return {}
-        out = {}
-        for key, value in zip(node.keys, node.values, strict=True):
-            k, v = (self.eval(key) if key is not None else None), self.eval(value)
-            if isinstance(k, str) and isinstance(v, str):
-                out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
-        return out
-
-    def empty_globs(self, node: ast.expr) -> list[str]:
-        """The static glob patterns in `node` that match no file of the sdist."""
-        found = (self.glob_pattern(c) for c in ast.walk(node) if isinstance(c, ast.Call))
-        return [p for p in found if p is not None and not self._glob(p)]
-
     def _call(self, node: ast.Call) -> object:
         name = dotted(node.func)
         args: list[object] = []
@@ -407,7 +412,7 @@ class Constants:
                 args.append(self.eval(a))
         pattern = self.glob_pattern(node)
         if pattern is not None:
-            return self._glob(pattern)
+            return self.glob_files(pattern)
         if name.endswith(("path.dirname", "dirname")) and node.args and is_file_var(node.args[0]):
             return HERE
         if name.endswith(("abspath", "realpath", "resolve", "absolute", "normpath", "normcase")):
@@ -485,13 +490,8 @@ class Constants:
             self.values = saved
 
 
-def _plain(value: object) -> TypeGuard[str]:
-    """A static string with no marker in it: a value the default build certainly has."""
-    return isinstance(value, str) and "\x00" not in value
-
-
-def _opens(call: ast.Call) -> bool:
-    return dotted(call.func) in ("open", "io.open", "codecs.open") and bool(call.args)
+def _dumped(value: object) -> object:
+    return ast.dump(value) if isinstance(value, ast.AST) else value
 
 
 def _and(a: Guard, b: Guard) -> Guard:

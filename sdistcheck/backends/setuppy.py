@@ -21,6 +21,7 @@ from .buildenv import (
     isolation_units,
     local_imports,
     optional_imports,
+    try_guards,
     without_isolation,
 )
 from .fallback import tolerate_fallbacks, tolerate_optional_build
@@ -35,9 +36,10 @@ from .setupsyntax import (
     catches_file_errors,
     combine,
     dynamic_include_dirs,
-    exact_include_path,
+    empty_globs,
     fills,
     imports_skbuild_setup,
+    include_settings,
     is_open,
     keywords,
     package_path,
@@ -47,6 +49,7 @@ from .setupsyntax import (
     shared_utility_modules,
     source_alternatives,
     sourcedir_defaults,
+    static_dict,
     string_literals,
     writes,
 )
@@ -54,6 +57,7 @@ from .setupsyntax import (
 _CFFI_NOTE = "cffi's setuptools plugin runs this build script (setup.py's cffi_modules)"
 _SCRIPT_NOTE = "setup.py runs this script with Python (a missing script fails that step)"
 _RUN_NOTE = "setup.py runs this tool itself (through subprocess)"
+_SETTINGS_FILES = ("setup.cfg", "pyproject.toml")  # where distutils reads build_ext options
 
 
 @dataclass
@@ -88,6 +92,7 @@ class _Visitor:
         self.defines: tuple[tuple[str, str], ...] = ()  # -D words of setup.py's cmake runs
         self.cythonizes_extensions = False
         self.open_dirs: str | None = None
+        self.include_settings = True  # until run() has looked
         self.strings: list[str] = []  # every string literal of setup.py
         self.setup_dirs: list[str] = []  # setup(include_dirs=...)
 
@@ -150,7 +155,8 @@ class _Visitor:
         for d in include_dirs:
             if open_dirs is None and not self.tree.is_dir(d) and fills(self.strings, d, self.base):
                 open_dirs = f"{d} is not in the sdist: setup.py's own steps fill it"
-        exact = open_dirs is None and exact_include_path(node, self.tree)
+        exact = open_dirs is None and not self.include_settings and isinstance(node, ast.Call)
+        exact = exact and all(k.arg for k in getattr(node, "keywords", ()))  # no **kwargs
         libs = tuple(v for v in linked if isinstance(v, str))
         for item in sources if isinstance(sources, list) else [sources]:
             if not isinstance(item, str):
@@ -168,6 +174,8 @@ class _Visitor:
         self.defines = cmake_defines(module, self.c)
         self.strings = string_literals(module)
         self.open_dirs = runtime_include_dirs(module, self.source)
+        texts = [self.tree.read_text(posixpath.join(self.base, n)) for n in _SETTINGS_FILES]
+        self.include_settings = include_settings(module, [t for t in texts if t])
         self.visit(module, [])
         # modules setup.py imports that can only be the sdist's own (backends.buildenv)
         environment = self.c.environment
@@ -220,8 +228,8 @@ class _Visitor:
                 child, ("ImportError", "ModuleNotFoundError")
             ):
                 # An optional build dependency (Cython, numpy): the default build's environment
-                # decides which side runs (pyexpr.Constants.try_guards).
-                body_guard, handler_guard = self.c.try_guards(child)
+                # decides which side runs (buildenv.try_guards).
+                body_guard, handler_guard = try_guards(child, self.c.environment)
                 for side, guard in (
                     (child.body + child.orelse, body_guard),
                     ([s for h in child.handlers for s in h.body], handler_guard),
@@ -289,7 +297,7 @@ class _Visitor:
             if sources is not None:
                 self.add(listed, node, "setuptools-ext-source", scope, condition)
                 # a glob of sources matching nothing: no sources, a failed build (MulensModel)
-                for empty in self.c.empty_globs(sources):
+                for empty in empty_globs(self.c, sources):
                     note = "the glob lists the extension's sources and matches no file"
                     self.add(empty, node, "setuptools-ext-source", scope, condition, note, ())
                 dirs = self.c.eval(kw["include_dirs"]) if "include_dirs" in kw else []
@@ -435,7 +443,7 @@ class _Visitor:
                     )
         del data_files
         package_data = kw.get("package_data")
-        package_dir = self.c.static_dict(kw.get("package_dir"))
+        package_dir = static_dict(self.c, kw.get("package_dir"))
         if isinstance(package_data, ast.Dict):
             for key, value in zip(package_data.keys, package_data.values, strict=True):
                 pkg = self.c.eval(key) if key is not None else None

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 
 from .._model import Scope, weakest
-from ..archive.tree import SdistTree
 from .pybranches import catches as catches
 from .pyexpr import HERE, Constants, dotted
 
@@ -86,10 +85,10 @@ def runtime_include_dirs(module: ast.Module, source: str) -> str | None:
     that appends to `self.include_dirs`, `ext.include_dirs` or the compiler's, calls
     `add_include_dir`, or fills an `include_dirs` list inside a function (from pkg-config,
     mysql_config, numpy.get_include() ...).  None when every include path is in Extension()."""
-    for scope in [module, *(n for n in ast.walk(module) if isinstance(n, ast.FunctionDef))]:
-        for node in ast.walk(scope):
-            if isinstance(node, ast.stmt | ast.expr | ast.keyword) and _adds(node, scope):
-                return f"set at run time at {source}:{node.lineno}"
+    parents = {c: p for p in ast.walk(module) for c in ast.iter_child_nodes(p)}
+    for node in ast.walk(module):
+        if isinstance(node, (ast.Attribute, ast.Call)) and _adds(node, parents):
+            return f"set at run time at {source}:{node.lineno}"
     for func in ast.walk(module):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             followed = _followed_lists(func) | _reemitted(func)
@@ -117,16 +116,25 @@ _SYSTEM_INCLUDE_MODULES = ("numpy", "np", "pybind11")
 _PYTHON_INCLUDE_CALLS = ("get_python_inc", "get_path", "get_config_var")
 
 
-def exact_include_path(extension: ast.AST, tree: SdistTree) -> bool:
-    """Whether an Extension's include_dirs are all its include path into the sdist: no `-I`
-    or `/I` flag among its arguments, no `**kwargs`, no `include_dirs` in setup.cfg."""
-    if not isinstance(extension, ast.Call) or any(k.arg is None for k in extension.keywords):
-        return False
-    strings = (n.value for n in ast.walk(extension) if isinstance(n, ast.Constant))
-    if any(isinstance(v, str) and v.startswith(("-I", "/I")) for v in strings):
-        return False
-    cfg = tree.read_text("setup.cfg") or ""
-    return "include_dirs" not in cfg and "include-dirs" not in cfg
+def include_settings(module: ast.Module, texts: Iterable[str]) -> bool:
+    """Whether setup.py or TEXTS (setup.cfg, pyproject.toml) may add include directories to an
+    Extension's other than by include_dirs: a string in setup.py that is an `-I` flag (but one
+    passing an Extension's own dirs on), `CFLAGS`/`CPATH`, or an `include_dirs` option or
+    `setattr`; an include-dirs setting in TEXTS."""
+    reemitted = {
+        c for f in ast.walk(module) if isinstance(f, ast.FunctionDef) for c in _reemitted(f)
+    }
+    strings = (
+        n.value
+        for n in ast.walk(module)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n not in reemitted
+    )
+    if any(_INCLUDE_SETTING.search(v) for v in strings):
+        return True
+    return any("include_dirs" in t or "include-dirs" in t for t in texts)
+
+
+_INCLUDE_SETTING = re.compile(r"(?:^|\s)[-/]I|CFLAGS|CPPFLAGS|CPATH|INCLUDE_PATH|include[-_]dirs")
 
 
 def _reemitted(func: ast.AST) -> set[ast.AST]:
@@ -149,50 +157,88 @@ def _reemitted(func: ast.AST) -> set[ast.AST]:
     return out
 
 
-def _adds(node: ast.AST, scope: ast.AST) -> bool:
-    """Whether NODE, in SCOPE, adds a directory to an include path while building: assigns
-    `x.include_dirs` (or passes `ext.include_dirs + [...]`), or hands one to
-    `.include_dirs.append/extend/insert`, `add_include_dir` or `set_include_dirs`, other than
-    numpy's, pybind11's or Python's.  Reading
-    `ext.include_dirs` adds nothing (stringzilla 5.3.2's build_ext passes it on, and appends
-    `np.get_include()`)."""
-    if isinstance(node, (ast.Assign, ast.AugAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(isinstance(t, ast.Attribute) and t.attr == "include_dirs" for t in targets)
-    if isinstance(node, ast.keyword) and node.arg == "include_dirs":  # ext.include_dirs + [..]
-        value = node.value
-        grown = isinstance(value, (ast.BinOp, ast.List, ast.Tuple))
-        return grown and any(
-            isinstance(n, ast.Attribute) and n.attr == "include_dirs" for n in ast.walk(value)
-        )
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+def _adds(node: ast.Attribute | ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether NODE adds a directory to an include path while building: a use of
+    `x.include_dirs` other than passing it on, looping over it, testing `in` it, or appending
+    numpy's, pybind11's or Python's (stringzilla 5.3.2's build_ext); `add_include_dir`,
+    `set_include_dirs` and `setattr(x, "include_dirs", ...)`."""
+    if isinstance(node, ast.Call):
+        name = dotted(node.func)
+        if name == "setattr":
+            return any(isinstance(a, ast.Constant) and a.value == "include_dirs" for a in node.args)
+        if name.endswith(("add_include_dir", "set_include_dirs")):
+            return not all(_system_include(a, node, parents) for a in node.args[-1:])
         return False
-    func = node.func
-    grows = (
-        func.attr in ("append", "extend", "insert")
-        and isinstance(func.value, ast.Attribute)
-        and func.value.attr == "include_dirs"
-    )
-    if not (grows or func.attr in ("add_include_dir", "set_include_dirs")):
+    if node.attr != "include_dirs":
         return False
-    return not all(_system_include(a, scope) for a in node.args[-1:])
+    parent = parents.get(node)
+    if isinstance(parent, ast.keyword) or (isinstance(parent, ast.Call) and node in parent.args):
+        return False  # passed on as it is
+    if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node:
+        return False
+    if isinstance(parent, ast.Compare) and all(
+        isinstance(o, (ast.In, ast.NotIn)) for o in parent.ops
+    ):
+        return node is parent.left  # tested for membership: adds nothing
+    grows = isinstance(parent, ast.Attribute) and parent.attr in _GROWS
+    call = parents.get(parent) if grows and parent is not None else None
+    if isinstance(call, ast.Call) and call.func is parent:
+        return not all(_system_include(a, call, parents) for a in call.args[-1:])
+    return True
 
 
-def _system_include(node: ast.expr, scope: ast.AST) -> bool:
-    """numpy's, pybind11's or Python's include directory: such a call, or a name SCOPE binds
-    to one."""
+_GROWS = ("append", "extend", "insert")
+
+
+def _system_include(node: ast.expr, at: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """numpy's, pybind11's or Python's include directory (a list of them), or a name the
+    function holding AT binds to one."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_system_include(e, at, parents) for e in node.elts)
     if isinstance(node, ast.Name):
+        scope: ast.AST | None = at
+        while scope is not None and not isinstance(scope, ast.FunctionDef):
+            scope = parents.get(scope)
         bound = [
             n.value
-            for n in ast.walk(scope)
+            for n in ast.walk(scope if scope is not None else at)
             if isinstance(n, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)
         ]
-        return bool(bound) and all(_system_include(v, scope) for v in bound if v is not node)
-    name = dotted(node.func) if isinstance(node, ast.Call) else ""
-    return bool(name) and (
-        name.split(".")[0] in _SYSTEM_INCLUDE_MODULES or name.endswith(_PYTHON_INCLUDE_CALLS)
+        return bool(bound) and all(_system_include(v, at, parents) for v in bound)
+    if not isinstance(node, ast.Call):
+        return False
+    name = dotted(node.func)
+    if name.split(".")[0] in _SYSTEM_INCLUDE_MODULES and name.endswith("get_include"):
+        return True
+    first = node.args[0] if node.args else None
+    asked = first.value if isinstance(first, ast.Constant) else None
+    return name.endswith("get_python_inc") or (
+        name.endswith(("get_path", "get_config_var")) and asked in _PYTHON_INCLUDE_NAMES
     )
+
+
+_PYTHON_INCLUDE_NAMES = ("include", "platinclude", "INCLUDEPY")
+
+
+def static_dict(constants: Constants, node: ast.expr | None) -> dict[str, str]:
+    """A dict literal (or a name bound to one) whose keys and values are static strings."""
+    if isinstance(node, ast.Name):
+        node = constants.nodes.get(node.id)
+    if not isinstance(node, ast.Dict):
+        return {}
+    out = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        k, v = (constants.eval(key) if key is not None else None), constants.eval(value)
+        if isinstance(k, str) and isinstance(v, str):
+            out[k] = v.replace(HERE, "").lstrip("/") if v.startswith(HERE) else v
+    return out
+
+
+def empty_globs(constants: Constants, node: ast.expr) -> list[str]:
+    """The static glob patterns in `node` that match no file of the sdist."""
+    found = (constants.glob_pattern(c) for c in ast.walk(node) if isinstance(c, ast.Call))
+    return [p for p in found if p is not None and not constants.glob_files(p)]
 
 
 def dynamic_include_dirs(node: ast.expr, constants: Constants) -> bool:

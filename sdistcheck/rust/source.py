@@ -39,9 +39,12 @@ _OPENERS = frozenset("([{")
 _MAY_INCLUDE = re.compile(r"include(?:_bytes|_str)?\s*!")
 _MAY_MOD = re.compile(r"mod\s+(?:r#)?\w+\s*;")
 # The same test on the undecoded bytes, which most files fail without being decoded: looser, with
-# any non-ASCII byte taken as a possible space or letter (`\s` and `\w` of bytes are ASCII).
-_MAY_INCLUDE_BYTES = re.compile(rb"include(?:_bytes|_str)?[\s\x80-\xff]*!")
-_MAY_MOD_BYTES = re.compile(rb"mod[\s\x80-\xff]+(?:r#)?[\w\x80-\xff]+[\s\x80-\xff]*;")
+# any non-ASCII byte taken as a possible space or letter (`\s` and `\w` of bytes are ASCII, and
+# `\s` of bytes lacks the separators \x1c-\x1f that of str has).
+_MAY_INCLUDE_BYTES = re.compile(rb"include(?:_bytes|_str)?[\s\x1c-\x1f\x80-\xff]*!")
+_MAY_MOD_BYTES = re.compile(
+    rb"mod[\s\x1c-\x1f\x80-\xff]+(?:r#)?[\w\x80-\xff]+[\s\x1c-\x1f\x80-\xff]*;"
+)
 
 
 def mask(text: str) -> str:

@@ -632,3 +632,58 @@ def test_a_header_found_by_name_only_counts_unless_the_include_path_is_known(
     )
     errors = [f.path for f in _check.check(tree).findings if f.severity.value == "error"]
     assert errors == ([missing] if missing else [])
+
+
+_PICKED = (
+    "TARGET = target()\n"
+    "sources = ['src/main.c']\n"
+    "if TARGET == 'portable':\n"
+    "    sources.append('src/portable.c')\n"
+    "setup(ext_modules=[Extension('m', sources)])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("helper", "files"),
+    [
+        (  # the try body may raise on the build machine: the handler's value is as likely
+            "def target():\n    try:\n        subprocess.check_output(['nvcc'])\n"
+            "        return 'simd'\n    except OSError:\n        return 'portable'\n",
+            {},
+        ),
+        (  # `+=` of a static string: the fact follows
+            "def target():\n    name = 'sz'\n    name += '_simd'\n"
+            "    if name == 'sz':\n        return 'portable'\n    return 'simd'\n",
+            {},
+        ),
+        (  # unpacked from a call: no stale fact of the module's `mode` decides
+            "mode = 'simd'\ndef read():\n    return ('portable', 3)\n"
+            "def target():\n    mode, level = read()\n"
+            "    if mode == 'simd':\n        return 'simd'\n    return 'portable'\n",
+            {},
+        ),
+        (  # defined again under an option: which one runs is not certain
+            "def target():\n    return 'simd'\n"
+            "if os.environ.get('LEGACY'):\n    def target():\n        return 'portable'\n",
+            {},
+        ),
+        (  # a fact some platforms' builds rebind
+            "SIMD = 'none'\nif sys.platform == 'linux':\n    SIMD = 'avx2'\n"
+            "def target():\n    if SIMD == 'avx2':\n        return 'simd'\n    return 'portable'\n",
+            {},
+        ),
+        (  # open() keeps a UTF-8 BOM, which strip() does not remove
+            "def target():\n    with open('T.env') as f:\n        name = f.read().strip()\n"
+            "    if name == 'portable':\n        return 'portable'\n    return 'simd'\n",
+            {"T.env": b"\xef\xbb\xbfportable\n"},
+        ),
+    ],
+    ids=["try-raises", "augmented", "unpacked", "redefined", "per-platform", "bom"],
+)
+def test_a_helper_s_return_decides_only_when_certain(
+    helper: str, files: dict[str, str | bytes]
+) -> None:
+    head = "import os, subprocess, sys\nfrom setuptools import setup, Extension\n"
+    tree = SdistTree.from_mapping("p-1", {"setup.py": head + helper + _PICKED, **files})
+    units = {u.source: u.scope for u in _setuppy.analyse_setup_py(tree).units}
+    assert units["src/portable.c"] is not Scope.ALWAYS
