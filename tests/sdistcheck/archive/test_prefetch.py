@@ -116,11 +116,16 @@ def test_a_folder_with_one_sdist_is_prefetched(tmp_path: Path) -> None:
     assert prefetch._pending is None
 
 
-def test_discarding_waits_for_the_thread(tmp_path: Path) -> None:
-    sdist = _targz(tmp_path / "p-1.tar.gz", {"setup.py": b"x = 1\n"})
+def _started(sdist: Path) -> prefetch._Prefetch:
     prefetch.start([str(sdist)])
     slot = prefetch._pending
     assert slot is not None
+    return slot
+
+
+def test_discarding_waits_for_the_thread(tmp_path: Path) -> None:
+    sdist = _targz(tmp_path / "p-1.tar.gz", {"setup.py": b"x = 1\n"})
+    slot = _started(sdist)
     prefetch.discard()
     assert prefetch._pending is None and not slot.done.locked()  # the thread has ended
     assert prefetch.take(sdist) is None
@@ -146,9 +151,7 @@ def test_a_fifo_is_never_opened(tmp_path: Path) -> None:
 
 def test_a_file_changed_since_is_read_again(tmp_path: Path) -> None:
     sdist = _targz(tmp_path / "p-1.tar.gz", {"setup.py": b"a\n"})
-    prefetch.start([str(sdist)])
-    slot = prefetch._pending
-    assert slot is not None
+    slot = _started(sdist)
     with slot.done:  # the old bytes are inflated ...
         pass
     _targz(sdist, {"setup.py": b"longer now\n"})  # ... then the file is rewritten
@@ -159,9 +162,7 @@ def test_a_file_changed_since_is_read_again(tmp_path: Path) -> None:
 
 def test_a_forked_worker_does_not_wait_for_a_thread_it_lacks(tmp_path: Path) -> None:
     sdist = _targz(tmp_path / "p-1.tar.gz", {"setup.py": b"a\n"})
-    prefetch.start([str(sdist)])
-    slot = prefetch._pending
-    assert slot is not None
+    slot = _started(sdist)
     slot.pid = -1  # as a forked process sees it
     assert prefetch.take(sdist) is None
     slot.pid = os.getpid()
