@@ -102,9 +102,12 @@ def start(argv: Sequence[str]) -> None:
     for arg in argv:
         if not arg.startswith("-"):
             found += _named(arg)
-    if len(found) != 1 or not 0 < found[0][1][2] <= _MAX_COMPRESSED:
+    if len(found) != 1:
         return
-    _pending = _Prefetch(*found[0])
+    path, key = found[0]
+    if not 0 < key[2] <= _MAX_COMPRESSED:  # its size
+        return
+    _pending = _Prefetch(path, key)
     sys.setswitchinterval(_SWITCH_INTERVAL)
     try:
         _thread.start_new_thread(_pending.run, ())
